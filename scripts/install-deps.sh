@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs the Debian packages that building and testing dtcp need, only
+# those that are missing, and only when running as root.
+set -eu
+
+need="build-essential libmnl-dev libmd-dev libcmocka-dev pkg-config \
+iproute2 iputils-ping socat iperf3 nftables procps"
+
+missing=""
+for p in $need; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing; run as root or install them with apt-get" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,122 @@
+/* Logging backend: stderr or syslog, with a debug level. */
+#include "common/log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+static int log_foreground = 1;
+static int log_level;
+static const char *log_ident = "dtcp";
+
+void log_init(const char *ident, int foreground, int verbose)
+{
+	log_ident = ident;
+	log_foreground = foreground;
+	log_level = verbose;
+	if (!foreground)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+int log_verbose(void)
+{
+	return log_level;
+}
+
+static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_foreground) {
+		fprintf(stderr, "%s: %s%s%s\n", log_ident, msg,
+			suffix ? ": " : "", suffix ? suffix : "");
+		fflush(stderr);
+	} else {
+		syslog(pri, "%s%s%s", msg, suffix ? ": " : "",
+		       suffix ? suffix : "");
+	}
+}
+
+void log_warn(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, strerror(saved));
+	va_end(ap);
+	errno = saved;
+}
+
+void log_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_level < 1)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap, NULL);
+	va_end(ap);
+}
+
+void fatal(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap, strerror(saved));
+	va_end(ap);
+	exit(1);
+}
+
+void fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap, NULL);
+	va_end(ap);
+	exit(1);
+}
+
+char *log_escape(char *dst, size_t dstlen, const char *src, size_t len)
+{
+	size_t i, o = 0;
+
+	if (dstlen == 0)
+		return dst;
+	for (i = 0; i < len && src[i] != '\0'; i++) {
+		if (o + 1 >= dstlen || (o + 4 >= dstlen && i + 1 < len)) {
+			if (dstlen >= 4)
+				memcpy(dst + dstlen - 4, "...", 3), o = dstlen - 1;
+			break;
+		}
+		unsigned char c = (unsigned char)src[i];
+		dst[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	dst[o < dstlen ? o : dstlen - 1] = '\0';
+	return dst;
+}

@@ -1,0 +1,174 @@
+/* Route netlink requests through libmnl; each waits for its ACK. */
+#include "os/rtnl.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct rtnl {
+	struct mnl_socket *sock;
+	unsigned portid;
+	unsigned seq;
+};
+
+struct rtnl *rtnl_open(void)
+{
+	struct rtnl *nl = calloc(1, sizeof(*nl));
+
+	if (nl == NULL)
+		return NULL;
+	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (nl->sock == NULL || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = errno;
+
+		if (nl->sock)
+			mnl_socket_close(nl->sock);
+		free(nl);
+		errno = err;
+		return NULL;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (unsigned)time(NULL);
+	return nl;
+}
+
+void rtnl_close(struct rtnl *nl)
+{
+	if (nl == NULL)
+		return;
+	mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+/* Send the request in buf and wait for the ACK that matches it. */
+static int rtnl_transact(struct rtnl *nl, struct nlmsghdr *nlh)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t n;
+	int ret;
+
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (n < 0)
+			return errno == EINTR ? -EINTR : -errno;
+		ret = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, nl->portid,
+				 NULL, NULL);
+		if (ret == MNL_CB_ERROR)
+			return -errno;
+		if (ret == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+int rtnl_link_up(struct rtnl *nl, unsigned ifindex, unsigned mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return rtnl_transact(nl, nlh);
+}
+
+int rtnl_link_del(struct rtnl *nl, unsigned ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_DELLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	return rtnl_transact(nl, nlh);
+}
+
+static int rtnl_addr6(struct rtnl *nl, int type, unsigned ifindex,
+		      const struct in6_addr *local,
+		      const struct in6_addr *peer, unsigned plen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = (uint16_t)type;
+	if (type == RTM_NEWADDR)
+		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = (unsigned char)plen;
+	ifa->ifa_index = ifindex;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	/* Tunnels are point-to-point: duplicate detection has no one to ask. */
+	ifa->ifa_flags = IFA_F_NODAD;
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(*local), local);
+	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(*local), peer ? peer : local);
+	return rtnl_transact(nl, nlh);
+}
+
+int rtnl_addr6_add(struct rtnl *nl, unsigned ifindex,
+		   const struct in6_addr *local, const struct in6_addr *peer,
+		   unsigned plen)
+{
+	return rtnl_addr6(nl, RTM_NEWADDR, ifindex, local, peer, plen);
+}
+
+int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
+		   const struct in6_addr *local, const struct in6_addr *peer,
+		   unsigned plen)
+{
+	return rtnl_addr6(nl, RTM_DELADDR, ifindex, local, peer, plen);
+}
+
+static int rtnl_route6(struct rtnl *nl, int type, unsigned ifindex,
+		       const struct in6_addr *dst, unsigned plen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = (uint16_t)type;
+	if (type == RTM_NEWROUTE)
+		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET6;
+	rtm->rtm_dst_len = (unsigned char)plen;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	if (plen)
+		mnl_attr_put(nlh, RTA_DST, sizeof(*dst), dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	return rtnl_transact(nl, nlh);
+}
+
+int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
+		    const struct in6_addr *dst, unsigned plen)
+{
+	return rtnl_route6(nl, RTM_NEWROUTE, ifindex, dst, plen);
+}
+
+int rtnl_route6_del(struct rtnl *nl, unsigned ifindex,
+		    const struct in6_addr *dst, unsigned plen)
+{
+	return rtnl_route6(nl, RTM_DELROUTE, ifindex, dst, plen);
+}

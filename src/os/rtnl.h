@@ -1,0 +1,37 @@
+/* Route netlink through libmnl: every request waits for the kernel's ACK
+ * and returns its error. One socket per process; not thread-safe. */
+#ifndef DTCP_RTNL_H
+#define DTCP_RTNL_H
+
+#include <netinet/in.h>
+
+struct rtnl;
+
+/* Open a NETLINK_ROUTE socket. Returns NULL with errno set. */
+struct rtnl *rtnl_open(void);
+void rtnl_close(struct rtnl *nl);
+
+/* Set MTU and bring the link up. Returns 0 or -errno. */
+int rtnl_link_up(struct rtnl *nl, unsigned ifindex, unsigned mtu);
+
+/* Add IPv6 address `local`/plen on ifindex (no DAD). When `peer` is not
+ * NULL it is a point-to-point address: the kernel adds a route to peer.
+ * Returns 0 or -errno (-EEXIST when already present). */
+int rtnl_addr6_add(struct rtnl *nl, unsigned ifindex,
+		   const struct in6_addr *local, const struct in6_addr *peer,
+		   unsigned plen);
+int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
+		   const struct in6_addr *local, const struct in6_addr *peer,
+		   unsigned plen);
+
+/* Add/remove an IPv6 route dst/plen out of ifindex (no gateway: the tunnel
+ * is point-to-point). Returns 0 or -errno. */
+int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
+		    const struct in6_addr *dst, unsigned plen);
+int rtnl_route6_del(struct rtnl *nl, unsigned ifindex,
+		    const struct in6_addr *dst, unsigned plen);
+
+/* Delete a link by index. Returns 0 or -errno. */
+int rtnl_link_del(struct rtnl *nl, unsigned ifindex);
+
+#endif

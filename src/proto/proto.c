@@ -1,0 +1,275 @@
+/* DTCP control-line codec (see proto.h and PROTOCOL.md). */
+#include "proto/proto.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/parse.h"
+
+#define PROTO_TOKENS_MAX 8
+
+struct tokens {
+	char buf[PROTO_LINE_MAX];
+	char *v[PROTO_TOKENS_MAX];
+	int n; /* PROTO_TOKENS_MAX + 1 when there were too many */
+};
+
+/* Split on runs of spaces, as the original's Ruby String#split does. */
+static int tokenize(const char *line, struct tokens *t)
+{
+	char *p, *save = NULL;
+
+	if (strlen(line) >= sizeof(t->buf))
+		return -1;
+	strcpy(t->buf, line);
+	t->n = 0;
+	for (p = strtok_r(t->buf, " ", &save); p;
+	     p = strtok_r(NULL, " ", &save)) {
+		if (t->n == PROTO_TOKENS_MAX) {
+			t->n++;
+			break;
+		}
+		t->v[t->n++] = p;
+	}
+	return 0;
+}
+
+int proto_line_prepare(char *line, size_t len)
+{
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	line[len] = '\0';
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return PROTO_ERR_CHARS;
+	}
+	return 0;
+}
+
+enum proto_type proto_type_from(const char *word)
+{
+	if (strcmp(word, "tunnelonly") == 0)
+		return PROTO_TYPE_TUNNELONLY;
+	if (strcmp(word, "host") == 0)
+		return PROTO_TYPE_HOST;
+	if (strcmp(word, "network") == 0 || strcmp(word, "tunnelroute") == 0)
+		return PROTO_TYPE_NETWORK;
+	return PROTO_TYPE_UNKNOWN;
+}
+
+const char *proto_type_name(enum proto_type type)
+{
+	switch (type) {
+	case PROTO_TYPE_TUNNELONLY:
+		return "tunnelonly";
+	case PROTO_TYPE_HOST:
+		return "host";
+	case PROTO_TYPE_NETWORK:
+		return "network";
+	default:
+		return "unknown";
+	}
+}
+
+static int parse_tunnel(struct tokens *t, struct proto_request *req)
+{
+	uint64_t port;
+
+	/* The original answers any wrong token count as a failed login. */
+	if (t->n < 4 || t->n > 6)
+		return PROTO_ERR_AUTH;
+	if (strlen(t->v[1]) > PROTO_USER_MAX ||
+	    strlen(t->v[2]) != PROTO_DIGEST_LEN)
+		return PROTO_ERR_AUTH;
+	strcpy(req->user, t->v[1]);
+	strcpy(req->response, t->v[2]);
+	req->type = proto_type_from(t->v[3]);
+	snprintf(req->type_text, sizeof(req->type_text), "%s", t->v[3]);
+	req->udp = PROTO_UDP_NONE;
+	req->udp_port = 0;
+	if (t->n >= 5) {
+		if (strcasecmp(t->v[4], "udp") != 0)
+			return PROTO_ERR_SYNTAX;
+		req->udp = PROTO_UDP_LEARN;
+	}
+	if (t->n == 6) {
+		if (parse_uint(t->v[5], 1, 65535, &port) < 0)
+			return PROTO_ERR_UDPPORT;
+		req->udp = PROTO_UDP_PORT;
+		req->udp_port = (uint16_t)port;
+	}
+	return 0;
+}
+
+int proto_parse_request(const char *line, struct proto_request *req)
+{
+	static const struct {
+		const char *name;
+		enum proto_cmd cmd;
+	} cmds[] = {
+		{ "tunnel", PROTO_CMD_TUNNEL },
+		{ "ping", PROTO_CMD_PING },
+		{ "help", PROTO_CMD_HELP },
+		{ "quit", PROTO_CMD_QUIT },
+	};
+	struct tokens t;
+	struct proto_request r;
+
+	if (tokenize(line, &t) < 0 || t.n == 0)
+		return PROTO_ERR_SYNTAX;
+	memset(&r, 0, sizeof(r));
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcasecmp(t.v[0], cmds[i].name) != 0)
+			continue;
+		r.cmd = cmds[i].cmd;
+		if (r.cmd == PROTO_CMD_TUNNEL) {
+			int err = parse_tunnel(&t, &r);
+
+			if (err < 0)
+				return err;
+		} else if (t.n != 1) {
+			return PROTO_ERR_SYNTAX;
+		}
+		*req = r;
+		return 0;
+	}
+	return PROTO_ERR_SYNTAX;
+}
+
+static int fmt_end(int n, size_t len)
+{
+	return (n < 0 || (size_t)n >= len) ? -1 : n;
+}
+
+int proto_fmt_greeting(char *buf, size_t len, const char *challenge)
+{
+	return fmt_end(snprintf(buf, len, "+OK %s DTCP server ready\r\n",
+				challenge), len);
+}
+
+int proto_fmt_request(char *buf, size_t len, const char *user,
+		      const char *response, enum proto_type type,
+		      enum proto_udp udp, uint16_t udp_port)
+{
+	int n;
+
+	switch (udp) {
+	case PROTO_UDP_PORT:
+		n = snprintf(buf, len, "tunnel %s %s %s udp %u\r\n", user,
+			     response, proto_type_name(type), udp_port);
+		break;
+	case PROTO_UDP_LEARN:
+		n = snprintf(buf, len, "tunnel %s %s %s udp\r\n", user,
+			     response, proto_type_name(type));
+		break;
+	default:
+		n = snprintf(buf, len, "tunnel %s %s %s\r\n", user, response,
+			     proto_type_name(type));
+		break;
+	}
+	return fmt_end(n, len);
+}
+
+int proto_fmt_tunnel_ok(char *buf, size_t len,
+			const struct proto_tunnel_reply *rep)
+{
+	char c4[INET_ADDRSTRLEN], s4[INET_ADDRSTRLEN];
+	char c6[INET6_ADDRSTRLEN], s6[INET6_ADDRSTRLEN];
+	char v6[2 * INET6_ADDRSTRLEN + 2] = "";
+	char udp[16] = "";
+
+	inet_ntop(AF_INET, &rep->client4, c4, sizeof(c4));
+	inet_ntop(AF_INET, &rep->server4, s4, sizeof(s4));
+	if (rep->has_v6) {
+		inet_ntop(AF_INET6, &rep->client6, c6, sizeof(c6));
+		inet_ntop(AF_INET6, &rep->server6, s6, sizeof(s6));
+		snprintf(v6, sizeof(v6), " %s %s", c6, s6);
+	}
+	if (rep->udp_port)
+		snprintf(udp, sizeof(udp), " udp %u", rep->udp_port);
+	return fmt_end(snprintf(buf, len, "+OK %s %s%s%s\r\n", c4, s4, v6, udp),
+		       len);
+}
+
+int proto_fmt_ok(char *buf, size_t len, const char *text)
+{
+	return fmt_end(snprintf(buf, len, "+OK %s\r\n", text), len);
+}
+
+int proto_fmt_err(char *buf, size_t len, const char *text)
+{
+	return fmt_end(snprintf(buf, len, "-ERR %s\r\n", text), len);
+}
+
+static bool is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F')))
+			return false;
+	}
+	return s[n] == '\0';
+}
+
+bool proto_is_ok(const char *line)
+{
+	return strncmp(line, "+OK", 3) == 0 &&
+	       (line[3] == '\0' || line[3] == ' ');
+}
+
+int proto_parse_greeting(const char *line,
+			 char challenge[PROTO_CHALLENGE_LEN + 1])
+{
+	struct tokens t;
+
+	if (tokenize(line, &t) < 0 || t.n < 2 || strcmp(t.v[0], "+OK") != 0 ||
+	    strlen(t.v[1]) != PROTO_CHALLENGE_LEN ||
+	    !is_hex(t.v[1], PROTO_CHALLENGE_LEN))
+		return PROTO_ERR_SYNTAX;
+	memcpy(challenge, t.v[1], PROTO_CHALLENGE_LEN + 1);
+	return 0;
+}
+
+int proto_parse_tunnel_reply(const char *line, enum proto_type type,
+			     bool udp, struct proto_tunnel_reply *rep,
+			     const char **err_text)
+{
+	struct proto_tunnel_reply r;
+	struct tokens t;
+	uint64_t port;
+	int i = 3, want;
+
+	if (strncmp(line, "-ERR", 4) == 0 &&
+	    (line[4] == '\0' || line[4] == ' ')) {
+		*err_text = line[4] ? line + 5 : "";
+		return 1;
+	}
+	if (tokenize(line, &t) < 0 || t.n < 3 || strcmp(t.v[0], "+OK") != 0)
+		return PROTO_ERR_SYNTAX;
+	memset(&r, 0, sizeof(r));
+	want = 3 + (type == PROTO_TYPE_HOST ? 2 : 0) + (udp ? 2 : 0);
+	if (t.n != want || parse_ipv4(t.v[1], &r.client4) < 0 ||
+	    parse_ipv4(t.v[2], &r.server4) < 0)
+		return PROTO_ERR_SYNTAX;
+	if (type == PROTO_TYPE_HOST) {
+		if (parse_ipv6(t.v[3], &r.client6) < 0 ||
+		    parse_ipv6(t.v[4], &r.server6) < 0)
+			return PROTO_ERR_SYNTAX;
+		r.has_v6 = true;
+		i = 5;
+	}
+	if (udp) {
+		if (strcasecmp(t.v[i], "udp") != 0 ||
+		    parse_uint(t.v[i + 1], 1, 65535, &port) < 0)
+			return PROTO_ERR_SYNTAX;
+		r.udp_port = (uint16_t)port;
+	}
+	*rep = r;
+	return 0;
+}

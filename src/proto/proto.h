@@ -1,0 +1,118 @@
+/* The DTCP control-line codec: text <-> structs for every line either side
+ * sends, and the challenge-response digest. Pure: no I/O, no globals, no
+ * logging; every input bounded and checked. See PROTOCOL.md. */
+#ifndef DTCP_PROTO_H
+#define DTCP_PROTO_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_LINE_MAX 512       /* bytes of a line including CRLF */
+#define PROTO_CHALLENGE_LEN 32   /* hex digits */
+#define PROTO_DIGEST_LEN 32      /* hex digits */
+#define PROTO_USER_MAX 64
+#define PROTO_TYPE_MAX 32
+
+enum proto_cmd {
+	PROTO_CMD_TUNNEL,
+	PROTO_CMD_PING,
+	PROTO_CMD_HELP,
+	PROTO_CMD_QUIT,
+};
+
+enum proto_type {
+	PROTO_TYPE_UNKNOWN,
+	PROTO_TYPE_TUNNELONLY,
+	PROTO_TYPE_HOST,
+	PROTO_TYPE_NETWORK,
+};
+
+/* How the client's UDP endpoint is known (see the UDP extension). */
+enum proto_udp {
+	PROTO_UDP_NONE,   /* protocol-41 tunnel */
+	PROTO_UDP_LEARN,  /* "udp": learn it from the first datagram */
+	PROTO_UDP_PORT,   /* "udp <port>": client-v4:port */
+};
+
+/* Errors returned by the parsers (negative). */
+enum proto_err {
+	PROTO_ERR_SYNTAX = -1,   /* -ERR invalid command */
+	PROTO_ERR_AUTH = -2,     /* wrong token count: -ERR authentication failed. */
+	PROTO_ERR_UDPPORT = -3,  /* -ERR invalid udp port */
+	PROTO_ERR_CHARS = -4,    /* NUL or control byte in the line */
+};
+
+struct proto_request {
+	enum proto_cmd cmd;
+	/* PROTO_CMD_TUNNEL only: */
+	char user[PROTO_USER_MAX + 1];
+	char response[PROTO_DIGEST_LEN + 1];
+	enum proto_type type;
+	char type_text[PROTO_TYPE_MAX + 1]; /* as sent, for the error reply */
+	enum proto_udp udp;
+	uint16_t udp_port;
+};
+
+/* The success reply to a tunnel request. */
+struct proto_tunnel_reply {
+	struct in_addr client4, server4;
+	bool has_v6;                      /* host type */
+	struct in6_addr client6, server6;
+	uint16_t udp_port;                /* 0: protocol-41 */
+};
+
+/* Prepare a received line in place: `len` bytes without the LF. Strips one
+ * trailing CR and NUL-terminates (line must have room for len+1 bytes).
+ * Returns 0, or PROTO_ERR_CHARS if a NUL or other control byte remains. */
+int proto_line_prepare(char *line, size_t len);
+
+/* Parse a client command line. Returns 0 and fills *req, or a proto_err. */
+int proto_parse_request(const char *line, struct proto_request *req);
+
+/* Map a type word (case-sensitive; "tunnelroute" = network). */
+enum proto_type proto_type_from(const char *word);
+const char *proto_type_name(enum proto_type type);
+
+/* Formatters write a full line with CRLF into buf and return its length,
+ * or -1 if it does not fit. */
+int proto_fmt_greeting(char *buf, size_t len, const char *challenge);
+int proto_fmt_request(char *buf, size_t len, const char *user,
+		      const char *response, enum proto_type type,
+		      enum proto_udp udp, uint16_t udp_port);
+int proto_fmt_tunnel_ok(char *buf, size_t len,
+			const struct proto_tunnel_reply *rep);
+/* "+OK <text>" or "-ERR <text>"; text must be printable, no CR/LF. */
+int proto_fmt_ok(char *buf, size_t len, const char *text);
+int proto_fmt_err(char *buf, size_t len, const char *text);
+
+/* Client side: parse the greeting. challenge receives 32 hex digits + NUL
+ * exactly as sent. Returns 0 or PROTO_ERR_SYNTAX. */
+int proto_parse_greeting(const char *line,
+			 char challenge[PROTO_CHALLENGE_LEN + 1]);
+
+/* Client side: parse the reply to a tunnel request of `type` over UDP or
+ * not. Returns 0, 1 when the line is a "-ERR" (text in *err_text, which
+ * points into line), or PROTO_ERR_SYNTAX when malformed. */
+int proto_parse_tunnel_reply(const char *line, enum proto_type type,
+			     bool udp, struct proto_tunnel_reply *rep,
+			     const char **err_text);
+
+/* True when line is "+OK" or starts with "+OK ". */
+bool proto_is_ok(const char *line);
+
+/* Upper-case hex MD5(user || challenge || secret) into out[33]. */
+void proto_digest(const char *user, const char *challenge,
+		  const uint8_t *secret, size_t secret_len,
+		  char out[PROTO_DIGEST_LEN + 1]);
+
+/* Constant-time, case-insensitive compare of two 32-hex-digit strings.
+ * Returns true when equal; false for anything not exactly 32 hex digits. */
+bool proto_digest_equal(const char *a, const char *b);
+
+/* Fill out[33] with 128 random bits from the kernel as upper-case hex.
+ * Returns 0 or -errno. (The only function here that does I/O.) */
+int proto_challenge_new(char out[PROTO_CHALLENGE_LEN + 1]);
+
+#endif

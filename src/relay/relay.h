@@ -1,0 +1,56 @@
+/* The data plane of one tunnel: bare IPv6 packets between a TUN device and
+ * a UDP socket, one packet per datagram. Checks every packet's shape and
+ * every datagram's source; counts every drop. Batches with recvmmsg and
+ * sendmmsg. Single-threaded; buffers are shared by all relays. */
+#ifndef DTCP_RELAY_H
+#define DTCP_RELAY_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum relay_mode {
+	RELAY_FIXED,   /* peer address and port known: accept only those */
+	RELAY_LEARN,   /* peer address known; port learned from datagrams */
+};
+
+struct relay_stats {
+	uint64_t tun_rx, udp_tx;        /* packets TUN -> UDP */
+	uint64_t udp_rx, tun_tx;        /* packets UDP -> TUN */
+	uint64_t keepalives;            /* zero-length datagrams received */
+	uint64_t drop_source;           /* datagram from a foreign endpoint */
+	uint64_t drop_malformed;        /* not a well-formed IPv6 packet */
+	uint64_t drop_no_peer;          /* TUN packet before the peer is known */
+	uint64_t drop_io;               /* send/write failures */
+};
+
+struct relay {
+	int tun_fd, udp_fd;
+	enum relay_mode mode;
+	struct sockaddr_in peer;   /* sin_port 0 while not yet learned */
+	struct relay_stats stats;
+	/* Called when RELAY_LEARN sees a new source port (may be NULL). */
+	void (*on_peer_change)(void *arg, const struct sockaddr_in *old_peer,
+			       const struct sockaddr_in *new_peer);
+	void *arg;
+};
+
+/* Set up r. In RELAY_LEARN mode peer->sin_port may be 0. */
+void relay_init(struct relay *r, int tun_fd, int udp_fd,
+		enum relay_mode mode, const struct sockaddr_in *peer);
+
+/* Move what is ready (bounded per call, for fairness) from the TUN device
+ * to the peer, and from the socket to the TUN device. */
+void relay_from_tun(struct relay *r);
+void relay_from_udp(struct relay *r);
+
+/* Send one zero-length keepalive datagram to the peer. Returns 0/-errno. */
+int relay_send_keepalive(struct relay *r);
+
+/* True when pkt[0..len) is a well-formed IPv6 packet: at least the 40-byte
+ * header, version 6, and a payload length that matches (no jumbograms).
+ * Pure; fuzzed. */
+bool relay_packet_ok(const uint8_t *pkt, size_t len);
+
+#endif

@@ -1,0 +1,289 @@
+/* dtcps: the DTCP tunnel broker daemon. Parses options, checks the
+ * configuration before detaching, then serves sessions from one event
+ * loop. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/parse.h"
+#include "os/priv.h"
+#include "server/server.h"
+#include "server/session.h"
+
+#define DTCPS_AUTHFILE DTCP_SYSCONFDIR "/dtcps.auth"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: dtcps [-dDU] [-A auth-file] [-b udp-port] [-I udp-interface]\n"
+"             [-L listen-address] [-m mtu] [-p port]\n"
+"             [-T login-timeout,session-timeout] [prefix]\n"
+"  -A file   password file (default " DTCPS_AUTHFILE ")\n"
+"  -b port   lowest UDP port for tunnels (default 4028)\n"
+"  -d        log the protocol exchange (without secrets)\n"
+"  -D        stay in the foreground, log to stderr\n"
+"  -I name   first UDP tunnel interface (default ng0)\n"
+"  -L addr   IPv4 address to listen on (default 0.0.0.0)\n"
+"  -m mtu    tunnel MTU (default 1280)\n"
+"  -p port   TCP port (default 20200)\n"
+"  -T l,s    seconds of silence allowed before login and after it\n"
+"            (default 60,300)\n"
+"  -U        accept IPv6-over-UDP tunnels (required in this version)\n"
+"  prefix    IPv6 prefix for host tunnels, e.g. 2001:db8:1::/64\n");
+}
+
+static void __attribute__((format(printf, 1, 2), __noreturn__))
+die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "dtcps: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; see dtcps -h\n");
+	exit(1);
+}
+
+static unsigned opt_uint(const char *s, uint64_t min, uint64_t max,
+			 const char *what)
+{
+	uint64_t v;
+
+	if (parse_uint(s, min, max, &v) < 0) {
+		fprintf(stderr, "dtcps: invalid %s \"%s\": expected a number "
+			"from %llu to %llu\n", what, s,
+			(unsigned long long)min, (unsigned long long)max);
+		exit(1);
+	}
+	return (unsigned)v;
+}
+
+static void parse_timeouts(const char *s, struct server_config *cfg)
+{
+	char buf[32], *comma;
+
+	if (strlen(s) >= sizeof(buf) || (comma = strchr(s, ',')) == NULL)
+		die_usage("invalid -T \"%s\": expected login,session seconds",
+			  s);
+	strcpy(buf, s);
+	buf[comma - s] = '\0';
+	cfg->login_timeout = opt_uint(buf, 1, 86400, "login timeout");
+	cfg->session_timeout = opt_uint(buf + (comma - s) + 1, 1, 86400,
+					"session timeout");
+}
+
+static void parse_args(int argc, char **argv, struct server_config *cfg)
+{
+	int ch;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->authfile = DTCPS_AUTHFILE;
+	cfg->port = 20200;
+	cfg->udp_base = 4028;
+	strcpy(cfg->if_stem, "ng");
+	cfg->mtu = 1280;
+	cfg->login_timeout = 60;
+	cfg->session_timeout = 300;
+	cfg->max_tunnels = SERVER_MAX_TUNNELS_DEFAULT;
+
+	opterr = 0;
+	while ((ch = getopt(argc, argv, ":A:b:dDhI:L:m:p:T:Uacgio")) != -1) {
+		switch (ch) {
+		case 'A':
+			cfg->authfile = optarg;
+			break;
+		case 'b':
+			cfg->udp_base = (uint16_t)opt_uint(optarg, 1, 65535,
+							   "udp port (-b)");
+			break;
+		case 'd':
+			cfg->verbose++;
+			break;
+		case 'D':
+			cfg->foreground = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'I':
+			if (parse_ifname_unit(optarg, cfg->if_stem,
+					      sizeof(cfg->if_stem),
+					      &cfg->if_base) < 0)
+				die_usage("invalid interface \"%s\" (-I): "
+					  "expected letters and a unit number "
+					  "such as ng0", optarg);
+			break;
+		case 'L':
+			if (parse_ipv4(optarg, &cfg->listen_addr) < 0)
+				die_usage("invalid listen address \"%s\" (-L): "
+					  "expected an IPv4 address", optarg);
+			break;
+		case 'm':
+			cfg->mtu = opt_uint(optarg, 1280, 65495, "mtu (-m)");
+			break;
+		case 'p':
+			cfg->port = (uint16_t)opt_uint(optarg, 1, 65535,
+						       "port (-p)");
+			break;
+		case 'T':
+			parse_timeouts(optarg, cfg);
+			break;
+		case 'U':
+			cfg->udp = true;
+			break;
+		case 'a': case 'c': case 'g': case 'i': case 'o':
+			fprintf(stderr, "dtcps: option -%c is not implemented "
+				"in this version; see dtcps -h\n", ch);
+			exit(1);
+		case ':':
+			fprintf(stderr, "dtcps: option -%c needs a value; see "
+				"dtcps -h\n", optopt);
+			exit(1);
+		default:
+			fprintf(stderr, "dtcps: unknown option -%c; see "
+				"dtcps -h\n", optopt);
+			exit(1);
+		}
+	}
+	if (argc - optind > 1)
+		die_usage("unexpected argument \"%s\"", argv[optind + 1]);
+	if (argc - optind == 1) {
+		if (parse_prefix6(argv[optind], &cfg->prefix, &cfg->plen) < 0)
+			die_usage("invalid prefix \"%s\": expected an IPv6 "
+				  "prefix such as 2001:db8:1::/64 with no host "
+				  "bits set", argv[optind]);
+		if (pool_host_capacity(cfg->plen, 1) == 0)
+			die_usage("prefix \"%s\" is too small for a host "
+				  "address pair: use /125 or shorter",
+				  argv[optind]);
+		cfg->has_prefix = true;
+	}
+	if (!cfg->udp) {
+		fprintf(stderr, "dtcps: protocol-41 tunnels are not implemented "
+			"in this version; start with -U for IPv6-over-UDP "
+			"tunnels\n");
+		exit(1);
+	}
+	if ((unsigned)cfg->udp_base + cfg->max_tunnels > 65536)
+		cfg->max_tunnels = 65536 - cfg->udp_base;
+}
+
+static int listen_socket(const struct server_config *cfg)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_addr = cfg->listen_addr,
+		.sin_port = htons(cfg->port)
+	};
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		fatal("cannot create the listening socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		fatal("cannot listen on %s port %u (another dtcps running? "
+		      "choose -L/-p)", inet_ntoa(cfg->listen_addr), cfg->port);
+	if (listen(fd, 128) < 0)
+		fatal("cannot listen on port %u", cfg->port);
+	return fd;
+}
+
+static void on_accept(void *arg, uint32_t events)
+{
+	struct server *srv = arg;
+	struct sockaddr_in peer, local;
+	socklen_t plen, llen;
+	int fd;
+
+	(void)events;
+	for (int i = 0; i < 16; i++) {
+		plen = sizeof(peer);
+		fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &plen,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				log_warn("accept");
+			return;
+		}
+		llen = sizeof(local);
+		if (getsockname(fd, (struct sockaddr *)&local, &llen) < 0 ||
+		    peer.sin_family != AF_INET) {
+			close(fd);
+			continue;
+		}
+		session_accept(srv, fd, &peer, &local);
+	}
+}
+
+static void on_signal(void *arg, int signo)
+{
+	struct server *srv = arg;
+
+	log_info("signal %d: shutting down", signo);
+	ev_stop(srv->loop);
+}
+
+static void after_batch(void *arg)
+{
+	session_reap(arg);
+}
+
+int main(int argc, char **argv)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
+	struct server srv;
+	char err[512];
+	unsigned cap;
+
+	memset(&srv, 0, sizeof(srv));
+	parse_args(argc, argv, &srv.cfg);
+	log_init("dtcps", 1, srv.cfg.verbose);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (priv_init(srv.cfg.authfile, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	cap = srv.cfg.max_tunnels;
+	if (pool_init(&srv.units, srv.cfg.if_base, cap) < 0 ||
+	    pool_init(&srv.ports, srv.cfg.udp_base, cap) < 0)
+		fatalx("out of memory");
+	srv.loop = ev_new();
+	if (srv.loop == NULL)
+		fatal("cannot create the event loop");
+	srv.listen_fd = listen_socket(&srv.cfg);
+
+	if (!srv.cfg.foreground) {
+		if (daemon(0, 0) < 0)
+			fatal("cannot become a daemon");
+		log_init("dtcps", 0, srv.cfg.verbose);
+	}
+	srv.listen_io = (struct ev_io){ .fd = srv.listen_fd, .cb = on_accept,
+					.arg = &srv };
+	if (ev_io_add(srv.loop, &srv.listen_io, EPOLLIN) < 0 ||
+	    ev_signals(srv.loop, signals, on_signal, &srv) < 0)
+		fatal("cannot set up the event loop");
+	ev_after_batch(srv.loop, after_batch, &srv);
+	log_info("listening on %s port %u, udp tunnels from port %u on %s%u%s",
+		 inet_ntoa(srv.cfg.listen_addr), srv.cfg.port, srv.cfg.udp_base,
+		 srv.cfg.if_stem, srv.cfg.if_base,
+		 srv.cfg.has_prefix ? ", host tunnels enabled" : "");
+	if (ev_run(srv.loop) < 0)
+		log_warn("event loop failed");
+	session_close_all(&srv);
+	close(srv.listen_fd);
+	ev_free(srv.loop);
+	pool_destroy(&srv.units);
+	pool_destroy(&srv.ports);
+	priv_shutdown();
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* dtcps's shared state: configuration, the listening socket, resource
+ * pools and the list of live sessions. */
+#ifndef DTCP_SERVER_H
+#define DTCP_SERVER_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/ev.h"
+#include "server/pool.h"
+
+#define SERVER_MAX_TUNNELS_DEFAULT 1024
+
+struct server_config {
+	const char *authfile;
+	struct in_addr listen_addr;
+	uint16_t port;
+	bool udp;                      /* -U */
+	uint16_t udp_base;             /* -b */
+	char if_stem[IFNAMSIZ];        /* -I stem, "ng" */
+	unsigned if_base;              /* -I unit, 0 */
+	unsigned mtu;                  /* -m */
+	unsigned login_timeout;        /* -T, seconds */
+	unsigned session_timeout;
+	bool has_prefix;
+	struct in6_addr prefix;
+	unsigned plen;
+	unsigned max_tunnels;
+	bool foreground;
+	int verbose;
+};
+
+struct session;
+
+struct server {
+	struct server_config cfg;
+	struct ev_loop *loop;
+	int listen_fd;
+	struct ev_io listen_io;
+	struct pool units;             /* interface units */
+	struct pool ports;             /* UDP ports */
+	struct session *sessions;      /* live sessions */
+	struct session *dead;          /* closed, freed after the batch */
+	unsigned next_id;
+};
+
+#endif

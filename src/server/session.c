@@ -1,0 +1,329 @@
+/* The server's DTCP session state machine (PROTOCOL.md, "States"). */
+#include "server/session.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "os/priv.h"
+#include "proto/proto.h"
+#include "server/tunnel.h"
+
+enum sess_state {
+	SESS_GREETED = 1 << 0,   /* greeting sent, no tunnel yet */
+	SESS_TUNNELED = 1 << 1,  /* tunnel up */
+	SESS_CLOSED = 1 << 2,    /* waiting to be freed */
+};
+
+struct session {
+	struct session *next;
+	struct server *srv;
+	unsigned id;
+	int fd;
+	struct ev_io io;
+	struct ev_timer timer;
+	enum sess_state state;
+	char challenge[PROTO_CHALLENGE_LEN + 1];
+	struct sockaddr_in peer, local;
+	char peer_text[INET_ADDRSTRLEN + 8];
+	char in[PROTO_LINE_MAX + 1];
+	size_t inlen;
+	struct tunnel *tunnel;
+};
+
+static void session_close(struct session *s, const char *why);
+
+/* Replies are short and the socket buffer is empty between requests, so a
+ * short write means the client stopped reading: end the session. */
+static void session_send(struct session *s, const char *line, int len)
+{
+	if (len < 0 || s->state == SESS_CLOSED)
+		return;
+	if (send(s->fd, line, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT) != len)
+		session_close(s, "client does not read its replies");
+}
+
+static void session_reply(struct session *s, bool ok, const char *text)
+{
+	char buf[PROTO_LINE_MAX];
+	int n = ok ? proto_fmt_ok(buf, sizeof(buf), text)
+		   : proto_fmt_err(buf, sizeof(buf), text);
+
+	log_debug("session %u: -> %s%s", s->id, ok ? "+OK " : "-ERR ", text);
+	session_send(s, buf, n);
+}
+
+static void session_arm_timer(struct session *s)
+{
+	const struct server_config *cfg = &s->srv->cfg;
+	unsigned secs = s->state == SESS_TUNNELED ? cfg->session_timeout
+						 : cfg->login_timeout;
+
+	ev_timer_arm(s->srv->loop, &s->timer, (uint64_t)secs * 1000);
+}
+
+static void session_on_timeout(void *arg)
+{
+	struct session *s = arg;
+
+	session_reply(s, false, "connection timed out, disconnecting");
+	session_close(s, "timed out");
+}
+
+static void session_close(struct session *s, const char *why)
+{
+	struct server *srv = s->srv;
+	struct session **pp;
+
+	if (s->state == SESS_CLOSED)
+		return;
+	if (s->tunnel)
+		log_info("session %u: %s: tunnel %s closed (%s), relayed %llu "
+			 "packets in, %llu out, dropped %llu",
+			 s->id, s->peer_text, s->tunnel->ifname, why,
+			 (unsigned long long)s->tunnel->relay.stats.tun_tx,
+			 (unsigned long long)s->tunnel->relay.stats.udp_tx,
+			 (unsigned long long)(s->tunnel->relay.stats.drop_source +
+					      s->tunnel->relay.stats.drop_malformed +
+					      s->tunnel->relay.stats.drop_no_peer +
+					      s->tunnel->relay.stats.drop_io));
+	else
+		log_debug("session %u: %s: closed (%s)", s->id, s->peer_text,
+			  why);
+	/* Release the interface and port now so the next session can have
+	 * them; only the struct waits for the end of the event batch. */
+	tunnel_close(srv, s->tunnel);
+	ev_timer_cancel(srv->loop, &s->timer);
+	ev_io_del(srv->loop, &s->io);
+	close(s->fd);
+	s->fd = -1;
+	s->state = SESS_CLOSED;
+	for (pp = &srv->sessions; *pp; pp = &(*pp)->next) {
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	}
+	s->next = srv->dead;
+	srv->dead = s;
+}
+
+static const char *tunnel_error_text(int err)
+{
+	return err == TUNNEL_ERR_SOLD_OUT ? "tunnel interface sold out"
+					  : "internal error, try again later";
+}
+
+/* Answer a tunnel request; the order (auth, then type, then transport)
+ * follows the original so that nothing is revealed before login. */
+static void session_cmd_tunnel(struct session *s, const struct proto_request *req)
+{
+	const struct server_config *cfg = &s->srv->cfg;
+	char buf[PROTO_LINE_MAX], esc[PROTO_TYPE_MAX + 8], user[80];
+	struct tunnel *t;
+	int ok, err, n;
+
+	log_escape(user, sizeof(user), req->user, sizeof(req->user));
+	ok = priv_auth_check(req->user, s->challenge, req->response);
+	if (ok != 1) {
+		log_info("session %u: %s: login failed for user \"%s\"%s", s->id,
+			 s->peer_text, user,
+			 ok < 0 ? " (password file unusable)" : "");
+		session_reply(s, false, "authentication failed.");
+		return;
+	}
+	if (req->type == PROTO_TYPE_UNKNOWN || req->type == PROTO_TYPE_NETWORK ||
+	    (req->type == PROTO_TYPE_HOST && !cfg->has_prefix)) {
+		log_escape(esc, sizeof(esc), req->type_text,
+			   sizeof(req->type_text));
+		snprintf(buf, sizeof(buf), "unsupported tunnel type %s", esc);
+		session_reply(s, false, buf);
+		return;
+	}
+	if (req->udp == PROTO_UDP_NONE) {
+		session_reply(s, false, "protocol-41 tunnels are not supported "
+					"by this server, use udp");
+		return;
+	}
+	if (!cfg->udp) {
+		session_reply(s, false,
+			      "udp tunnels are not enabled on this server");
+		return;
+	}
+	err = tunnel_open(s->srv, s->id, req->type, s->peer.sin_addr,
+			  s->local.sin_addr,
+			  req->udp == PROTO_UDP_PORT ? req->udp_port : 0, &t);
+	if (err < 0) {
+		log_warnx("session %u: %s: no tunnel for user \"%s\": %s", s->id,
+			  s->peer_text, user, tunnel_error_text(err));
+		session_reply(s, false, tunnel_error_text(err));
+		return;
+	}
+	s->tunnel = t;
+	s->state = SESS_TUNNELED;
+	n = proto_fmt_tunnel_ok(buf, sizeof(buf), &t->reply);
+	log_info("session %u: %s: user \"%s\" got a %s tunnel on %s, udp port "
+		 "%u, mode %s, endpoint %s:%s", s->id, s->peer_text, user,
+		 proto_type_name(req->type), t->ifname, t->port, t->mode_name,
+		 inet_ntoa(s->peer.sin_addr),
+		 req->udp == PROTO_UDP_PORT ? "announced" : "to be learned");
+	if (n > 2)
+		log_debug("session %u: -> %.*s", s->id, n - 2, buf);
+	session_send(s, buf, n);
+}
+
+static void session_line(struct session *s, char *line, size_t len)
+{
+	struct proto_request req;
+	char esc[96];
+	int err;
+
+	if (proto_line_prepare(line, len) < 0) {
+		session_reply(s, false, "invalid command");
+		return;
+	}
+	err = proto_parse_request(line, &req);
+	if (err == 0 && req.cmd == PROTO_CMD_TUNNEL)
+		/* Never log the response digest. */
+		log_debug("session %u: <- tunnel %s <response> %s%s", s->id,
+			  log_escape(esc, sizeof(esc), req.user, sizeof(req.user)),
+			  req.type_text,
+			  req.udp == PROTO_UDP_NONE ? "" : " udp");
+	else if (err != PROTO_ERR_AUTH)
+		log_debug("session %u: <- %s", s->id,
+			  log_escape(esc, sizeof(esc), line, len));
+	switch (err) {
+	case 0:
+		break;
+	case PROTO_ERR_AUTH:
+		log_info("session %u: %s: malformed login", s->id, s->peer_text);
+		session_reply(s, false, "authentication failed.");
+		return;
+	case PROTO_ERR_UDPPORT:
+		session_reply(s, false, "invalid udp port");
+		return;
+	default:
+		session_reply(s, false, "invalid command");
+		return;
+	}
+	switch (req.cmd) {
+	case PROTO_CMD_TUNNEL:
+		if (s->state == SESS_TUNNELED)
+			session_reply(s, false, "tunnel already established");
+		else
+			session_cmd_tunnel(s, &req);
+		break;
+	case PROTO_CMD_PING:
+		session_reply(s, true, "pong");
+		break;
+	case PROTO_CMD_HELP:
+		session_reply(s, true, "valid commands are: TUNNEL PING QUIT");
+		break;
+	case PROTO_CMD_QUIT:
+		session_reply(s, true, "see you soon.");
+		session_close(s, "client quit");
+		break;
+	}
+}
+
+static void session_on_read(void *arg, uint32_t events)
+{
+	struct session *s = arg;
+	ssize_t n;
+	char *lf;
+
+	(void)events;
+	n = recv(s->fd, s->in + s->inlen, PROTO_LINE_MAX - s->inlen,
+		 MSG_DONTWAIT);
+	if (n == 0) {
+		session_close(s, "client closed the connection");
+		return;
+	}
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			session_close(s, strerror(errno));
+		return;
+	}
+	s->inlen += (size_t)n;
+	while (s->state != SESS_CLOSED &&
+	       (lf = memchr(s->in, '\n', s->inlen)) != NULL) {
+		size_t len = (size_t)(lf - s->in);
+
+		session_line(s, s->in, len);
+		if (s->state == SESS_CLOSED)
+			return;
+		s->inlen -= len + 1;
+		memmove(s->in, lf + 1, s->inlen);
+		session_arm_timer(s);
+	}
+	if (s->inlen == PROTO_LINE_MAX) {
+		session_reply(s, false, "line too long, disconnecting");
+		session_close(s, "line too long");
+	}
+}
+
+void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
+		    const struct sockaddr_in *local)
+{
+	char buf[PROTO_LINE_MAX];
+	struct session *s;
+	int n;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		log_warnx("out of memory; refusing a connection");
+		close(fd);
+		return;
+	}
+	s->srv = srv;
+	s->id = ++srv->next_id;
+	s->fd = fd;
+	s->peer = *peer;
+	s->local = *local;
+	s->state = SESS_GREETED;
+	snprintf(s->peer_text, sizeof(s->peer_text), "%s:%u",
+		 inet_ntoa(peer->sin_addr), ntohs(peer->sin_port));
+	if (proto_challenge_new(s->challenge) < 0) {
+		log_warn("cannot read the kernel's random source");
+		close(fd);
+		free(s);
+		return;
+	}
+	s->io = (struct ev_io){ .fd = fd, .cb = session_on_read, .arg = s };
+	s->timer = (struct ev_timer){ .cb = session_on_timeout, .arg = s };
+	if (ev_io_add(srv->loop, &s->io, EPOLLIN) < 0) {
+		log_warn("cannot watch a new connection");
+		close(fd);
+		free(s);
+		return;
+	}
+	s->next = srv->sessions;
+	srv->sessions = s;
+	log_debug("session %u: connection from %s", s->id, s->peer_text);
+	session_arm_timer(s);
+	n = proto_fmt_greeting(buf, sizeof(buf), s->challenge);
+	session_send(s, buf, n);
+}
+
+void session_reap(struct server *srv)
+{
+	while (srv->dead) {
+		struct session *s = srv->dead;
+
+		srv->dead = s->next;
+		tunnel_free(s->tunnel);
+		free(s);
+	}
+}
+
+void session_close_all(struct server *srv)
+{
+	while (srv->sessions)
+		session_close(srv->sessions, "server shutting down");
+	session_reap(srv);
+}

@@ -1,0 +1,232 @@
+/* Server-side tunnel lifecycle: all resources or none. */
+#include "server/tunnel.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "os/priv.h"
+
+#define TUNNEL_BUSY_SKIP 64         /* foreign devices skipped per open */
+#define TUNNEL_SOCKBUF (4 << 20)   /* absorbs bursts at line rate */
+
+static void tunnel_on_tun(void *arg, uint32_t events)
+{
+	struct tunnel *t = arg;
+
+	(void)events;
+	relay_from_tun(&t->relay);
+}
+
+static void tunnel_on_udp(void *arg, uint32_t events)
+{
+	struct tunnel *t = arg;
+
+	(void)events;
+	relay_from_udp(&t->relay);
+}
+
+static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
+				  const struct sockaddr_in *now)
+{
+	struct tunnel *t = arg;
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &now->sin_addr, a, sizeof(a));
+	if (old->sin_port == 0)
+		log_info("session %u: %s endpoint learned %s:%u", t->session_id,
+			 t->ifname, a, ntohs(now->sin_port));
+	else
+		log_info("session %u: %s endpoint moved from port %u to %s:%u",
+			 t->session_id, t->ifname, ntohs(old->sin_port), a,
+			 ntohs(now->sin_port));
+}
+
+/* Create the TUN device on the lowest free unit, skipping names that
+ * belong to devices we do not own. */
+static int tunnel_make_if(struct server *srv, struct tunnel *t)
+{
+	unsigned from = srv->units.base, busy[TUNNEL_BUSY_SKIP];
+	int nbusy = 0, fd = -EBUSY;
+	char name[IFNAMSIZ];
+
+	while (nbusy < TUNNEL_BUSY_SKIP) {
+		if (pool_alloc(&srv->units, from, &t->unit) < 0) {
+			fd = TUNNEL_ERR_SOLD_OUT;
+			break;
+		}
+		if (snprintf(name, sizeof(name), "%s%u", srv->cfg.if_stem,
+			     t->unit) >= (int)sizeof(name)) {
+			pool_release(&srv->units, t->unit);
+			fd = TUNNEL_ERR_SOLD_OUT;
+			break;
+		}
+		fd = priv_tun_create(name, srv->cfg.mtu, t->ifname,
+				     &t->ifindex);
+		if (fd != -EBUSY)
+			break;
+		log_warnx("interface %s exists and is not ours; skipping it",
+			  name);
+		busy[nbusy++] = t->unit;
+		from = t->unit + 1;
+	}
+	for (int i = 0; i < nbusy; i++)
+		pool_release(&srv->units, busy[i]);
+	if (fd == -EBUSY)
+		fd = TUNNEL_ERR_SOLD_OUT;
+	if (fd < 0) {
+		if (fd != TUNNEL_ERR_SOLD_OUT) {
+			log_warnx("cannot create interface %s: %s", name,
+				  strerror(-fd));
+			pool_release(&srv->units, t->unit);
+			return TUNNEL_ERR_INTERNAL;
+		}
+		return TUNNEL_ERR_SOLD_OUT;
+	}
+	t->tun_fd = fd;
+	return 0;
+}
+
+static int tunnel_udp_socket(struct in_addr addr, uint16_t port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_addr = addr, .sin_port = htons(port)
+	};
+	int fd, size = TUNNEL_SOCKBUF, err;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* Root may exceed rmem_max; fall back to the ordinary limit. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Bind the lowest free UDP port, skipping ports other programs hold. */
+static int tunnel_make_port(struct server *srv, struct tunnel *t,
+			    struct in_addr server4)
+{
+	unsigned from = srv->ports.base, port;
+	int fd;
+
+	for (;;) {
+		if (pool_alloc(&srv->ports, from, &port) < 0)
+			return TUNNEL_ERR_SOLD_OUT;
+		fd = tunnel_udp_socket(server4, (uint16_t)port);
+		if (fd >= 0)
+			break;
+		pool_release(&srv->ports, port);
+		if (fd != -EADDRINUSE) {
+			log_warnx("cannot bind udp port %u: %s", port,
+				  strerror(-fd));
+			return TUNNEL_ERR_INTERNAL;
+		}
+		log_warnx("udp port %u is in use by another program; skipping it",
+			  port);
+		from = port + 1;
+	}
+	t->port = (uint16_t)port;
+	t->udp_fd = fd;
+	return 0;
+}
+
+int tunnel_open(struct server *srv, unsigned session_id,
+		enum proto_type type, struct in_addr client4,
+		struct in_addr server4, uint16_t udp_port,
+		struct tunnel **out)
+{
+	struct sockaddr_in peer = { .sin_family = AF_INET };
+	struct tunnel *t;
+	int err;
+
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return TUNNEL_ERR_INTERNAL;
+	t->tun_fd = t->udp_fd = -1;
+	t->session_id = session_id;
+	err = tunnel_make_if(srv, t);
+	if (err < 0) {
+		free(t);
+		return err;
+	}
+	err = tunnel_make_port(srv, t, server4);
+	if (err < 0)
+		goto fail;
+	t->reply.client4 = client4;
+	t->reply.server4 = server4;
+	t->reply.udp_port = t->port;
+	if (type == PROTO_TYPE_HOST) {
+		if (pool_host_pair(&srv->cfg.prefix, srv->cfg.plen, t->unit,
+				   &t->reply.server6, &t->reply.client6) < 0) {
+			err = TUNNEL_ERR_SOLD_OUT;
+			goto fail;
+		}
+		t->reply.has_v6 = true;
+		err = priv_addr6_add(t->ifindex, &t->reply.server6,
+				     &t->reply.client6);
+		if (err < 0) {
+			log_warnx("cannot add the host address to %s: %s",
+				  t->ifname, strerror(-err));
+			err = TUNNEL_ERR_INTERNAL;
+			goto fail;
+		}
+	}
+	peer.sin_addr = client4;
+	peer.sin_port = htons(udp_port);
+	relay_init(&t->relay, t->tun_fd, t->udp_fd,
+		   udp_port ? RELAY_FIXED : RELAY_LEARN, &peer);
+	t->relay.on_peer_change = tunnel_on_peer_change;
+	t->relay.arg = t;
+	t->mode_name = udp_port ? "plain" : "nat-traversal";
+	t->tun_io = (struct ev_io){ .fd = t->tun_fd, .cb = tunnel_on_tun, .arg = t };
+	t->udp_io = (struct ev_io){ .fd = t->udp_fd, .cb = tunnel_on_udp, .arg = t };
+	if (ev_io_add(srv->loop, &t->tun_io, EPOLLIN) < 0 ||
+	    ev_io_add(srv->loop, &t->udp_io, EPOLLIN) < 0) {
+		log_warn("cannot watch the descriptors of %s", t->ifname);
+		err = TUNNEL_ERR_INTERNAL;
+		goto fail;
+	}
+	*out = t;
+	return 0;
+fail:
+	tunnel_close(srv, t);
+	tunnel_free(t);
+	return err;
+}
+
+void tunnel_close(struct server *srv, struct tunnel *t)
+{
+	if (t == NULL)
+		return;
+	ev_io_del(srv->loop, &t->tun_io);
+	ev_io_del(srv->loop, &t->udp_io);
+	/* Closing the last descriptor of a non-persistent TUN device
+	 * unregisters it, taking its addresses and routes along. */
+	if (t->tun_fd >= 0) {
+		close(t->tun_fd);
+		pool_release(&srv->units, t->unit);
+	}
+	if (t->udp_fd >= 0) {
+		close(t->udp_fd);
+		pool_release(&srv->ports, t->port);
+	}
+	t->tun_fd = t->udp_fd = -1;
+	t->relay.tun_fd = t->relay.udp_fd = -1;
+}
+
+void tunnel_free(struct tunnel *t)
+{
+	free(t);
+}
