@@ -51,7 +51,8 @@ bool authdb_user_ok(const char *user)
 	if (user == NULL || user[0] == '\0' || user[0] == '-')
 		return false;
 	for (n = 0; user[n] != '\0'; n++)
-		if (n >= AUTHDB_USER_MAX || !user_byte_ok((unsigned char)user[n]))
+		if (n >= AUTHDB_USER_MAX ||
+		    !user_byte_ok((unsigned char)user[n]))
 			return false;
 	return true;
 }
@@ -274,8 +275,8 @@ static bool must_encode(unsigned char c)
 }
 
 /* Parse one line (without its newline) into db. */
-static int parse_line(struct authdb *db, const char *s, size_t n,
-		      unsigned line, struct authdb_error *err)
+static int parse_line(struct authdb *db, const char *s, size_t n, unsigned line,
+		      struct authdb_error *err)
 {
 	uint8_t secret[AUTHDB_SECRET_MAX];
 	char user[AUTHDB_USER_MAX + 1];
@@ -286,7 +287,8 @@ static int parse_line(struct authdb *db, const char *s, size_t n,
 
 	colon = memchr(s, ':', n);
 	if (colon == NULL)
-		return set_err(err, line, "missing ':' between user and secret");
+		return set_err(err, line,
+			       "missing ':' between user and secret");
 	ulen = (size_t)(colon - s);
 	if (ulen == 0)
 		return set_err(err, line, "empty user name");
@@ -296,9 +298,10 @@ static int parse_line(struct authdb *db, const char *s, size_t n,
 	memcpy(user, s, ulen);
 	user[ulen] = '\0';
 	if (!authdb_user_ok(user))
-		return set_err(err, line,
-			       "bad user name; use letters, digits and . _ @ + - "
-			       "(not starting with -)");
+		return set_err(
+			err, line,
+			"bad user name; use letters, digits and . _ @ + - "
+			"(not starting with -)");
 
 	for (i = ulen + 1; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -320,7 +323,8 @@ static int parse_line(struct authdb *db, const char *s, size_t n,
 			c = (unsigned char)(hi << 4 | lo);
 			if (c == '\0' || c == '\n') {
 				set_err(err, line, "secret contains %s",
-					c ? "a newline (%0A)" : "a NUL byte (%00)");
+					c ? "a newline (%0A)" :
+					    "a NUL byte (%00)");
 				goto out;
 			}
 			i += 2;
@@ -433,8 +437,9 @@ static int open_err(struct authdb_error *err, int e)
 {
 	switch (e) {
 	case ENOENT:
-		return set_err(err, 0,
-			       "does not exist; create it with dtcpauth --init");
+		return set_err(
+			err, 0,
+			"does not exist; create it with dtcpauth --init");
 	case ELOOP:
 		return set_err(err, 0,
 			       "is a symbolic link, which is refused; give the "
@@ -460,13 +465,15 @@ static int check_stat(const struct stat *st, const char *path,
 			       "is not a regular file; give the path of the "
 			       "password file");
 	if (st->st_mode & (S_IRGRP | S_IROTH))
-		return set_err(err, 0,
-			       "is readable by group or others; run chmod 600 %s",
-			       fix);
+		return set_err(
+			err, 0,
+			"is readable by group or others; run chmod 600 %s",
+			fix);
 	if (st->st_mode & (S_IRWXG | S_IRWXO))
-		return set_err(err, 0,
-			       "is writable by group or others; run chmod 600 %s",
-			       fix);
+		return set_err(
+			err, 0,
+			"is writable by group or others; run chmod 600 %s",
+			fix);
 	if (st->st_uid != 0 && st->st_uid != geteuid())
 		return set_err(err, 0,
 			       "is owned by uid %u, neither root nor this "
@@ -488,8 +495,8 @@ int authdb_load(const char *path, bool check_mode, struct authdb **out,
 		memset(err, 0, sizeof(*err));
 	/* O_NONBLOCK so that a FIFO in place of the file cannot hang us
 	 * before fstat() says what it is; cleared before reading. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
-				O_NONBLOCK);
+	fd = open(path,
+		  O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return open_err(err, errno);
 	if (fstat(fd, &st) < 0) {

@@ -26,8 +26,11 @@ struct authdb_error {
  * [A-Za-z0-9._@+-], not starting with '-'. */
 bool authdb_user_ok(const char *user);
 
-/* Read and parse the file at `path`. With `check_mode`, refuse a file that
- * is not a regular file or that is group- or world-readable/writable.
+/* Read and parse the file at `path` (a symbolic link is always refused).
+ * With `check_mode`, refuse a file that is not a regular file, that has any
+ * group or other permission bit, or that is owned by neither root nor the
+ * effective user; err->msg then says how to fix it (the caller prints the
+ * path first). An empty secret is a parse error.
  * Returns 0 and *out (free with authdb_free), or -1 with *err filled. */
 int authdb_load(const char *path, bool check_mode, struct authdb **out,
 		struct authdb_error *err);
@@ -41,8 +44,9 @@ void authdb_free(struct authdb *db);
 int authdb_lookup(const struct authdb *db, const char *user,
 		  uint8_t *secret, size_t *len);
 
-/* Add or replace a user. Returns 0, or -1 on a bad name, a secret with NUL
- * or newline or longer than AUTHDB_SECRET_MAX, or allocation failure. */
+/* Add or replace a user. Returns 0, or -1 on a bad name, a secret that is
+ * empty, contains NUL or newline or is longer than AUTHDB_SECRET_MAX, or
+ * allocation failure. */
 int authdb_set(struct authdb *db, const char *user, const uint8_t *secret,
 	       size_t len);
 

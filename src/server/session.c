@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/linebuf.h"
 #include "common/log.h"
 #include "os/priv.h"
 #include "proto/proto.h"
@@ -31,8 +32,7 @@ struct session {
 	char challenge[PROTO_CHALLENGE_LEN + 1];
 	struct sockaddr_in peer, local;
 	char peer_text[INET_ADDRSTRLEN + 8];
-	char in[PROTO_LINE_MAX + 1];
-	size_t inlen;
+	struct linebuf in;
 	struct tunnel *tunnel;
 };
 
@@ -234,36 +234,32 @@ static void session_line(struct session *s, char *line, size_t len)
 static void session_on_read(void *arg, uint32_t events)
 {
 	struct session *s = arg;
+	char line[LINEBUF_MAX];
+	size_t len;
 	ssize_t n;
-	char *lf;
+	int got;
 
 	(void)events;
-	n = recv(s->fd, s->in + s->inlen, PROTO_LINE_MAX - s->inlen,
-		 MSG_DONTWAIT);
+	n = linebuf_fill(&s->in, s->fd);
 	if (n == 0) {
 		session_close(s, "client closed the connection");
 		return;
 	}
-	if (n < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			session_close(s, strerror(errno));
+	if (n < 0 && n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
+		session_close(s, strerror((int)-n));
 		return;
 	}
-	s->inlen += (size_t)n;
 	while (s->state != SESS_CLOSED &&
-	       (lf = memchr(s->in, '\n', s->inlen)) != NULL) {
-		size_t len = (size_t)(lf - s->in);
-
-		session_line(s, s->in, len);
+	       (got = linebuf_next(&s->in, line, &len)) != 0) {
+		if (got < 0) {
+			session_reply(s, false, "line too long, disconnecting");
+			session_close(s, "line too long");
+			return;
+		}
+		session_line(s, line, len);
 		if (s->state == SESS_CLOSED)
 			return;
-		s->inlen -= len + 1;
-		memmove(s->in, lf + 1, s->inlen);
 		session_arm_timer(s);
-	}
-	if (s->inlen == PROTO_LINE_MAX) {
-		session_reply(s, false, "line too long, disconnecting");
-		session_close(s, "line too long");
 	}
 }
 

@@ -42,8 +42,7 @@ static void usage(FILE *f)
 		"  -h       show this help\n");
 }
 
-static void __attribute__((format(printf, 1, 2))) errx1(const char *fmt,
-							...)
+static void __attribute__((format(printf, 1, 2))) errx1(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -149,7 +148,7 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
-static const int tty_signals[] = { SIGINT, SIGHUP, SIGQUIT, SIGTERM,
+static const int tty_signals[] = { SIGINT,  SIGHUP,  SIGQUIT, SIGTERM,
 				   SIGTSTP, SIGTTIN, SIGTTOU };
 #define NSIG_TTY (sizeof(tty_signals) / sizeof(tty_signals[0]))
 
@@ -422,7 +421,12 @@ int main(int argc, char **argv)
 			      optopt == 'f' ? "a file name" : "a user name");
 			return 1;
 		default:
-			if (optopt != 0)
+			/* After -u the stray "option" may be a password:
+			 * do not echo it. */
+			if (act == ACT_SET)
+				errx1("unknown option; put -- before a "
+				      "password that starts with '-'");
+			else if (optopt != 0)
 				errx1("unknown option -%c; see " PROG " -h",
 				      optopt);
 			else

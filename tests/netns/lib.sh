@@ -156,6 +156,8 @@ cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "$TMPD"
+	PIDS=()
+	NAMESPACES=()
 }
 
 on_exit() {

@@ -44,7 +44,8 @@ static int teardown(void **state)
 	DIR *d = opendir(fx->dir);
 
 	while (d != NULL && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", fx->dir, de->d_name);
 		if (unlink(p) < 0)
@@ -83,7 +84,8 @@ static size_t count_dir(const char *dir)
 
 	assert_non_null(d);
 	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
 			n++;
 	closedir(d);
 	return n;
@@ -246,9 +248,10 @@ static void test_malformed(void **state)
 			fail_msg("case %zu loaded", i);
 		if (err.line != cases[i].line ||
 		    strstr(err.msg, cases[i].msg) == NULL)
-			fail_msg("case %zu: got line %u '%s', want line %u '%s'",
-				 i, err.line, err.msg, cases[i].line,
-				 cases[i].msg);
+			fail_msg(
+				"case %zu: got line %u '%s', want line %u '%s'",
+				i, err.line, err.msg, cases[i].line,
+				cases[i].msg);
 	}
 }
 
@@ -413,6 +416,8 @@ static void test_save_atomic(void **state)
 	assert_true(authdb_save(db, bad) < 0);
 	*strrchr(bad, '/') = '\0';
 	assert_int_equal(count_dir(bad), 1);
+	strcat(bad, "/x");
+	rmdir(bad);
 
 	/* An empty database saves as an empty file. */
 	authdb_free(db);
@@ -487,8 +492,8 @@ static void test_many_users(void **state)
 	for (i = 0; i < 3000; i++) {
 		snprintf(name, sizeof(name), "user%u", i);
 		snprintf(sec, sizeof(sec), "s:%u", i * 7);
-		assert_int_equal(authdb_set(db, name, (uint8_t *)sec,
-					    strlen(sec)), 0);
+		assert_int_equal(
+			authdb_set(db, name, (uint8_t *)sec, strlen(sec)), 0);
 	}
 	for (i = 0; i < 3000; i += 2) {
 		snprintf(name, sizeof(name), "user%u", i);
@@ -505,7 +510,8 @@ static void test_many_users(void **state)
 		snprintf(name, sizeof(name), "user%u", i);
 		snprintf(sec, sizeof(sec), "s:%u", i * 7);
 		if (i % 2 == 0) {
-			assert_int_equal(authdb_lookup(db2, name, out, &len), -1);
+			assert_int_equal(authdb_lookup(db2, name, out, &len),
+					 -1);
 		} else {
 			assert_secret(db2, name, sec, strlen(sec));
 			assert_string_equal(authdb_user_at(db2, i / 2), name);
@@ -531,15 +537,20 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_user_ok),
-		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_comments_and_lenient_bits,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_checks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_save_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_checks, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_save_atomic, setup,
+						teardown),
 		cmocka_unit_test(test_lookup_set_delete),
-		cmocka_unit_test_setup_teardown(test_many_users, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_users, setup,
+						teardown),
 		cmocka_unit_test(test_wipe),
 	};
 

@@ -1,0 +1,86 @@
+/* Client password file lookup. */
+#include "client/authfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define AUTHFILE_LINE_MAX 1024
+
+int authfile_lookup(const char *path, const char *server, const char *user,
+		    char *pw, size_t size, char *err, size_t errlen)
+{
+	char line[AUTHFILE_LINE_MAX + 2];
+	unsigned lineno = 0;
+	struct stat st;
+	int fd, ret = 0;
+	FILE *f;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		snprintf(err, errlen, "%s: holds passwords but is accessible "
+			 "by group or others; run chmod 600 %s", path, path);
+		close(fd);
+		return -1;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+		char *u, *p;
+
+		lineno++;
+		if (len > AUTHFILE_LINE_MAX ||
+		    (len > 0 && line[len - 1] != '\n' && !feof(f))) {
+			snprintf(err, errlen, "%s:%u: line too long", path,
+				 lineno);
+			ret = -1;
+			break;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		u = strchr(line, ':');
+		p = u ? strchr(u + 1, ':') : NULL;
+		if (p == NULL) {
+			snprintf(err, errlen, "%s:%u: expected "
+				 "server:user:password", path, lineno);
+			ret = -1;
+			break;
+		}
+		*u++ = '\0';
+		*p++ = '\0';
+		if (strcmp(line, server) != 0 || strcmp(u, user) != 0)
+			continue;
+		if (strlen(p) >= size) {
+			snprintf(err, errlen, "%s:%u: password too long", path,
+				 lineno);
+			ret = -1;
+			break;
+		}
+		strcpy(pw, p);
+		ret = 1;
+		break;
+	}
+	explicit_bzero(line, sizeof(line));
+	fclose(f);
+	return ret;
+}

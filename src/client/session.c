@@ -1,0 +1,321 @@
+/* A dtcpc session: log in, bring the tunnel up, relay, tear down. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "client/login.h"
+#include "common/ev.h"
+#include "common/log.h"
+#include "os/priv.h"
+#include "relay/relay.h"
+
+#define QUIT_WAIT_MS 2000
+#define CLIENT_SOCKBUF (4 << 20)
+
+struct csession {
+	const struct client_config *cfg;
+	struct login lg;
+	struct ev_loop *loop;
+	int udp_fd, tun_fd;
+	unsigned ifindex;
+	char ifname[IFNAMSIZ];
+	struct relay relay;
+	struct ev_io ctl_io, tun_io, udp_io;
+	struct ev_timer ping_timer;
+	unsigned pings_unanswered;
+	int status;            /* exit status when the loop stops */
+	bool quit_by_signal;
+};
+
+static int udp_socket(struct in_addr addr, uint16_t port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET, .sin_addr = addr, .sin_port = htons(port)
+	};
+	int fd, size = CLIENT_SOCKBUF;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void on_tun(void *arg, uint32_t events)
+{
+	struct csession *cs = arg;
+
+	(void)events;
+	relay_from_tun(&cs->relay);
+}
+
+static void on_udp(void *arg, uint32_t events)
+{
+	struct csession *cs = arg;
+
+	(void)events;
+	relay_from_udp(&cs->relay);
+}
+
+static void stop(struct csession *cs, int status)
+{
+	cs->status = status;
+	ev_stop(cs->loop);
+}
+
+static void on_control(void *arg, uint32_t events)
+{
+	struct csession *cs = arg;
+	char line[LINEBUF_MAX], esc[200];
+	size_t len;
+	ssize_t n;
+	int got;
+
+	(void)events;
+	n = linebuf_fill(&cs->lg.in, cs->lg.fd);
+	if (n == 0) {
+		log_warnx("the server closed the session");
+		stop(cs, 1);
+		return;
+	}
+	if (n < 0 && n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
+		log_warnx("control connection: %s", strerror((int)-n));
+		stop(cs, 1);
+		return;
+	}
+	while ((got = linebuf_next(&cs->lg.in, line, &len)) != 0) {
+		if (got < 0 || proto_line_prepare(line, len) < 0) {
+			log_warnx("the server sent a malformed line");
+			stop(cs, 1);
+			return;
+		}
+		log_escape(esc, sizeof(esc), line, len);
+		if (proto_is_ok(line)) {
+			log_debug("<- %s", esc);
+			cs->pings_unanswered = 0;
+		} else {
+			log_warnx("the server says: %s", esc);
+		}
+	}
+}
+
+static void on_ping_timer(void *arg)
+{
+	struct csession *cs = arg;
+
+	if (cs->pings_unanswered >= 2) {
+		log_warnx("the server has not answered %u pings; giving up",
+			  cs->pings_unanswered);
+		stop(cs, 1);
+		return;
+	}
+	log_debug("-> ping");
+	if (login_send(&cs->lg, "ping\r\n", 6) < 0) {
+		stop(cs, 1);
+		return;
+	}
+	cs->pings_unanswered++;
+	ev_timer_arm(cs->loop, &cs->ping_timer,
+		     (uint64_t)cs->cfg->ping_interval * 1000);
+}
+
+static void on_signal(void *arg, int signo)
+{
+	struct csession *cs = arg;
+
+	log_info("signal %d: closing the tunnel", signo);
+	cs->quit_by_signal = true;
+	stop(cs, 0);
+}
+
+/* Interface, addresses and routes. Everything here disappears with the
+ * TUN device when its descriptor is closed. */
+static int setup_interface(struct csession *cs)
+{
+	const struct client_config *cfg = cs->cfg;
+	const struct proto_tunnel_reply *rep = &cs->lg.reply;
+	static const struct client_route def = { IN6ADDR_ANY_INIT, 0 };
+	char a[INET6_ADDRSTRLEN];
+	int err;
+
+	cs->tun_fd = priv_tun_create(cfg->ifname, cfg->mtu, cs->ifname,
+				     &cs->ifindex);
+	if (cs->tun_fd == -EBUSY) {
+		log_warnx("interface %s already exists; remove it or choose "
+			  "another name with -i", cfg->ifname);
+		return -1;
+	}
+	if (cs->tun_fd < 0) {
+		log_warnx("cannot create interface %s: %s (dtcpc needs root "
+			  "or CAP_NET_ADMIN)", cfg->ifname,
+			  strerror(-cs->tun_fd));
+		return -1;
+	}
+	if (rep->has_v6) {
+		err = priv_addr6_add(cs->ifindex, &rep->client6, &rep->server6);
+		if (err < 0) {
+			log_warnx("cannot add address %s to %s: %s",
+				  inet_ntop(AF_INET6, &rep->client6, a, sizeof(a)),
+				  cs->ifname, strerror(-err));
+			return -1;
+		}
+	}
+	if (!cfg->routes_static)
+		return 0;
+	for (unsigned i = 0; i < (cfg->nroutes ? cfg->nroutes : 1); i++) {
+		const struct client_route *r = cfg->nroutes ? &cfg->routes[i]
+							    : &def;
+
+		err = priv_route6_add(cs->ifindex, &r->dst, r->plen);
+		if (err < 0) {
+			log_warnx("cannot route %s/%u into %s: %s%s",
+				  inet_ntop(AF_INET6, &r->dst, a, sizeof(a)),
+				  r->plen, cs->ifname, strerror(-err),
+				  err == -EEXIST ? " (a route to it exists "
+						   "already; remove it or use -R)"
+						 : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static bool nat_check(struct csession *cs)
+{
+	char seen[INET_ADDRSTRLEN], mine[INET_ADDRSTRLEN];
+
+	if (cs->lg.reply.client4.s_addr == cs->lg.local.sin_addr.s_addr)
+		return true;
+	inet_ntop(AF_INET, &cs->lg.reply.client4, seen, sizeof(seen));
+	inet_ntop(AF_INET, &cs->lg.local.sin_addr, mine, sizeof(mine));
+	if (cs->cfg->skip_nat_check) {
+		log_info("the server sees this client as %s, not %s: behind "
+			 "a NAT", seen, mine);
+		return true;
+	}
+	log_warnx("the server sees this client as %s but its own address is "
+		  "%s: you are behind a NAT; use -n (with -U) to tunnel "
+		  "through it", seen, mine);
+	return false;
+}
+
+static void log_tunnel_up(struct csession *cs)
+{
+	const struct proto_tunnel_reply *rep = &cs->lg.reply;
+	char l[INET6_ADDRSTRLEN] = "", p[INET6_ADDRSTRLEN] = "";
+
+	if (rep->has_v6) {
+		inet_ntop(AF_INET6, &rep->client6, l, sizeof(l));
+		inet_ntop(AF_INET6, &rep->server6, p, sizeof(p));
+	}
+	log_info("tunnel up: %s type %s%s%s%s%s, udp %s:%u from port %u",
+		 cs->ifname, proto_type_name(cs->cfg->type),
+		 rep->has_v6 ? " local " : "", l, rep->has_v6 ? " peer " : "",
+		 p, inet_ntoa(cs->lg.server.sin_addr), rep->udp_port,
+		 cs->cfg->udp_port);
+}
+
+static int run_loop(struct csession *cs)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
+	struct sockaddr_in peer = { .sin_family = AF_INET };
+
+	peer.sin_addr = cs->lg.server.sin_addr;
+	peer.sin_port = htons(cs->lg.reply.udp_port);
+	relay_init(&cs->relay, cs->tun_fd, cs->udp_fd, RELAY_FIXED, &peer);
+	cs->loop = ev_new();
+	if (cs->loop == NULL) {
+		log_warn("cannot create the event loop");
+		return 1;
+	}
+	cs->ctl_io = (struct ev_io){ .fd = cs->lg.fd, .cb = on_control, .arg = cs };
+	cs->tun_io = (struct ev_io){ .fd = cs->tun_fd, .cb = on_tun, .arg = cs };
+	cs->udp_io = (struct ev_io){ .fd = cs->udp_fd, .cb = on_udp, .arg = cs };
+	cs->ping_timer = (struct ev_timer){ .cb = on_ping_timer, .arg = cs };
+	if (ev_io_add(cs->loop, &cs->ctl_io, EPOLLIN) < 0 ||
+	    ev_io_add(cs->loop, &cs->tun_io, EPOLLIN) < 0 ||
+	    ev_io_add(cs->loop, &cs->udp_io, EPOLLIN) < 0 ||
+	    ev_signals(cs->loop, signals, on_signal, cs) < 0) {
+		log_warn("cannot set up the event loop");
+		ev_free(cs->loop);
+		return 1;
+	}
+	ev_timer_arm(cs->loop, &cs->ping_timer,
+		     (uint64_t)cs->cfg->ping_interval * 1000);
+	cs->status = 1;
+	if (ev_run(cs->loop) < 0)
+		log_warn("event loop failed");
+	ev_free(cs->loop);
+	return cs->status;
+}
+
+/* Say goodbye so the server releases the tunnel at once. */
+static void send_quit(struct csession *cs)
+{
+	char line[LINEBUF_MAX];
+
+	if (login_send(&cs->lg, "quit\r\n", 6) < 0)
+		return;
+	while (login_read_line(&cs->lg, line, QUIT_WAIT_MS) == 1)
+		if (proto_is_ok(line))
+			break;
+}
+
+int client_run(const struct client_config *cfg, const char *password)
+{
+	struct csession cs = { .cfg = cfg, .udp_fd = -1, .tun_fd = -1 };
+	int status = 1;
+
+	if (login_connect(cfg, &cs.lg) < 0)
+		return 1;
+	cs.udp_fd = udp_socket(cs.lg.local.sin_addr, cfg->udp_port);
+	if (cs.udp_fd < 0) {
+		log_warnx("cannot bind udp port %u: %s%s", cfg->udp_port,
+			  strerror(-cs.udp_fd),
+			  cs.udp_fd == -EADDRINUSE ? " (choose another with -b)"
+						   : "");
+		goto out;
+	}
+	if (login_request(cfg, &cs.lg, password, cfg->udp_port) < 0)
+		goto out;
+	if (!nat_check(&cs)) {
+		send_quit(&cs);
+		goto out;
+	}
+	if (setup_interface(&cs) < 0) {
+		send_quit(&cs);
+		goto out;
+	}
+	log_tunnel_up(&cs);
+	status = run_loop(&cs);
+	if (cs.quit_by_signal)
+		send_quit(&cs);
+	log_info("tunnel %s down: %llu packets in, %llu out, %llu dropped",
+		 cs.ifname, (unsigned long long)cs.relay.stats.tun_tx,
+		 (unsigned long long)cs.relay.stats.udp_tx,
+		 (unsigned long long)(cs.relay.stats.drop_source +
+				      cs.relay.stats.drop_malformed +
+				      cs.relay.stats.drop_io));
+out:
+	if (cs.tun_fd >= 0)
+		close(cs.tun_fd);
+	if (cs.udp_fd >= 0)
+		close(cs.udp_fd);
+	if (cs.lg.fd >= 0)
+		close(cs.lg.fd);
+	return status;
+}

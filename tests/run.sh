@@ -1,0 +1,102 @@
+#!/bin/bash
+# Runs the test suite: every unit test binary (build/tests/test_*) and every
+# network-namespace scenario (tests/netns/t_*.sh, as root, each in its own
+# process under a hard timeout). Logs go to build/test-logs/. Ends with one
+# line "N passed, N failed" and exits non-zero on any failure.
+#
+# usage: tests/run.sh [unit|netns|all]
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${DTCP_BUILD:-$ROOT/build}
+LOGS=$BUILD/test-logs
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
+NETNS_TIMEOUT=${NETNS_TIMEOUT:-300}
+mode=${1:-all}
+passed=0
+failed=0
+
+case $mode in
+unit | netns | all) ;;
+*)
+	echo "usage: tests/run.sh [unit|netns|all]" >&2
+	exit 2
+	;;
+esac
+mkdir -p "$LOGS" || exit 1
+
+ok() {
+	passed=$((passed + 1))
+	printf 'PASS %s\n' "$1"
+}
+
+# ko NAME WHY [LOG] : a failure, with the tail of its log
+ko() {
+	failed=$((failed + 1))
+	printf 'FAIL %s: %s\n' "$1" "$2"
+	if [ -n "${3:-}" ] && [ -s "$3" ]; then
+		tail -n "${TAIL_LINES:-40}" "$3" | sed 's/^/    /'
+		printf '    (full log: %s)\n' "$3"
+	fi
+}
+
+run_unit() {
+	local t name log rc found=0
+	for t in "$BUILD"/tests/test_*; do
+		name=$(basename "$t")
+		case $name in *.*) continue ;; esac
+		if [ ! -f "$t" ] || [ ! -x "$t" ]; then
+			continue
+		fi
+		found=1
+		log=$LOGS/unit-$name.log
+		timeout -k 5 "$UNIT_TIMEOUT" "$t" >"$log" 2>&1 </dev/null
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			ok "unit/$name"
+		elif [ "$rc" -eq 124 ]; then
+			ko "unit/$name" "timed out after ${UNIT_TIMEOUT}s" "$log"
+		else
+			ko "unit/$name" "exit status $rc" "$log"
+		fi
+	done
+	[ "$found" -eq 1 ] || ko "unit" "no unit test binaries in $BUILD/tests (run make first)"
+}
+
+run_netns() {
+	local s name log rc t0 secs found=0
+	for s in "$ROOT"/tests/netns/t_*.sh; do
+		[ -f "$s" ] || continue
+		found=1
+		name=$(basename "$s" .sh)
+		log=$LOGS/netns-$name.log
+		if [ "$(id -u)" -ne 0 ]; then
+			ko "netns/$name" "needs root (network namespaces): run as root, e.g. sudo make check"
+			continue
+		fi
+		t0=$SECONDS
+		TEST_NAME=$name timeout -k 10 "$NETNS_TIMEOUT" bash "$s" >"$log" 2>&1 </dev/null
+		rc=$?
+		secs=$((SECONDS - t0))
+		if [ "$rc" -eq 0 ]; then
+			ok "netns/$name (${secs}s)"
+		elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			ko "netns/$name" "killed after the ${NETNS_TIMEOUT}s timeout" "$log"
+		else
+			ko "netns/$name" "exit status $rc (${secs}s)" "$log"
+		fi
+	done
+	[ "$found" -eq 1 ] || ko "netns" "no scenarios in tests/netns"
+}
+
+case $mode in
+unit) run_unit ;;
+netns) run_netns ;;
+all)
+	run_unit
+	run_netns
+	;;
+esac
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
