@@ -65,7 +65,7 @@ measure() {
 }
 
 unavailable() {
-	echo "bench: $1: could not be set up: $2" >&2
+	echo "bench: $1: could not be set up: $2"
 	GBPS[$1]="n/a"
 	RTT[$1]="n/a"
 	rc=1
@@ -90,7 +90,7 @@ measure raw "$A6"
 echo "== dtcp: dtcps in $NSA, dtcpc -t host in $NSB"
 client_auth "$TMPD/dtcpc.auth" "$A4" "$USER1" "$PASS1"
 if ! (make_pwfile) >"$TMPD/dtcpauth.log" 2>&1; then
-	unavailable dtcp "dtcpauth failed: $(tail -n 3 "$TMPD/dtcpauth.log")"
+	unavailable dtcp "$(grep -m1 'FAIL:' "$TMPD/dtcpauth.log")"
 elif ! spawn dtcps "$NSA" "$DTCPS" -D -U -A "$PWFILE" -L "$A4" "$PREFIX6" ||
 	! wait_for 10 "dtcps listens" tcp_listening "$NSA" 20200; then
 	unavailable dtcp "dtcps did not start: $(tail -n 3 "$TMPD/dtcps.log")"

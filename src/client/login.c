@@ -81,8 +81,14 @@ int login_connect(const struct client_config *cfg, struct login *lg)
 		lg->fd = -1;
 		return -1;
 	}
-	log_debug("connected to %s:%u from %s", inet_ntoa(lg->server.sin_addr),
-		  cfg->port, inet_ntoa(lg->local.sin_addr));
+	if (log_verbose()) {
+		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+		log_debug("connected to %s:%u from %s",
+			  inet_ntop(AF_INET, &lg->server.sin_addr, a, sizeof(a)),
+			  cfg->port,
+			  inet_ntop(AF_INET, &lg->local.sin_addr, b, sizeof(b)));
+	}
 	return 0;
 }
 

@@ -21,10 +21,10 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcpc [-dnU] [-A auth-file] [-b udp-port] [-i interface] [-m mtu]\n"
+"usage: dtcpc [-dnU] [-F auth-file] [-b udp-port] [-i interface] [-m mtu]\n"
 "             [-p port] [-r static] [-R destination[,destination...]]\n"
 "             [-t tuntype] [-u user] server\n"
-"  -A file   server:user:password file (default " DTCPC_AUTHFILE ");\n"
+"  -F file   server:user:password file (default " DTCPC_AUTHFILE ");\n"
 "            without a matching line the password is asked on the terminal\n"
 "  -b port   local UDP port (default 4028)\n"
 "  -d        log the protocol exchange (without secrets)\n"
@@ -103,9 +103,9 @@ static void parse_args(int argc, char **argv, struct client_config *cfg)
 	cfg->ping_interval = 60;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":A:b:dhi:m:np:r:R:t:u:UaDcflPo")) != -1) {
+	while ((ch = getopt(argc, argv, ":b:dF:hi:m:np:r:R:t:u:UaADcflPo")) != -1) {
 		switch (ch) {
-		case 'A':
+		case 'F':
 			cfg->authfile = optarg;
 			break;
 		case 'b':
@@ -157,8 +157,8 @@ static void parse_args(int argc, char **argv, struct client_config *cfg)
 		case 'U':
 			cfg->udp = true;
 			break;
-		case 'a': case 'c': case 'D': case 'f': case 'l': case 'o':
-		case 'P':
+		case 'a': case 'A': case 'c': case 'D': case 'f': case 'l':
+		case 'o': case 'P':
 			die("option -%c is not implemented in this version; see "
 			    "dtcpc -h", ch);
 		case ':':

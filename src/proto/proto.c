@@ -243,18 +243,22 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 	struct proto_tunnel_reply r;
 	struct tokens t;
 	uint64_t port;
-	int i = 3, want;
+	int want;
 
 	if (strncmp(line, "-ERR", 4) == 0 &&
 	    (line[4] == '\0' || line[4] == ' ')) {
 		*err_text = line[4] ? line + 5 : "";
 		return 1;
 	}
-	if (tokenize(line, &t) < 0 || t.n < 3 || strcmp(t.v[0], "+OK") != 0)
+	if (tokenize(line, &t) < 0 || t.n > PROTO_TOKENS_MAX ||
+	    strcmp(t.v[0], "+OK") != 0)
 		return PROTO_ERR_SYNTAX;
 	memset(&r, 0, sizeof(r));
+	/* Fields this client does not know (a later server's extensions)
+	 * may sit between the addresses and the "udp <port>" suffix, which
+	 * always comes last. */
 	want = 3 + (type == PROTO_TYPE_HOST ? 2 : 0) + (udp ? 2 : 0);
-	if (t.n != want || parse_ipv4(t.v[1], &r.client4) < 0 ||
+	if (t.n < want || parse_ipv4(t.v[1], &r.client4) < 0 ||
 	    parse_ipv4(t.v[2], &r.server4) < 0)
 		return PROTO_ERR_SYNTAX;
 	if (type == PROTO_TYPE_HOST) {
@@ -262,11 +266,10 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 		    parse_ipv6(t.v[4], &r.server6) < 0)
 			return PROTO_ERR_SYNTAX;
 		r.has_v6 = true;
-		i = 5;
 	}
 	if (udp) {
-		if (strcasecmp(t.v[i], "udp") != 0 ||
-		    parse_uint(t.v[i + 1], 1, 65535, &port) < 0)
+		if (strcasecmp(t.v[t.n - 2], "udp") != 0 ||
+		    parse_uint(t.v[t.n - 1], 1, 65535, &port) < 0)
 			return PROTO_ERR_SYNTAX;
 		r.udp_port = (uint16_t)port;
 	}

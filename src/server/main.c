@@ -229,6 +229,13 @@ static void on_signal(void *arg, int signo)
 {
 	struct server *srv = arg;
 
+	if (signo == SIGHUP) {
+		/* Nothing to reload: the password file is re-read whenever it
+		 * changes. Say so rather than die of the default action. */
+		log_info("SIGHUP ignored: the password file is re-read "
+			 "automatically when it changes");
+		return;
+	}
 	log_info("signal %d: shutting down", signo);
 	ev_stop(srv->loop);
 }

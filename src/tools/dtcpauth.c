@@ -2,18 +2,17 @@
  * its users. Never prints a secret; every change is written atomically by
  * authdb_save(). */
 #include "authdb/authdb.h"
+#include "common/tty.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #ifndef DTCP_SYSCONFDIR
@@ -139,120 +138,55 @@ static int do_init(const char *file)
 	return 0;
 }
 
-/* Signals that arrive while the terminal's echo is off: restore the
- * terminal first, then die of them as usual. */
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
+/* Read one password with echo off into buf (AUTHDB_SECRET_MAX + 2 bytes).
+ * Returns the length, or -1 with a message printed. */
+static ssize_t read_secret(const char *prompt, char *buf)
 {
-	got_signal = sig;
-}
+	int n = tty_read_secret(prompt, buf, AUTHDB_SECRET_MAX + 2);
 
-static const int tty_signals[] = { SIGINT,  SIGHUP,  SIGQUIT, SIGTERM,
-				   SIGTSTP, SIGTTIN, SIGTTOU };
-#define NSIG_TTY (sizeof(tty_signals) / sizeof(tty_signals[0]))
-
-/* Prompt on the open terminal `fd` with echo off and read one line into
- * buf (size AUTHDB_SECRET_MAX + 2). Returns the length, or -1 with a message
- * printed. */
-static ssize_t read_secret(int fd, const char *prompt, char *buf)
-{
-	struct sigaction sa, old[NSIG_TTY];
-	struct termios t, saved;
-	size_t n = 0, i;
-	bool too_long = false;
-	int e = 0, setup_failed = 0;
-	ssize_t r = 0;
-	char c;
-
-	if (tcgetattr(fd, &saved) < 0) {
-		errx1("cannot read the settings of /dev/tty: %s; give the "
-		      "password as an argument",
-		      strerror(errno));
+	switch (n) {
+	case -ENXIO:
+		errx1("no terminal to ask for the password on; give it as an "
+		      "argument");
 		return -1;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal; /* no SA_RESTART: read() must return */
-	sigemptyset(&sa.sa_mask);
-	got_signal = 0;
-	for (i = 0; i < NSIG_TTY; i++)
-		sigaction(tty_signals[i], &sa, &old[i]);
-	t = saved;
-	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	t.c_lflag |= ICANON;
-	if (tcsetattr(fd, TCSAFLUSH, &t) < 0) {
-		e = errno;
-		setup_failed = 1;
-	} else {
-		if (write(fd, prompt, strlen(prompt)) < 0) {
-			/* The prompt is a courtesy; the read decides. */
-		}
-		while (!got_signal && (r = read(fd, &c, 1)) == 1 && c != '\n') {
-			if (n <= AUTHDB_SECRET_MAX)
-				buf[n++] = c;
-			else
-				too_long = true;
-		}
-		e = errno;
-		c = 0;
-		tcsetattr(fd, TCSAFLUSH, &saved);
-		if (write(fd, "\n", 1) < 0) {
-			/* Only cosmetic: the user's Enter was not echoed. */
-		}
-	}
-	for (i = 0; i < NSIG_TTY; i++)
-		sigaction(tty_signals[i], &old[i], NULL);
-	buf[n] = '\0';
-	if (got_signal) {
-		authdb_wipe(buf, AUTHDB_SECRET_MAX + 2);
-		raise(got_signal);
-		errx1("interrupted; the file is unchanged");
-		return -1;
-	}
-	if (setup_failed || r < 0) {
-		authdb_wipe(buf, AUTHDB_SECRET_MAX + 2);
-		errx1("cannot %s /dev/tty: %s; give the password as an "
-		      "argument",
-		      setup_failed ? "turn off echo on" : "read from",
-		      strerror(e));
-		return -1;
-	}
-	if (r == 0 && n == 0) {
+	case -ENODATA:
 		errx1("no password entered (end of input); the file is "
 		      "unchanged");
 		return -1;
-	}
-	if (too_long || n > AUTHDB_SECRET_MAX) {
-		authdb_wipe(buf, AUTHDB_SECRET_MAX + 2);
+	case -ENOBUFS:
 		errx1("password longer than %d bytes; choose a shorter one",
 		      AUTHDB_SECRET_MAX);
 		return -1;
+	case -EINTR:
+		errx1("interrupted; the file is unchanged");
+		return -1;
+	default:
+		if (n < 0) {
+			errx1("cannot read the password from the terminal: "
+			      "%s; give it as an argument", strerror(-n));
+			return -1;
+		}
+		if (n > AUTHDB_SECRET_MAX) {
+			authdb_wipe(buf, AUTHDB_SECRET_MAX + 2);
+			errx1("password longer than %d bytes; choose a shorter "
+			      "one", AUTHDB_SECRET_MAX);
+			return -1;
+		}
+		return n;
 	}
-	return (ssize_t)n;
 }
 
-/* Ask twice on /dev/tty; both entries must match. */
+/* Ask twice on the terminal; both entries must match. */
 static ssize_t prompt_secret(const char *user, char *buf)
 {
 	char again[AUTHDB_SECRET_MAX + 2], prompt[AUTHDB_USER_MAX + 32];
 	ssize_t n, m;
-	int fd;
 
-	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		errx1("cannot open /dev/tty: %s; give the password as an "
-		      "argument",
-		      strerror(errno));
-		return -1;
-	}
 	snprintf(prompt, sizeof(prompt), "password for %s: ", user);
-	n = read_secret(fd, prompt, buf);
-	if (n < 0) {
-		close(fd);
+	n = read_secret(prompt, buf);
+	if (n < 0)
 		return -1;
-	}
-	m = read_secret(fd, "again: ", again);
-	close(fd);
+	m = read_secret("again: ", again);
 	if (m < 0) {
 		authdb_wipe(buf, AUTHDB_SECRET_MAX + 2);
 		return -1;
