@@ -22,6 +22,8 @@ struct client_config {
 	char user[PROTO_USER_MAX + 1];
 	uint16_t port;          /* -p */
 	uint16_t udp_port;      /* -b */
+	uint16_t nat_port;      /* -B: port a static NAT forwards; 0: none */
+	unsigned keepalive;     /* -k seconds of send silence; 0: off */
 	const char *ifname;     /* -i */
 	unsigned mtu;           /* -m */
 	bool skip_nat_check;    /* -n */
@@ -33,6 +35,10 @@ struct client_config {
 	unsigned ping_interval; /* seconds between control pings */
 	int verbose;
 };
+
+/* The UDP port to announce: the static NAT's (-B), none for NAT traversal
+ * (-n without -B: the server learns it), else the bound one. */
+uint16_t client_announced_port(const struct client_config *cfg);
 
 /* Run one session: log in, bring the tunnel up, relay until a signal or
  * the server ends it, then remove everything configured. The password is

@@ -168,7 +168,8 @@ int login_request(const struct client_config *cfg, struct login *lg,
 	proto_digest(cfg->user, challenge, (const uint8_t *)password,
 		     strlen(password), digest);
 	n = proto_fmt_request(req, sizeof(req), cfg->user, digest, cfg->type,
-			      cfg->udp ? PROTO_UDP_PORT : PROTO_UDP_NONE,
+			      !cfg->udp ? PROTO_UDP_NONE
+			      : udp_port ? PROTO_UDP_PORT : PROTO_UDP_LEARN,
 			      udp_port);
 	explicit_bzero(digest, sizeof(digest));
 	if (n < 0) {

@@ -21,16 +21,20 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcpc [-dnU] [-F auth-file] [-b udp-port] [-i interface] [-m mtu]\n"
-"             [-p port] [-r static] [-R destination[,destination...]]\n"
-"             [-t tuntype] [-u user] server\n"
+"usage: dtcpc [-dnU] [-F auth-file] [-b udp-port] [-B nat-port] [-i interface]\n"
+"             [-k keepalive] [-m mtu] [-p port] [-r static]\n"
+"             [-R destination[,destination...]] [-t tuntype] [-u user] server\n"
 "  -F file   server:user:password file (default " DTCPC_AUTHFILE ");\n"
 "            without a matching line the password is asked on the terminal\n"
 "  -b port   local UDP port (default 4028)\n"
+"  -B port   public port a static NAT forwards to -b: announce it\n"
 "  -d        log the protocol exchange (without secrets)\n"
 "  -i name   tunnel interface (default ng0)\n"
+"  -k secs   NAT traversal: send a keepalive after this many seconds\n"
+"            without sending (default 25, 0: never)\n"
 "  -m mtu    tunnel MTU (default 1280)\n"
-"  -n        do not check that the server sees our own address (NAT)\n"
+"  -n        behind a NAT: skip the address check; without -B the\n"
+"            server learns our public UDP endpoint (NAT traversal)\n"
 "  -p port   server TCP port (default 20200)\n"
 "  -r static install routes into the tunnel: ::/0, or the -R destinations\n"
 "  -R dests  comma-separated IPv6 prefixes to route with -r static\n"
@@ -101,9 +105,10 @@ static void parse_args(int argc, char **argv, struct client_config *cfg)
 	cfg->mtu = 1280;
 	cfg->type = PROTO_TYPE_TUNNELONLY;
 	cfg->ping_interval = 60;
+	cfg->keepalive = 25;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":b:dF:hi:m:np:r:R:t:u:UaADcflPo")) != -1) {
+	while ((ch = getopt(argc, argv, ":b:B:dF:hi:k:m:np:r:R:t:u:UaADcflPo")) != -1) {
 		switch (ch) {
 		case 'F':
 			cfg->authfile = optarg;
@@ -111,6 +116,14 @@ static void parse_args(int argc, char **argv, struct client_config *cfg)
 		case 'b':
 			cfg->udp_port = (uint16_t)opt_uint(optarg, 1, 65535,
 							   "udp port (-b)");
+			break;
+		case 'B':
+			cfg->nat_port = (uint16_t)opt_uint(optarg, 1, 65535,
+							   "nat port (-B)");
+			break;
+		case 'k':
+			cfg->keepalive = opt_uint(optarg, 0, 3600,
+						  "keepalive interval (-k)");
 			break;
 		case 'd':
 			cfg->verbose++;

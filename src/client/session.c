@@ -27,6 +27,7 @@ struct csession {
 	struct relay relay;
 	struct ev_io ctl_io, tun_io, udp_io;
 	struct ev_timer ping_timer;
+	struct ev_timer keepalive_timer;
 	unsigned pings_unanswered;
 	int status;            /* exit status when the loop stops */
 	bool quit_by_signal;
@@ -133,6 +134,34 @@ static void on_ping_timer(void *arg)
 		     (uint64_t)cs->cfg->ping_interval * 1000);
 }
 
+uint16_t client_announced_port(const struct client_config *cfg)
+{
+	if (cfg->nat_port)
+		return cfg->nat_port;
+	return cfg->skip_nat_check ? 0 : cfg->udp_port;
+}
+
+/* NAT traversal: the server can reach us only through the mapping our own
+ * datagrams keep open, so send an empty one whenever we have been silent
+ * for the keepalive interval. */
+static void on_keepalive_timer(void *arg)
+{
+	struct csession *cs = arg;
+	uint64_t interval = (uint64_t)cs->cfg->keepalive * 1000;
+	uint64_t idle = monotime_ms() - cs->relay.last_tx_ms;
+	int err;
+
+	if (idle >= interval) {
+		err = relay_send_keepalive(&cs->relay);
+		if (err < 0)
+			log_warnx("keepalive to the server: %s", strerror(-err));
+		else
+			log_debug("keepalive sent");
+		idle = 0;
+	}
+	ev_timer_arm(cs->loop, &cs->keepalive_timer, interval - idle);
+}
+
 static void on_signal(void *arg, int signo)
 {
 	struct csession *cs = arg;
@@ -222,11 +251,13 @@ static void log_tunnel_up(struct csession *cs)
 		inet_ntop(AF_INET6, &rep->client6, l, sizeof(l));
 		inet_ntop(AF_INET6, &rep->server6, p, sizeof(p));
 	}
-	log_info("tunnel up: %s type %s%s%s%s%s, udp %s:%u from port %u",
-		 cs->ifname, proto_type_name(cs->cfg->type),
+	log_info("tunnel up: %s type %s%s%s%s%s, udp %s:%u from port %u, "
+		 "mode %s", cs->ifname, proto_type_name(cs->cfg->type),
 		 rep->has_v6 ? " local " : "", l, rep->has_v6 ? " peer " : "",
 		 p, inet_ntoa(cs->lg.server.sin_addr), rep->udp_port,
-		 cs->cfg->udp_port);
+		 cs->cfg->udp_port,
+		 cs->cfg->nat_port ? "static-nat"
+		 : client_announced_port(cs->cfg) ? "plain" : "nat-traversal");
 }
 
 static int run_loop(struct csession *cs)
@@ -256,6 +287,13 @@ static int run_loop(struct csession *cs)
 	}
 	ev_timer_arm(cs->loop, &cs->ping_timer,
 		     (uint64_t)cs->cfg->ping_interval * 1000);
+	cs->keepalive_timer = (struct ev_timer){ .cb = on_keepalive_timer,
+						 .arg = cs };
+	if (client_announced_port(cs->cfg) == 0 && cs->cfg->keepalive) {
+		/* Open the NAT mapping at once so inbound traffic works. */
+		cs->relay.last_tx_ms = 0;
+		on_keepalive_timer(cs);
+	}
 	cs->status = 1;
 	if (ev_run(cs->loop) < 0)
 		log_warn("event loop failed");
@@ -290,7 +328,8 @@ int client_run(const struct client_config *cfg, const char *password)
 						   : "");
 		goto out;
 	}
-	if (login_request(cfg, &cs.lg, password, cfg->udp_port) < 0)
+	if (login_request(cfg, &cs.lg, password,
+			  client_announced_port(cfg)) < 0)
 		goto out;
 	if (!nat_check(&cs)) {
 		send_quit(&cs);

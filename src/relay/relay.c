@@ -1,6 +1,8 @@
 /* TUN <-> UDP relay with packet and source checks. */
 #include "relay/relay.h"
 
+#include "common/ev.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -71,6 +73,8 @@ void relay_from_tun(struct relay *r)
 		}
 		r->stats.udp_tx += (uint64_t)sent;
 	}
+	if (n > 0)
+		r->last_tx_ms = monotime_ms();
 }
 
 /* Decide whether a datagram from `src` may belong to this tunnel. */
@@ -145,5 +149,6 @@ int relay_send_keepalive(struct relay *r)
 	if (sendto(r->udp_fd, "", 0, MSG_DONTWAIT,
 		   (const struct sockaddr *)&r->peer, sizeof(r->peer)) < 0)
 		return -errno;
+	r->last_tx_ms = monotime_ms();
 	return 0;
 }

@@ -30,6 +30,7 @@ struct relay {
 	enum relay_mode mode;
 	struct sockaddr_in peer;   /* sin_port 0 while not yet learned */
 	struct relay_stats stats;
+	uint64_t last_tx_ms;       /* monotime of the last datagram sent */
 	/* Called when RELAY_LEARN sees a new source port (may be NULL). */
 	void (*on_peer_change)(void *arg, const struct sockaddr_in *old_peer,
 			       const struct sockaddr_in *new_peer);
