@@ -40,7 +40,7 @@ printf '    dtcps is listening on %s:20200\n' "$SRV_V4"
 step "starting the client: host tunnel, default route through it"
 client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
 printf '    (%s holds "%s:%s:<password>", mode 0600)\n' "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1"
-start_client dtcpc "$CLI" -d -U -t host -r static -A "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+start_client dtcpc "$CLI" -d -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
 if ! wait_for 10 "the client tunnel" has_addr "$CLI" ng0 'inet6 2001:db8:1::6'; then
 	fail "the client did not get its tunnel address"
 fi

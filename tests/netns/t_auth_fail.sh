@@ -59,7 +59,7 @@ check "dtcps still running" alive dtcps
 
 say "== dtcpc with a wrong password"
 client_auth "$TMPD/bad.auth" "$SRV_V4" "$USER1" wrongsecret
-start_client dtcpc "$CLI" -U -t host -r static -A "$TMPD/bad.auth" -u "$USER1" "$SRV_V4"
+start_client dtcpc "$CLI" -U -t host -r static "$CAUTH" "$TMPD/bad.auth" -u "$USER1" "$SRV_V4"
 exit_status dtcpc 15 || fail "dtcpc with a wrong password did not exit within 15 s"
 say "dtcpc exit status $STOP_RC, output:"
 cat "$TMPD/dtcpc.log"

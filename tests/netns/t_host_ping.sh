@@ -10,7 +10,7 @@ need_bins
 topo_std
 start_server
 client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -U -t host -r static -A "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+start_client dtcpc "$CLI" -d -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
 
 wait_for_or_fail 10 "client ng0 has 2001:db8:1::6 peer ::5" \
 	has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer 2001:db8:1::5/128'

@@ -16,7 +16,7 @@ client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
 # session N : start dtcpc and wait until both ends have ng0 and UDP 4028
 session() {
 	say "== session $1"
-	start_client dtcpc "$CLI" -d -U -t host -r static -A "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+	start_client dtcpc "$CLI" -d -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
 	wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
 	wait_for_or_fail 5 "server ng0 has 2001:db8:1::5" has_addr "$SRV" ng0 'inet6 2001:db8:1::5 peer'
 	check "server UDP 4028 bound" udp_listening "$SRV" 4028

@@ -10,7 +10,7 @@ need_bins
 topo_std
 start_server
 client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -U -t tunnelonly -A "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+start_client dtcpc "$CLI" -d -U -t tunnelonly "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
 
 wait_for_or_fail 10 "client ng0 exists" has_link "$CLI" ng0
 wait_for_or_fail 5 "server ng0 exists" has_link "$SRV" ng0

@@ -12,10 +12,10 @@ start_server
 client_auth "$TMPD/c1.auth" "$SRV_V4" "$USER1" "$PASS1"
 client_auth "$TMPD/c2.auth" "$SRV_V4" "$USER1" "$PASS1"
 
-start_client dtcpc1 "$CLI" -d -U -t host -r static -A "$TMPD/c1.auth" -u "$USER1" "$SRV_V4"
+start_client dtcpc1 "$CLI" -d -U -t host -r static "$CAUTH" "$TMPD/c1.auth" -u "$USER1" "$SRV_V4"
 wait_for_or_fail 10 "client 1 ng0 has 2001:db8:1::6 peer ::5" \
 	has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer 2001:db8:1::5/128'
-start_client dtcpc2 "$CLI2" -d -U -t host -r static -A "$TMPD/c2.auth" -u "$USER1" "$SRV_V4"
+start_client dtcpc2 "$CLI2" -d -U -t host -r static "$CAUTH" "$TMPD/c2.auth" -u "$USER1" "$SRV_V4"
 wait_for_or_fail 10 "client 2 ng0 has 2001:db8:1::a peer ::9" \
 	has_addr "$CLI2" ng0 'inet6 2001:db8:1::a peer 2001:db8:1::9/128'
 
