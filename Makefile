@@ -33,7 +33,17 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Unit tests may also test server-internal modules (pools) without main().
 SRV_LIB_OBJ = $(filter-out $(BUILD)/src/server/main.o,$(SRV_OBJ))
 
-.PHONY: all deps check unit netns-check demo bench install clean
+# Fuzzing (clang's libFuzzer): `make fuzz` runs every target for
+# FUZZ_SECONDS (long, by hand); `make fuzz-check` runs each briefly.
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   = -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -DDTCP_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	       -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
+FUZZ_SECONDS ?= 600
+
+.PHONY: all deps check unit netns-check demo bench install clean fuzz fuzz-build fuzz-check
 all: $(PROGS) $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
@@ -53,6 +63,24 @@ $(BUILD)/dtcpauth: $(AUTH_OBJ) $(BUILD)/libdtcp.a
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(SRV_LIB_OBJ) $(BUILD)/libdtcp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/libdtcp-fuzz.a: $(FUZZ_LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libdtcp-fuzz.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-check: fuzz-build
+	@bash tests/fuzz/run.sh 10
 
 # deps installs missing Debian packages (only as root, only when absent).
 deps:

@@ -3,7 +3,7 @@
 # those that are missing, and only when running as root.
 set -eu
 
-need="build-essential libmnl-dev libmd-dev libcmocka-dev pkg-config \
+need="build-essential clang libmnl-dev libmd-dev libcmocka-dev pkg-config \
 iproute2 iputils-ping socat iperf3 nftables procps"
 
 missing=""

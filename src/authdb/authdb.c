@@ -383,6 +383,23 @@ static int parse_buf(struct authdb *db, const char *buf, size_t size,
 	return 0;
 }
 
+int authdb_parse(const char *buf, size_t len, struct authdb **out,
+		 struct authdb_error *err)
+{
+	struct authdb *db = authdb_new();
+
+	if (err != NULL)
+		memset(err, 0, sizeof(*err));
+	if (db == NULL)
+		return set_err(err, 0, "out of memory");
+	if (parse_buf(db, buf, len, err) < 0) {
+		authdb_free(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
 /* Read all of fd into a fresh buffer (wiped and freed by the caller). */
 static int read_all(int fd, char **out, size_t *outlen,
 		    struct authdb_error *err)
@@ -485,7 +502,6 @@ static int check_stat(const struct stat *st, const char *path,
 int authdb_load(const char *path, bool check_mode, struct authdb **out,
 		struct authdb_error *err)
 {
-	struct authdb *db = NULL;
 	char *buf = NULL;
 	struct stat st;
 	size_t len = 0;
@@ -512,18 +528,8 @@ int authdb_load(const char *path, bool check_mode, struct authdb **out,
 	}
 	if (read_all(fd, &buf, &len, err) < 0)
 		goto out;
-	db = authdb_new();
-	if (db == NULL) {
-		set_err(err, 0, "out of memory");
-		goto out;
-	}
-	if (parse_buf(db, buf, len, err) < 0)
-		goto out;
-	*out = db;
-	db = NULL;
-	rc = 0;
+	rc = authdb_parse(buf, len, out, err);
 out:
-	authdb_free(db);
 	authdb_wipe(buf, len);
 	free(buf);
 	close(fd);

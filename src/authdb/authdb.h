@@ -35,6 +35,11 @@ bool authdb_user_ok(const char *user);
 int authdb_load(const char *path, bool check_mode, struct authdb **out,
 		struct authdb_error *err);
 
+/* Parse the contents of a password file held in buf[len] (pure; fuzzed).
+ * Returns 0 and *out, or -1 with *err filled. */
+int authdb_parse(const char *buf, size_t len, struct authdb **out,
+		 struct authdb_error *err);
+
 /* An empty database (for dtcpauth --init). NULL on allocation failure. */
 struct authdb *authdb_new(void);
 void authdb_free(struct authdb *db);

@@ -250,7 +250,7 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 		*err_text = line[4] ? line + 5 : "";
 		return 1;
 	}
-	if (tokenize(line, &t) < 0 || t.n > PROTO_TOKENS_MAX ||
+	if (tokenize(line, &t) < 0 || t.n < 3 || t.n > PROTO_TOKENS_MAX ||
 	    strcmp(t.v[0], "+OK") != 0)
 		return PROTO_ERR_SYNTAX;
 	memset(&r, 0, sizeof(r));

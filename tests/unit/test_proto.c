@@ -196,6 +196,11 @@ static void test_fmt_and_parse_reply(void **state)
 		PROTO_TYPE_TUNNELONLY, true, &got, &err) < 0);
 	assert_true(proto_parse_tunnel_reply("+OK 1.2.3.4 5.6.7.8 2001::1 "
 		"2001::x udp 9", PROTO_TYPE_HOST, true, &got, &err) < 0);
+	/* Empty and blank replies (found by fuzzing). */
+	assert_true(proto_parse_tunnel_reply("", PROTO_TYPE_HOST, true, &got,
+					     &err) < 0);
+	assert_true(proto_parse_tunnel_reply("   ", PROTO_TYPE_TUNNELONLY,
+					     false, &got, &err) < 0);
 	/* An unknown extra field before the udp suffix is tolerated. */
 	assert_int_equal(proto_parse_tunnel_reply("+OK 1.2.3.4 5.6.7.8 x udp 9",
 		PROTO_TYPE_TUNNELONLY, true, &got, &err), 0);
