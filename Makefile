@@ -87,7 +87,7 @@ deps:
 	@sh scripts/install-deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all fuzz-build
 	@bash tests/run.sh
 
 unit: all

@@ -1,25 +1,27 @@
 #!/bin/bash
-# Runs the test suite: every unit test binary (build/tests/test_*) and every
+# Runs the test suite: every unit test binary (build/tests/test_*), every
+# libFuzzer target (build/fuzz/fuzz_*, FUZZ_SECONDS each) and every
 # network-namespace scenario (tests/netns/t_*.sh, as root, each in its own
 # process under a hard timeout). Logs go to build/test-logs/. Ends with one
 # line "N passed, N failed" and exits non-zero on any failure.
 #
-# usage: tests/run.sh [unit|netns|all]
+# usage: tests/run.sh [unit|fuzz|netns|all]
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${DTCP_BUILD:-$ROOT/build}
-LOGS=$BUILD/test-logs
+LOGS=${TEST_LOGS:-$BUILD/test-logs}
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 NETNS_TIMEOUT=${NETNS_TIMEOUT:-300}
+FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 mode=${1:-all}
 passed=0
 failed=0
 
 case $mode in
-unit | netns | all) ;;
+unit | fuzz | netns | all) ;;
 *)
-	echo "usage: tests/run.sh [unit|netns|all]" >&2
+	echo "usage: tests/run.sh [unit|fuzz|netns|all]" >&2
 	exit 2
 	;;
 esac
@@ -63,6 +65,32 @@ run_unit() {
 	[ "$found" -eq 1 ] || ko "unit" "no unit test binaries in $BUILD/tests (run make first)"
 }
 
+# Each fuzz target runs from its seed corpus for FUZZ_SECONDS; a crash,
+# leak or sanitizer report fails it. Executions are reported.
+run_fuzz() {
+	local f name log rc execs found=0
+	for f in "$BUILD"/fuzz/fuzz_*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		found=1
+		name=${f##*/fuzz_}
+		log=$LOGS/fuzz-$name.log
+		mkdir -p "$BUILD/fuzz/corpus/$name" "$BUILD/fuzz/artifacts"
+		timeout -k 5 $((FUZZ_SECONDS + 60)) "$f" -max_total_time="$FUZZ_SECONDS" \
+			-max_len=2048 -timeout=10 -print_final_stats=1 \
+			-artifact_prefix="$BUILD/fuzz/artifacts/$name-" \
+			"$BUILD/fuzz/corpus/$name" "$ROOT/tests/fuzz/corpus/$name" \
+			>"$log" 2>&1 </dev/null
+		rc=$?
+		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+		if [ "$rc" -eq 0 ]; then
+			ok "fuzz/$name (${execs:-?} executions in ${FUZZ_SECONDS}s)"
+		else
+			ko "fuzz/$name" "exit status $rc: a crash or sanitizer report" "$log"
+		fi
+	done
+	[ "$found" -eq 1 ] || ko "fuzz" "no fuzz targets in $BUILD/fuzz (run make fuzz-build; needs clang)"
+}
+
 run_netns() {
 	local s name log rc t0 secs found=0
 	for s in "$ROOT"/tests/netns/t_*.sh; do
@@ -91,9 +119,11 @@ run_netns() {
 
 case $mode in
 unit) run_unit ;;
+fuzz) run_fuzz ;;
 netns) run_netns ;;
 all)
 	run_unit
+	run_fuzz
 	run_netns
 	;;
 esac

@@ -190,10 +190,12 @@ static void session_line(struct session *s, char *line, size_t len)
 	err = proto_parse_request(line, &req);
 	if (err == 0 && req.cmd == PROTO_CMD_TUNNEL)
 		/* Never log the response digest. */
-		log_debug("session %u: <- tunnel %s <response> %s%s", s->id,
+		log_debug("session %u: <- tunnel %s <response> %s%s%.0u", s->id,
 			  log_escape(esc, sizeof(esc), req.user, sizeof(req.user)),
 			  req.type_text,
-			  req.udp == PROTO_UDP_NONE ? "" : " udp");
+			  req.udp == PROTO_UDP_NONE ? ""
+			  : req.udp == PROTO_UDP_LEARN ? " udp" : " udp ",
+			  req.udp == PROTO_UDP_PORT ? req.udp_port : 0);
 	else if (err != PROTO_ERR_AUTH)
 		log_debug("session %u: <- %s", s->id,
 			  log_escape(esc, sizeof(esc), line, len));

@@ -41,7 +41,9 @@ declare -A PIDS=()	# name -> pid of a background process we started
 declare -A CTL_W=() CTL_R=() CTL_PID=()	# control connections (see ctl_open)
 CTL_LINE=""
 CHALLENGE=""
-CAUTH=-A
+# dtcpc's password-file option (-A is the original's address option)
+# shellcheck disable=SC2034 # used by the scenarios
+CAUTH=-F
 # shellcheck disable=SC2034 # read by the scenarios after stop/exit_status
 STOP_RC=0
 
@@ -119,18 +121,13 @@ need_root() {
 	[ "$(id -u)" -eq 0 ] || { echo "FAIL: $TEST_NAME: needs root (network namespaces)"; exit 1; }
 }
 
-# need_bins : the three programs exist; sets CAUTH, dtcpc's auth-file option
+# need_bins : the three programs exist
 # (-A in the first spec, -F once -A went back to its original meaning)
 need_bins() {
 	local b
 	for b in "$DTCPS" "$DTCPC" "$DTCPAUTH"; do
 		[ -x "$b" ] || fail "$b is missing: run make first"
 	done
-	CAUTH=-A
-	if "$DTCPC" -h 2>&1 | grep -q -- '-F auth-file'; then
-		# shellcheck disable=SC2034 # used by the scenarios
-		CAUTH=-F
-	fi
 }
 
 # ---------------------------------------------------------------- cleanup
