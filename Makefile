@@ -5,13 +5,15 @@ PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc/dtcp
+LIBEXECDIR ?= $(PREFIX)/libexec/dtcp
 BUILD    ?= build
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
 	    -Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough \
 	    -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
-	    -Isrc -DDTCP_SYSCONFDIR='"$(SYSCONFDIR)"'
+	    -Isrc -DDTCP_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	    -DDTCP_LIBEXECDIR='"$(LIBEXECDIR)"'
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
 ifeq ($(WERROR),1)
 CFLAGS   += -Werror
@@ -25,13 +27,13 @@ LIBS     = -lmnl -lmd
 LIB_SRC  = $(wildcard src/common/*.c src/proto/*.c src/authdb/*.c src/os/*.c src/relay/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 SRV_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/server/*.c))
-CLI_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/client/*.c))
+CLI_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(filter-out src/client/dtcpc.c src/client/dtcpclient.c,$(wildcard src/client/*.c)))
 AUTH_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/tools/*.c))
-PROGS    = $(BUILD)/dtcps $(BUILD)/dtcpc $(BUILD)/dtcpauth
+PROGS    = $(BUILD)/dtcps $(BUILD)/dtcpc $(BUILD)/dtcpclient $(BUILD)/dtcpauth
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-# Unit tests may also test server-internal modules (pools) without main().
-SRV_LIB_OBJ = $(filter-out $(BUILD)/src/server/main.o,$(SRV_OBJ))
+# Unit tests may also test server and client modules without their main().
+SRV_LIB_OBJ = $(filter-out $(BUILD)/src/server/main.o,$(SRV_OBJ)) $(CLI_OBJ)
 
 # Fuzzing (clang's libFuzzer): `make fuzz` runs every target for
 # FUZZ_SECONDS (long, by hand); `make fuzz-check` runs each briefly.
@@ -55,7 +57,9 @@ $(BUILD)/libdtcp.a: $(LIB_OBJ)
 
 $(BUILD)/dtcps: $(SRV_OBJ) $(BUILD)/libdtcp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(BUILD)/dtcpc: $(CLI_OBJ) $(BUILD)/libdtcp.a
+$(BUILD)/dtcpc: $(BUILD)/src/client/dtcpc.o $(CLI_OBJ) $(BUILD)/libdtcp.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/dtcpclient: $(BUILD)/src/client/dtcpclient.o $(CLI_OBJ) $(BUILD)/libdtcp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/dtcpauth: $(AUTH_OBJ) $(BUILD)/libdtcp.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -105,8 +109,12 @@ bench: deps
 	@bash bench/bench.sh
 
 install: $(PROGS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)
-	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(PROGS) scripts/dtcpclient-pinger.sh $(DESTDIR)$(SBINDIR)/
+	install -m 0755 scripts/dtcpclient.script $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0644 scripts/dtcpclient_script.conf \
+		$(DESTDIR)$(SYSCONFDIR)/dtcpclient_script.conf.example
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 clean:

@@ -13,9 +13,31 @@
 #include "common/ev.h"
 #include "common/log.h"
 
-static int connect_one(const struct sockaddr_in *sin, int *out)
+/* Wait for fd to be ready for `events`, or a signal. Returns 1 when ready,
+ * 0 on timeout, LOGIN_ERR_SIGNAL with lg->signo set. */
+static int wait_fd(struct login *lg, int fd, short events, int timeout_ms)
 {
-	struct pollfd pfd;
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = events },
+		{ .fd = lg->sigfd, .events = POLLIN },
+	};
+	int n;
+
+	do
+		n = poll(pfd, lg->sigfd >= 0 ? 2 : 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+	if (n > 0 && (pfd[1].revents & POLLIN)) {
+		lg->signo = client_signal_take(lg->sigfd);
+		if (lg->signo)
+			return LOGIN_ERR_SIGNAL;
+		return wait_fd(lg, fd, events, timeout_ms);
+	}
+	return n > 0 ? 1 : 0;
+}
+
+static int connect_one(struct login *lg, const struct sockaddr_in *sin,
+		       int *out)
+{
 	socklen_t len = sizeof(int);
 	int fd, err = 0;
 
@@ -28,11 +50,12 @@ static int connect_one(const struct sockaddr_in *sin, int *out)
 			close(fd);
 			return err;
 		}
-		pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
-		if (poll(&pfd, 1, LOGIN_TIMEOUT_MS) <= 0) {
+		err = wait_fd(lg, fd, POLLOUT, LOGIN_TIMEOUT_MS);
+		if (err <= 0) {
 			close(fd);
-			return ETIMEDOUT;
+			return err == 0 ? ETIMEDOUT : EINTR;
 		}
+		err = 0;
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 			err = errno;
 		if (err) {
@@ -44,7 +67,8 @@ static int connect_one(const struct sockaddr_in *sin, int *out)
 	return 0;
 }
 
-int login_connect(const struct client_config *cfg, struct login *lg)
+int login_connect(const struct client_config *cfg, struct login *lg,
+		  int sigfd)
 {
 	struct addrinfo hints = { .ai_family = AF_INET,
 				  .ai_socktype = SOCK_STREAM };
@@ -55,31 +79,34 @@ int login_connect(const struct client_config *cfg, struct login *lg)
 
 	memset(lg, 0, sizeof(*lg));
 	lg->fd = -1;
+	lg->sigfd = sigfd;
 	snprintf(port, sizeof(port), "%u", cfg->port);
 	rc = getaddrinfo(cfg->server, port, &hints, &res);
 	if (rc != 0) {
 		log_warnx("cannot resolve server %s: %s", cfg->server,
 			  gai_strerror(rc));
-		return -1;
+		return LOGIN_ERR_IO;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
 		memcpy(&lg->server, ai->ai_addr, sizeof(lg->server));
-		err = connect_one(&lg->server, &lg->fd);
-		if (err == 0)
+		err = connect_one(lg, &lg->server, &lg->fd);
+		if (err == 0 || lg->signo)
 			break;
 	}
 	freeaddrinfo(res);
+	if (lg->signo)
+		return LOGIN_ERR_SIGNAL;
 	if (lg->fd < 0) {
 		log_warnx("cannot connect to %s port %u: %s", cfg->server,
 			  cfg->port, strerror(err));
-		return -1;
+		return LOGIN_ERR_IO;
 	}
 	len = sizeof(lg->local);
 	if (getsockname(lg->fd, (struct sockaddr *)&lg->local, &len) < 0) {
 		log_warn("getsockname");
 		close(lg->fd);
 		lg->fd = -1;
-		return -1;
+		return LOGIN_ERR_IO;
 	}
 	if (log_verbose()) {
 		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
@@ -98,7 +125,6 @@ int login_read_line(struct login *lg, char *line, int timeout_ms)
 	size_t len;
 
 	for (;;) {
-		struct pollfd pfd = { .fd = lg->fd, .events = POLLIN };
 		uint64_t now;
 		ssize_t n;
 		int got = linebuf_next(&lg->in, line, &len);
@@ -106,21 +132,24 @@ int login_read_line(struct login *lg, char *line, int timeout_ms)
 		if (got < 0) {
 			log_warnx("the server sent a line longer than %d bytes",
 				  LINEBUF_MAX);
-			return -1;
+			return LOGIN_ERR_IO;
 		}
 		if (got > 0) {
 			if (proto_line_prepare(line, len) < 0) {
 				log_warnx("the server sent control characters");
-				return -1;
+				return LOGIN_ERR_IO;
 			}
 			return 1;
 		}
 		now = monotime_ms();
-		if (now >= deadline ||
-		    poll(&pfd, 1, (int)(deadline - now)) == 0) {
+		got = now >= deadline ? 0
+			: wait_fd(lg, lg->fd, POLLIN, (int)(deadline - now));
+		if (got == LOGIN_ERR_SIGNAL)
+			return got;
+		if (got == 0) {
 			log_warnx("no answer from the server within %d s",
 				  timeout_ms / 1000);
-			return -1;
+			return LOGIN_ERR_IO;
 		}
 		n = linebuf_fill(&lg->in, lg->fd);
 		if (n == 0)
@@ -128,7 +157,7 @@ int login_read_line(struct login *lg, char *line, int timeout_ms)
 		if (n < 0 && n != -EAGAIN && n != -EINTR) {
 			log_warnx("reading from the server: %s",
 				  strerror((int)-n));
-			return -1;
+			return LOGIN_ERR_IO;
 		}
 	}
 }
@@ -140,7 +169,7 @@ int login_send(struct login *lg, const char *buf, size_t len)
 	if (n != (ssize_t)len) {
 		log_warnx("sending to the server: %s",
 			  n < 0 ? strerror(errno) : "short write");
-		return -1;
+		return LOGIN_ERR_IO;
 	}
 	return 0;
 }
@@ -158,12 +187,12 @@ int login_request(const struct client_config *cfg, struct login *lg,
 	if (rc == 0)
 		log_warnx("the server closed the connection before greeting");
 	if (rc <= 0)
-		return -1;
+		return rc < 0 ? rc : LOGIN_ERR_IO;
 	if (proto_parse_greeting(line, challenge) < 0) {
 		log_warnx("unexpected greeting from the server: \"%s\" "
 			  "(is this a DTCP server?)",
 			  log_escape(esc, sizeof(esc), line, strlen(line)));
-		return -1;
+		return LOGIN_ERR_IO;
 	}
 	proto_digest(cfg->user, challenge, (const uint8_t *)password,
 		     strlen(password), digest);
@@ -174,33 +203,34 @@ int login_request(const struct client_config *cfg, struct login *lg,
 	explicit_bzero(digest, sizeof(digest));
 	if (n < 0) {
 		log_warnx("request does not fit in a line");
-		return -1;
+		return LOGIN_ERR_CONFIG;
 	}
 	log_debug("-> tunnel %s <response> %s%s", cfg->user,
 		  proto_type_name(cfg->type), cfg->udp ? " udp" : "");
 	rc = login_send(lg, req, (size_t)n);
 	explicit_bzero(req, sizeof(req));
 	if (rc < 0)
-		return -1;
+		return rc;
 	rc = login_read_line(lg, line, LOGIN_TIMEOUT_MS);
 	if (rc == 0)
 		log_warnx("the server closed the connection after the login");
 	if (rc <= 0)
-		return -1;
+		return rc < 0 ? rc : LOGIN_ERR_IO;
 	log_debug("<- %s", log_escape(esc, sizeof(esc), line, strlen(line)));
 	rc = proto_parse_tunnel_reply(line, cfg->type, cfg->udp, &lg->reply,
 				      &errtext);
 	if (rc == 1) {
+		bool auth = strncmp(errtext, "authentication failed", 21) == 0;
+
 		log_warnx("the server refused the tunnel: %s%s",
 			  log_escape(esc, sizeof(esc), errtext, strlen(errtext)),
-			  strncmp(errtext, "authentication failed", 21) == 0
-				  ? " (check the user name and password)" : "");
-		return -1;
+			  auth ? " (check the user name and password)" : "");
+		return auth ? LOGIN_ERR_AUTH : LOGIN_ERR_REFUSED;
 	}
 	if (rc < 0) {
 		log_warnx("malformed tunnel reply from the server: \"%s\"",
 			  log_escape(esc, sizeof(esc), line, strlen(line)));
-		return -1;
+		return LOGIN_ERR_IO;
 	}
 	return 0;
 }

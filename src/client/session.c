@@ -1,4 +1,5 @@
-/* A dtcpc session: log in, bring the tunnel up, relay, tear down. */
+/* One client session: log in, bring the tunnel up (by netlink for dtcpc,
+ * by the script for dtcpclient), relay, tear everything down. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
@@ -9,8 +10,10 @@
 
 #include "client/client.h"
 #include "client/login.h"
+#include "client/scriptenv.h"
 #include "common/ev.h"
 #include "common/log.h"
+#include "os/hook.h"
 #include "os/priv.h"
 #include "relay/relay.h"
 
@@ -25,12 +28,14 @@ struct csession {
 	unsigned ifindex;
 	char ifname[IFNAMSIZ];
 	struct relay relay;
-	struct ev_io ctl_io, tun_io, udp_io;
+	struct ev_io ctl_io, tun_io, udp_io, sig_io;
 	struct ev_timer ping_timer;
 	struct ev_timer keepalive_timer;
 	unsigned pings_unanswered;
-	int status;            /* exit status when the loop stops */
-	bool quit_by_signal;
+	int sigfd;
+	enum client_end end;   /* why the loop stopped */
+	bool quit;             /* say quit to the server before closing */
+	bool script_up;        /* the "up" script ran: "down" must run */
 };
 
 static int udp_socket(struct in_addr addr, uint16_t port)
@@ -72,9 +77,9 @@ static void on_udp(void *arg, uint32_t events)
 	relay_from_udp(&cs->relay);
 }
 
-static void stop(struct csession *cs, int status)
+static void stop(struct csession *cs, enum client_end end)
 {
-	cs->status = status;
+	cs->end = end;
 	ev_stop(cs->loop);
 }
 
@@ -90,18 +95,18 @@ static void on_control(void *arg, uint32_t events)
 	n = linebuf_fill(&cs->lg.in, cs->lg.fd);
 	if (n == 0) {
 		log_warnx("the server closed the session");
-		stop(cs, 1);
+		stop(cs, CLIENT_END_RETRY);
 		return;
 	}
 	if (n < 0 && n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
 		log_warnx("control connection: %s", strerror((int)-n));
-		stop(cs, 1);
+		stop(cs, CLIENT_END_RETRY);
 		return;
 	}
 	while ((got = linebuf_next(&cs->lg.in, line, &len)) != 0) {
 		if (got < 0 || proto_line_prepare(line, len) < 0) {
 			log_warnx("the server sent a malformed line");
-			stop(cs, 1);
+			stop(cs, CLIENT_END_RETRY);
 			return;
 		}
 		log_escape(esc, sizeof(esc), line, len);
@@ -121,12 +126,12 @@ static void on_ping_timer(void *arg)
 	if (cs->pings_unanswered >= 2) {
 		log_warnx("the server has not answered %u pings; giving up",
 			  cs->pings_unanswered);
-		stop(cs, 1);
+		stop(cs, CLIENT_END_RETRY);
 		return;
 	}
 	log_debug("-> ping");
 	if (login_send(&cs->lg, "ping\r\n", 6) < 0) {
-		stop(cs, 1);
+		stop(cs, CLIENT_END_RETRY);
 		return;
 	}
 	cs->pings_unanswered++;
@@ -139,6 +144,13 @@ uint16_t client_announced_port(const struct client_config *cfg)
 	if (cfg->nat_port)
 		return cfg->nat_port;
 	return cfg->skip_nat_check ? 0 : cfg->udp_port;
+}
+
+const char *client_udp_mode(const struct client_config *cfg)
+{
+	if (cfg->nat_port)
+		return "static-nat";
+	return client_announced_port(cfg) ? "plain" : "nat-traversal";
 }
 
 /* NAT traversal: the server can reach us only through the mapping our own
@@ -162,13 +174,53 @@ static void on_keepalive_timer(void *arg)
 	ev_timer_arm(cs->loop, &cs->keepalive_timer, interval - idle);
 }
 
-static void on_signal(void *arg, int signo)
+static void on_signal(void *arg, uint32_t events)
 {
 	struct csession *cs = arg;
+	int signo = client_signal_take(cs->sigfd);
 
-	log_info("signal %d: closing the tunnel", signo);
-	cs->quit_by_signal = true;
-	stop(cs, 0);
+	(void)events;
+	if (signo == 0)
+		return;
+	log_info("%s: closing the tunnel%s", strsignal(signo),
+		 signo == SIGHUP ? " to reconnect" : "");
+	cs->quit = true;
+	stop(cs, signo == SIGHUP ? CLIENT_END_HUP : CLIENT_END_STOP);
+}
+
+/* Run the dtcpclient script for `event` with the documented environment.
+ * Returns 0 when it succeeded. */
+static int run_script(struct csession *cs, const char *event)
+{
+	const struct client_config *cfg = cs->cfg;
+	struct script_info info = {
+		.event = event, .type = cfg->type, .reply = cs->lg.reply,
+		.mtu = cfg->mtu, .local_udp_port = cfg->udp_port,
+		.udp_mode = client_udp_mode(cfg), .conf_path = cfg->script_conf,
+	};
+	char *argv[] = { (char *)cfg->script, (char *)event, cs->ifname, NULL };
+	struct scriptenv env;
+	int rc;
+
+	memcpy(info.ifname, cs->ifname, IFNAMSIZ);
+	if (scriptenv_build(&env, &info) < 0) {
+		log_warnx("the script environment does not fit");
+		return -1;
+	}
+	log_debug("running %s %s %s", cfg->script, event, cs->ifname);
+	rc = hook_run(argv, env.envp, cfg->script_timeout);
+	if (rc == 0)
+		return 0;
+	if (rc == -ETIMEDOUT)
+		log_warnx("script %s %s did not finish within %u s; killed it",
+			  cfg->script, event, cfg->script_timeout);
+	else if (rc < 0)
+		log_warnx("cannot run script %s: %s", cfg->script,
+			  strerror(-rc));
+	else
+		log_warnx("script %s %s failed with status %d", cfg->script,
+			  event, rc);
+	return -1;
 }
 
 /* Interface, addresses and routes. Everything here disappears with the
@@ -193,6 +245,11 @@ static int setup_interface(struct csession *cs)
 			  "or CAP_NET_ADMIN)", cfg->ifname,
 			  strerror(-cs->tun_fd));
 		return -1;
+	}
+	if (cfg->kind == CLIENT_DTCPCLIENT) {
+		/* Whatever the script did, "down" must get to undo it. */
+		cs->script_up = true;
+		return run_script(cs, "up");
 	}
 	if (rep->has_v6) {
 		err = priv_addr6_add(cs->ifindex, &rep->client6, &rep->server6);
@@ -255,35 +312,34 @@ static void log_tunnel_up(struct csession *cs)
 		 "mode %s", cs->ifname, proto_type_name(cs->cfg->type),
 		 rep->has_v6 ? " local " : "", l, rep->has_v6 ? " peer " : "",
 		 p, inet_ntoa(cs->lg.server.sin_addr), rep->udp_port,
-		 cs->cfg->udp_port,
-		 cs->cfg->nat_port ? "static-nat"
-		 : client_announced_port(cs->cfg) ? "plain" : "nat-traversal");
+		 cs->cfg->udp_port, client_udp_mode(cs->cfg));
 }
 
-static int run_loop(struct csession *cs)
+static void run_loop(struct csession *cs)
 {
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
 	struct sockaddr_in peer = { .sin_family = AF_INET };
 
 	peer.sin_addr = cs->lg.server.sin_addr;
 	peer.sin_port = htons(cs->lg.reply.udp_port);
 	relay_init(&cs->relay, cs->tun_fd, cs->udp_fd, RELAY_FIXED, &peer);
+	cs->end = CLIENT_END_RETRY;
 	cs->loop = ev_new();
 	if (cs->loop == NULL) {
 		log_warn("cannot create the event loop");
-		return 1;
+		return;
 	}
 	cs->ctl_io = (struct ev_io){ .fd = cs->lg.fd, .cb = on_control, .arg = cs };
 	cs->tun_io = (struct ev_io){ .fd = cs->tun_fd, .cb = on_tun, .arg = cs };
 	cs->udp_io = (struct ev_io){ .fd = cs->udp_fd, .cb = on_udp, .arg = cs };
+	cs->sig_io = (struct ev_io){ .fd = cs->sigfd, .cb = on_signal, .arg = cs };
 	cs->ping_timer = (struct ev_timer){ .cb = on_ping_timer, .arg = cs };
 	if (ev_io_add(cs->loop, &cs->ctl_io, EPOLLIN) < 0 ||
 	    ev_io_add(cs->loop, &cs->tun_io, EPOLLIN) < 0 ||
 	    ev_io_add(cs->loop, &cs->udp_io, EPOLLIN) < 0 ||
-	    ev_signals(cs->loop, signals, on_signal, cs) < 0) {
+	    ev_io_add(cs->loop, &cs->sig_io, EPOLLIN) < 0) {
 		log_warn("cannot set up the event loop");
 		ev_free(cs->loop);
-		return 1;
+		return;
 	}
 	ev_timer_arm(cs->loop, &cs->ping_timer,
 		     (uint64_t)cs->cfg->ping_interval * 1000);
@@ -294,11 +350,9 @@ static int run_loop(struct csession *cs)
 		cs->relay.last_tx_ms = 0;
 		on_keepalive_timer(cs);
 	}
-	cs->status = 1;
 	if (ev_run(cs->loop) < 0)
 		log_warn("event loop failed");
 	ev_free(cs->loop);
-	return cs->status;
 }
 
 /* Say goodbye so the server releases the tunnel at once. */
@@ -313,13 +367,37 @@ static void send_quit(struct csession *cs)
 			break;
 }
 
-int client_run(const struct client_config *cfg, const char *password)
+/* Map a login failure to what the reconnect loop should do. */
+static enum client_end login_end(struct csession *cs, int err)
 {
-	struct csession cs = { .cfg = cfg, .udp_fd = -1, .tun_fd = -1 };
-	int status = 1;
+	switch (err) {
+	case LOGIN_ERR_SIGNAL:
+		log_info("%s: stopping", strsignal(cs->lg.signo));
+		return cs->lg.signo == SIGHUP ? CLIENT_END_HUP : CLIENT_END_STOP;
+	case LOGIN_ERR_AUTH:
+		log_warnx("not retrying with a password the server refused; "
+			  "fix it in %s or at the prompt", cs->cfg->authfile);
+		return CLIENT_END_FATAL;
+	case LOGIN_ERR_CONFIG:
+		return CLIENT_END_FATAL;
+	default:
+		return CLIENT_END_RETRY;
+	}
+}
 
-	if (login_connect(cfg, &cs.lg) < 0)
-		return 1;
+enum client_end client_session(const struct client_config *cfg,
+			       const char *password, int sigfd,
+			       uint64_t *lived_ms)
+{
+	struct csession cs = { .cfg = cfg, .udp_fd = -1, .tun_fd = -1,
+			       .sigfd = sigfd, .end = CLIENT_END_RETRY };
+	uint64_t up_since = 0;
+	int err;
+
+	*lived_ms = 0;
+	err = login_connect(cfg, &cs.lg, sigfd);
+	if (err < 0)
+		return login_end(&cs, err);
 	cs.udp_fd = udp_socket(cs.lg.local.sin_addr, cfg->udp_port);
 	if (cs.udp_fd < 0) {
 		log_warnx("cannot bind udp port %u: %s%s", cfg->udp_port,
@@ -328,21 +406,28 @@ int client_run(const struct client_config *cfg, const char *password)
 						   : "");
 		goto out;
 	}
-	if (login_request(cfg, &cs.lg, password,
-			  client_announced_port(cfg)) < 0)
+	err = login_request(cfg, &cs.lg, password, client_announced_port(cfg));
+	if (err < 0) {
+		cs.end = login_end(&cs, err);
 		goto out;
+	}
 	if (!nat_check(&cs)) {
-		send_quit(&cs);
+		cs.end = CLIENT_END_FATAL;
+		cs.quit = true;
 		goto out;
 	}
 	if (setup_interface(&cs) < 0) {
-		send_quit(&cs);
+		/* A failed script may succeed later; a netlink refusal or a
+		 * taken interface name will not. */
+		cs.end = cfg->kind == CLIENT_DTCPCLIENT && cs.tun_fd >= 0
+				 ? CLIENT_END_RETRY : CLIENT_END_FATAL;
+		cs.quit = true;
 		goto out;
 	}
 	log_tunnel_up(&cs);
-	status = run_loop(&cs);
-	if (cs.quit_by_signal)
-		send_quit(&cs);
+	up_since = monotime_ms();
+	run_loop(&cs);
+	*lived_ms = monotime_ms() - up_since;
 	log_info("tunnel %s down: %llu packets in, %llu out, %llu dropped",
 		 cs.ifname, (unsigned long long)cs.relay.stats.tun_tx,
 		 (unsigned long long)cs.relay.stats.udp_tx,
@@ -350,11 +435,17 @@ int client_run(const struct client_config *cfg, const char *password)
 				      cs.relay.stats.drop_malformed +
 				      cs.relay.stats.drop_io));
 out:
+	if (cs.quit)
+		send_quit(&cs);
+	/* "down" runs whatever ended the session, while the interface still
+	 * exists, so the script can undo what "up" did. */
+	if (cs.script_up)
+		run_script(&cs, "down");
 	if (cs.tun_fd >= 0)
 		close(cs.tun_fd);
 	if (cs.udp_fd >= 0)
 		close(cs.udp_fd);
 	if (cs.lg.fd >= 0)
 		close(cs.lg.fd);
-	return status;
+	return cs.end;
 }

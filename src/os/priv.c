@@ -70,12 +70,20 @@ void priv_shutdown(void)
 int priv_tun_create(const char *name, unsigned mtu, char out_name[IFNAMSIZ],
 		    unsigned *ifindex)
 {
+	static bool logged;
+	unsigned idx, off;
 	int fd, err;
-	unsigned idx;
 
-	fd = tun_open(name, out_name);
+	fd = tun_open(name, out_name, &off);
 	if (fd < 0)
 		return fd;
+	/* Every device gets the same answer from one kernel: say it once. */
+	if (!logged && (off & (TUN_OFF_VNET | TUN_OFF_TSO6)) !=
+			       (TUN_OFF_VNET | TUN_OFF_TSO6))
+		log_debug("tun: kernel refused %s; relaying one packet per "
+			  "system call", off & TUN_OFF_VNET
+			  ? "TCP segmentation offload" : "the virtio-net header");
+	logged = true;
 	idx = if_nametoindex(out_name);
 	if (idx == 0) {
 		err = -errno;

@@ -1,0 +1,146 @@
+/* Shared command-line plumbing of dtcpc and dtcpclient. */
+#include "client/cli.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "authdb/authdb.h"
+#include "client/authfile.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "common/tty.h"
+#include "os/priv.h"
+
+static const char *cli_prog = "dtcpc";
+
+void cli_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+unsigned cli_uint(const char *s, uint64_t min, uint64_t max, const char *what)
+{
+	uint64_t v;
+
+	if (parse_uint(s, min, max, &v) < 0)
+		cli_die("invalid %s \"%s\": expected a number from %llu to %llu",
+			what, s, (unsigned long long)min,
+			(unsigned long long)max);
+	return (unsigned)v;
+}
+
+void cli_finish(struct client_config *cfg, const char *user)
+{
+	struct passwd *pw;
+
+	cli_prog = cfg->progname;
+	if (!cfg->udp)
+		cli_die("protocol-41 tunnels are not implemented in this "
+			"version; use -U for IPv6 over UDP/IPv4");
+	if (cfg->nat_port && !cfg->udp)
+		cli_die("-B needs -U");
+	if (user == NULL) {
+		pw = getpwuid(getuid());
+		if (pw == NULL)
+			cli_die("cannot tell the login name; give the user "
+				"with -u");
+		user = pw->pw_name;
+	}
+	if (!authdb_user_ok(user))
+		cli_die("invalid user name \"%.64s\": letters, digits and "
+			". _ @ + - only, at most %d characters", user,
+			PROTO_USER_MAX);
+	strcpy(cfg->user, user);
+}
+
+void cli_password(const struct client_config *cfg, char *pw, size_t size)
+{
+	char err[512], prompt[160];
+	int rc;
+
+	rc = authfile_lookup(cfg->authfile, cfg->server, cfg->user, pw, size,
+			     err, sizeof(err));
+	if (rc < 0)
+		cli_die("%s", err);
+	if (rc == 1)
+		return;
+	snprintf(prompt, sizeof(prompt), "password for %s at %s: ", cfg->user,
+		 cfg->server);
+	rc = tty_read_secret(prompt, pw, size);
+	if (rc == -ENXIO)
+		cli_die("no password for %s at %s in %s and no terminal to "
+			"ask on; add a line \"%s:%s:PASSWORD\" to that file "
+			"(mode 600)", cfg->user, cfg->server, cfg->authfile,
+			cfg->server, cfg->user);
+	if (rc < 0)
+		cli_die("cannot read the password: %s", strerror(-rc));
+}
+
+void cli_start(const struct client_config *cfg, struct pidfile *pf)
+{
+	pid_t holder;
+	int err;
+
+	pf->fd = -1;
+	if (cfg->pidfile == NULL)
+		return;
+	err = pidfile_acquire(pf, cfg->pidfile, &holder);
+	if (err == -EEXIST)
+		cli_die("another %s (pid %ld) is running with pidfile %s; "
+			"stop it first or choose another pidfile", cfg->progname,
+			(long)holder, cfg->pidfile);
+	if (err < 0)
+		cli_die("cannot open pidfile %s: %s", cfg->pidfile,
+			strerror(-err));
+	if (cfg->daemonize) {
+		if (daemon(0, 0) < 0)
+			cli_die("cannot become a daemon: %s", strerror(errno));
+		log_init(cfg->progname, 0, cfg->verbose);
+	}
+	err = pidfile_write(pf);
+	if (err < 0)
+		log_warnx("cannot write pidfile %s: %s", cfg->pidfile,
+			  strerror(-err));
+}
+
+int cli_main(struct client_config *cfg)
+{
+	char password[CLIENT_PASSWORD_MAX];
+	struct pidfile pf;
+	char err[256];
+	int sigfd, status;
+
+	log_init(cfg->progname, 1, cfg->verbose);
+	cli_password(cfg, password, sizeof(password));
+	if (priv_init(NULL, err, sizeof(err)) < 0) {
+		explicit_bzero(password, sizeof(password));
+		cli_die("%s", err);
+	}
+	/* Signals are taken over before the pidfile exists, so that no
+	 * SIGTERM can leave it behind. */
+	sigfd = client_signals_init();
+	cli_start(cfg, &pf);
+	if (sigfd < 0) {
+		log_warnx("cannot set up signal handling: %s", strerror(-sigfd));
+		status = 1;
+	} else {
+		status = client_run(cfg, password, sigfd);
+		close(sigfd);
+	}
+	explicit_bzero(password, sizeof(password));
+	priv_shutdown();
+	pidfile_release(&pf);
+	return status;
+}

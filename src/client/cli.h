@@ -1,0 +1,37 @@
+/* Command-line plumbing shared by dtcpc and dtcpclient: strict option
+ * values, one-line fatal errors, the password source, and starting as a
+ * daemon with a pidfile. */
+#ifndef DTCP_CLI_H
+#define DTCP_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "client/client.h"
+#include "os/pidfile.h"
+
+/* Print "<prog>: <message>" on stderr and exit 1. */
+void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
+						   __noreturn__));
+
+/* A number within [min, max] or a fatal error naming `what`. */
+unsigned cli_uint(const char *s, uint64_t min, uint64_t max, const char *what);
+
+/* Checks common to both clients after option parsing: user name (default
+ * the login name), -U, -B/-n/-k combinations. */
+void cli_finish(struct client_config *cfg, const char *user);
+
+/* The password from cfg->authfile, else the terminal with echo off; a
+ * fatal error when neither has it. */
+void cli_password(const struct client_config *cfg, char *pw, size_t size);
+
+/* Detach when cfg->daemonize, holding cfg->pidfile (refusing to start when
+ * a live instance holds it); with cfg->pidfile set but no -D, just hold
+ * it. Fatal errors happen before detaching. */
+void cli_start(const struct client_config *cfg, struct pidfile *pf);
+
+/* The whole life of a client after option parsing; returns the exit
+ * status. */
+int cli_main(struct client_config *cfg);
+
+#endif

@@ -1,0 +1,176 @@
+/* dtcpc: the DTCP client that configures its tunnel interface, addresses
+ * and routes itself by netlink. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/cli.h"
+#include "client/client.h"
+#include "common/parse.h"
+
+#define DTCPC_AUTHFILE DTCP_SYSCONFDIR "/dtcpc.auth"
+#define DTCPC_RUNDIR "/var/run"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: dtcpc [-dDlnU] [-F auth-file] [-b udp-port] [-B nat-port]\n"
+"             [-i interface] [-k keepalive] [-m mtu] [-p port] [-r static]\n"
+"             [-R destination[,destination...]] [-t tuntype] [-u user] server\n"
+"  -b port   local UDP port (default 4028)\n"
+"  -B port   public port a static NAT forwards to -b: announce it\n"
+"  -d        log the protocol exchange (without secrets)\n"
+"  -D        become a daemon (pidfile " DTCPC_RUNDIR "/dtcpc-<interface>.pid)\n"
+"  -F file   server:user:password file (default " DTCPC_AUTHFILE ");\n"
+"            without a matching line the password is asked on the terminal\n"
+"  -i name   tunnel interface (default ng0)\n"
+"  -k secs   NAT traversal: send a keepalive after this many seconds\n"
+"            without sending (default 25, 0: never)\n"
+"  -l        reconnect when the session ends (backoff 1 s to 300 s)\n"
+"  -m mtu    tunnel MTU (default 1280)\n"
+"  -n        behind a NAT: skip the address check; without -B the\n"
+"            server learns our public UDP endpoint (NAT traversal)\n"
+"  -p port   server TCP port (default 20200)\n"
+"  -r static install routes into the tunnel: ::/0, or the -R destinations\n"
+"  -R dests  comma-separated IPv6 prefixes to route with -r static\n"
+"  -t type   tunnelonly (default) or host\n"
+"  -u user   user name (default: the login name)\n"
+"  -U        IPv6 over UDP/IPv4 (required in this version)\n");
+}
+
+static void parse_routes(const char *arg, struct client_config *cfg)
+{
+	char buf[1024], *tok, *save = NULL;
+
+	if (strlen(arg) >= sizeof(buf))
+		cli_die("-R list too long");
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		struct client_route *r;
+
+		if (cfg->nroutes == CLIENT_ROUTES_MAX)
+			cli_die("too many -R destinations (at most %d)",
+				CLIENT_ROUTES_MAX);
+		r = &cfg->routes[cfg->nroutes++];
+		if (parse_prefix6(tok, &r->dst, &r->plen) < 0)
+			cli_die("invalid -R destination \"%.64s\": expected an "
+				"IPv6 prefix such as 2001:db8::/32 with no host "
+				"bits set", tok);
+	}
+	if (cfg->nroutes == 0)
+		cli_die("-R needs at least one IPv6 prefix");
+}
+
+int main(int argc, char **argv)
+{
+	static char pidfile[64];
+	struct client_config cfg;
+	const char *user = NULL;
+	int ch;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.kind = CLIENT_DTCPC;
+	cfg.progname = "dtcpc";
+	cfg.authfile = DTCPC_AUTHFILE;
+	cfg.port = 20200;
+	cfg.udp_port = 4028;
+	strcpy(cfg.ifname, "ng0");
+	cfg.mtu = 1280;
+	cfg.type = PROTO_TYPE_TUNNELONLY;
+	cfg.ping_interval = 60;
+	cfg.keepalive = 25;
+
+	opterr = 0;
+	while ((ch = getopt(argc, argv, ":b:B:dDF:hi:k:lm:np:r:R:t:u:UaAcfoP")) != -1) {
+		switch (ch) {
+		case 'b':
+			cfg.udp_port = (uint16_t)cli_uint(optarg, 1, 65535,
+							  "udp port (-b)");
+			break;
+		case 'B':
+			cfg.nat_port = (uint16_t)cli_uint(optarg, 1, 65535,
+							  "nat port (-B)");
+			break;
+		case 'd':
+			cfg.verbose++;
+			break;
+		case 'D':
+			cfg.daemonize = true;
+			break;
+		case 'F':
+			cfg.authfile = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'i':
+			if (!parse_ifname_ok(optarg))
+				cli_die("invalid interface name \"%.32s\" (-i): "
+					"1 to 15 characters, no '/', ':' or "
+					"spaces", optarg);
+			strcpy(cfg.ifname, optarg);
+			break;
+		case 'k':
+			cfg.keepalive = cli_uint(optarg, 0, 3600,
+						 "keepalive interval (-k)");
+			break;
+		case 'l':
+			cfg.reconnect = true;
+			break;
+		case 'm':
+			cfg.mtu = cli_uint(optarg, 1280, 65495, "mtu (-m)");
+			break;
+		case 'n':
+			cfg.skip_nat_check = true;
+			break;
+		case 'p':
+			cfg.port = (uint16_t)cli_uint(optarg, 1, 65535,
+						      "port (-p)");
+			break;
+		case 'r':
+			if (strcmp(optarg, "static") != 0)
+				cli_die("-r %.16s is not supported in this "
+					"version: use -r static", optarg);
+			cfg.routes_static = true;
+			break;
+		case 'R':
+			parse_routes(optarg, &cfg);
+			break;
+		case 't':
+			cfg.type = proto_type_from(optarg);
+			if (cfg.type != PROTO_TYPE_TUNNELONLY &&
+			    cfg.type != PROTO_TYPE_HOST)
+				cli_die("invalid tunnel type \"%.32s\" (-t): use "
+					"tunnelonly or host", optarg);
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'U':
+			cfg.udp = true;
+			break;
+		case 'a': case 'A': case 'c': case 'f': case 'o': case 'P':
+			cli_die("option -%c is not implemented in this version; "
+				"see dtcpc -h", ch);
+		case ':':
+			cli_die("option -%c needs a value; see dtcpc -h", optopt);
+		default:
+			cli_die("unknown option -%c; see dtcpc -h", optopt);
+		}
+	}
+	if (argc - optind != 1)
+		cli_die(argc - optind == 0 ? "no server given; see dtcpc -h"
+					   : "too many arguments; see dtcpc -h");
+	cfg.server = argv[optind];
+	if (cfg.nroutes && !cfg.routes_static)
+		cli_die("-R needs -r static");
+	cli_finish(&cfg, user);
+	if (cfg.daemonize) {
+		snprintf(pidfile, sizeof(pidfile), DTCPC_RUNDIR "/dtcpc-%s.pid",
+			 cfg.ifname);
+		cfg.pidfile = pidfile;
+	}
+	return cli_main(&cfg);
+}

@@ -1,0 +1,155 @@
+/* dtcpclient: the DTCP client that carries the tunnel but leaves
+ * addresses and routes to a script (see dtcpclient(8), "SCRIPT"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/cli.h"
+#include "client/client.h"
+#include "client/scriptconf.h"
+
+#define DTCPCLIENT_AUTHFILE DTCP_SYSCONFDIR "/dtcpclient.auth"
+#define DTCPCLIENT_CONF DTCP_SYSCONFDIR "/dtcpclient_script.conf"
+#define DTCPCLIENT_SCRIPT DTCP_LIBEXECDIR "/dtcpclient.script"
+#define DTCPCLIENT_PIDFILE "/var/run/dtcpclient.pid"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: dtcpclient [-dDlnU] [-b udp-port] [-B nat-port] [-c script-conf]\n"
+"                  [-f pidfile] [-F auth-file] [-k keepalive] [-m mtu]\n"
+"                  [-p port] [-s script] [-t tuntype] [-u user] server\n"
+"  -b port   local UDP port (default 4028)\n"
+"  -B port   public port a static NAT forwards to -b: announce it\n"
+"  -c file   script configuration: tunif, up_command, down_command\n"
+"            (default " DTCPCLIENT_CONF ")\n"
+"  -d        log the protocol exchange (without secrets)\n"
+"  -D        become a daemon\n"
+"  -f file   pidfile (default " DTCPCLIENT_PIDFILE ")\n"
+"  -F file   server:user:password file (default " DTCPCLIENT_AUTHFILE ");\n"
+"            without a matching line the password is asked on the terminal\n"
+"  -k secs   NAT traversal: send a keepalive after this many seconds\n"
+"            without sending (default 25, 0: never)\n"
+"  -l        reconnect when the session ends (backoff 1 s to 300 s)\n"
+"  -m mtu    tunnel MTU (default 1280)\n"
+"  -n        behind a NAT: skip the address check; without -B the\n"
+"            server learns our public UDP endpoint (NAT traversal)\n"
+"  -p port   server TCP port (default 20200)\n"
+"  -s file   script run on up and down (default\n"
+"            " DTCPCLIENT_SCRIPT ")\n"
+"  -t type   tunnelonly (default) or host\n"
+"  -u user   user name (default: the login name)\n"
+"  -U        IPv6 over UDP/IPv4 (required in this version)\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct client_config cfg;
+	const char *user = NULL;
+	char err[512];
+	bool pidfile_given = false;
+	int ch;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.kind = CLIENT_DTCPCLIENT;
+	cfg.progname = "dtcpclient";
+	cfg.authfile = DTCPCLIENT_AUTHFILE;
+	cfg.script = DTCPCLIENT_SCRIPT;
+	cfg.script_conf = DTCPCLIENT_CONF;
+	cfg.script_timeout = CLIENT_SCRIPT_TIMEOUT;
+	cfg.pidfile = DTCPCLIENT_PIDFILE;
+	cfg.port = 20200;
+	cfg.udp_port = 4028;
+	cfg.mtu = 1280;
+	cfg.type = PROTO_TYPE_TUNNELONLY;
+	cfg.ping_interval = 60;
+	cfg.keepalive = 25;
+
+	opterr = 0;
+	while ((ch = getopt(argc, argv, ":b:B:c:dDf:F:hk:lm:np:s:t:u:U")) != -1) {
+		switch (ch) {
+		case 'b':
+			cfg.udp_port = (uint16_t)cli_uint(optarg, 1, 65535,
+							  "udp port (-b)");
+			break;
+		case 'B':
+			cfg.nat_port = (uint16_t)cli_uint(optarg, 1, 65535,
+							  "nat port (-B)");
+			break;
+		case 'c':
+			cfg.script_conf = optarg;
+			break;
+		case 'd':
+			cfg.verbose++;
+			break;
+		case 'D':
+			cfg.daemonize = true;
+			break;
+		case 'f':
+			cfg.pidfile = optarg;
+			pidfile_given = true;
+			break;
+		case 'F':
+			cfg.authfile = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'k':
+			cfg.keepalive = cli_uint(optarg, 0, 3600,
+						 "keepalive interval (-k)");
+			break;
+		case 'l':
+			cfg.reconnect = true;
+			break;
+		case 'm':
+			cfg.mtu = cli_uint(optarg, 1280, 65495, "mtu (-m)");
+			break;
+		case 'n':
+			cfg.skip_nat_check = true;
+			break;
+		case 'p':
+			cfg.port = (uint16_t)cli_uint(optarg, 1, 65535,
+						      "port (-p)");
+			break;
+		case 's':
+			cfg.script = optarg;
+			break;
+		case 't':
+			cfg.type = proto_type_from(optarg);
+			if (cfg.type != PROTO_TYPE_TUNNELONLY &&
+			    cfg.type != PROTO_TYPE_HOST)
+				cli_die("invalid tunnel type \"%.32s\" (-t): use "
+					"tunnelonly or host", optarg);
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'U':
+			cfg.udp = true;
+			break;
+		case ':':
+			cli_die("option -%c needs a value; see dtcpclient -h",
+				optopt);
+		default:
+			cli_die("unknown option -%c; see dtcpclient -h", optopt);
+		}
+	}
+	cfg.progname = "dtcpclient";
+	if (argc - optind != 1)
+		cli_die(argc - optind == 0 ? "no server given; see dtcpclient -h"
+				: "too many arguments; see dtcpclient -h");
+	cfg.server = argv[optind];
+	cli_finish(&cfg, user);
+	if (access(cfg.script, X_OK) < 0)
+		cli_die("script %s is not executable; give one with -s",
+			cfg.script);
+	if (scriptconf_tunif(cfg.script_conf, cfg.ifname, err, sizeof(err)) < 0)
+		cli_die("%s", err);
+	/* The original writes its pidfile whenever it runs; keep that for
+	 * daemons and explicit -f, and spare foreground runs the default. */
+	if (!cfg.daemonize && !pidfile_given)
+		cfg.pidfile = NULL;
+	return cli_main(&cfg);
+}

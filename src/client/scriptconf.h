@@ -1,0 +1,18 @@
+/* The one setting dtcpclient itself reads from dtcpclient_script.conf:
+ * `tunif`, the tunnel interface name. The file is otherwise the script's;
+ * it uses shell assignment syntax (name=value or name="value"). */
+#ifndef DTCP_SCRIPTCONF_H
+#define DTCP_SCRIPTCONF_H
+
+#include <net/if.h>
+#include <stddef.h>
+
+#define SCRIPTCONF_TUNIF_DEFAULT "ng0"
+
+/* Fill ifname[IFNAMSIZ] with tunif from `path`, or the default when the
+ * file does not exist or does not set it. Returns 0, or -1 with a message
+ * naming the file, line and fix in err[errlen]. */
+int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
+		     size_t errlen);
+
+#endif

@@ -1,0 +1,123 @@
+/* UDP -> TUN. With UDP_GRO the kernel hands over a run of datagrams from
+ * one source as one buffer and says their size in a control message
+ * (udp_cmsg_recv()); each datagram is checked exactly as a lone one. The
+ * packets then go through the coalescer, which writes runs of TCP segments
+ * to a TUN device with a virtio-net header as one GSO packet. */
+#include "relay/relay_int.h"
+
+#include "relay/gro.h"
+
+#include <netinet/udp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+union rx_ctl {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+static struct mmsghdr rx_msgs[RELAY_BATCH];
+static struct iovec rx_iovs[RELAY_BATCH];
+static struct sockaddr_in rx_srcs[RELAY_BATCH];
+static union rx_ctl rx_ctls[RELAY_BATCH];
+static struct gro rx_gro;
+
+static void rx_emit(void *arg, const struct iovec *iov, int iovcnt,
+		    unsigned npkts)
+{
+	struct relay *r = arg;
+	size_t want = 0;
+	ssize_t n;
+
+	/* Without the header the coalescer is off: one packet, one write. */
+	if (!r->tun_vnet) {
+		iov++;
+		iovcnt--;
+	}
+	for (int i = 0; i < iovcnt; i++)
+		want += iov[i].iov_len;
+	n = writev(r->tun_fd, iov, iovcnt);
+	if (n < 0 || (size_t)n != want)
+		r->stats.drop_io += npkts;
+	else
+		r->stats.tun_tx += npkts;
+}
+
+/* The datagram size of a coalesced buffer, 0 for a single datagram. */
+static size_t rx_gro_size(struct msghdr *m)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		int size;
+
+		if (c->cmsg_level != SOL_UDP || c->cmsg_type != UDP_GRO ||
+		    c->cmsg_len < CMSG_LEN(sizeof(size)))
+			continue;
+		memcpy(&size, CMSG_DATA(c), sizeof(size));
+		return size > 0 ? (size_t)size : 0;
+	}
+	return 0;
+}
+
+/* Check and pass on the datagrams of message i. */
+static void rx_one(struct relay *r, int i)
+{
+	struct msghdr *m = &rx_msgs[i].msg_hdr;
+	size_t len = rx_msgs[i].msg_len, seg = rx_gro_size(m);
+	uint8_t *buf = relay_bufs[i];
+	uint64_t n = 1;
+
+	if (seg == 0 || seg > len)
+		seg = len;
+	else
+		n = (len + seg - 1) / seg;
+	r->stats.udp_rx += n;
+	if (m->msg_namelen != sizeof(rx_srcs[i]) ||
+	    rx_srcs[i].sin_family != AF_INET ||
+	    !relay_source_ok(r, &rx_srcs[i])) {
+		r->stats.drop_source += n;
+		return;
+	}
+	if (len == 0) {
+		r->stats.keepalives++;
+		relay_learn(r, &rx_srcs[i]);
+		return;
+	}
+	if (m->msg_flags & MSG_TRUNC) {
+		r->stats.drop_malformed += n;
+		return;
+	}
+	for (size_t off = 0; off < len; off += seg) {
+		size_t plen = len - off < seg ? len - off : seg;
+
+		if (!relay_packet_ok(buf + off, plen)) {
+			r->stats.drop_malformed++;
+			continue;
+		}
+		relay_learn(r, &rx_srcs[i]);
+		gro_add(&rx_gro, buf + off, plen);
+	}
+}
+
+void relay_rx(struct relay *r)
+{
+	int n;
+
+	for (int i = 0; i < RELAY_BATCH; i++) {
+		rx_iovs[i].iov_base = relay_bufs[i];
+		rx_iovs[i].iov_len = RELAY_BUF;
+		memset(&rx_msgs[i].msg_hdr, 0, sizeof(rx_msgs[i].msg_hdr));
+		rx_msgs[i].msg_hdr.msg_iov = &rx_iovs[i];
+		rx_msgs[i].msg_hdr.msg_iovlen = 1;
+		rx_msgs[i].msg_hdr.msg_name = &rx_srcs[i];
+		rx_msgs[i].msg_hdr.msg_namelen = sizeof(rx_srcs[i]);
+		rx_msgs[i].msg_hdr.msg_control = rx_ctls[i].buf;
+		rx_msgs[i].msg_hdr.msg_controllen = sizeof(rx_ctls[i].buf);
+	}
+	n = recvmmsg(r->udp_fd, rx_msgs, RELAY_BATCH, MSG_DONTWAIT, NULL);
+	/* A held packet points into relay_bufs: all leave before return. */
+	gro_init(&rx_gro, r->tun_vnet, rx_emit, r);
+	for (int i = 0; i < n; i++)
+		rx_one(r, i);
+	gro_flush(&rx_gro);
+}
