@@ -205,8 +205,10 @@ int login_request(const struct client_config *cfg, struct login *lg,
 		log_warnx("request does not fit in a line");
 		return LOGIN_ERR_CONFIG;
 	}
-	log_debug("-> tunnel %s <response> %s%s", cfg->user,
-		  proto_type_name(cfg->type), cfg->udp ? " udp" : "");
+	/* Never log the response digest. */
+	log_debug("-> tunnel %s <response> %s%s%.0u", cfg->user,
+		  proto_type_name(cfg->type),
+		  !cfg->udp ? "" : udp_port ? " udp " : " udp", udp_port);
 	rc = login_send(lg, req, (size_t)n);
 	explicit_bzero(req, sizeof(req));
 	if (rc < 0)
