@@ -22,7 +22,7 @@ ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=address,undefined
 endif
-LIBS     = -lmnl -lmd
+LIBS     = -lmnl -lmd -lseccomp
 
 LIB_SRC  = $(wildcard src/common/*.c src/proto/*.c src/authdb/*.c src/os/*.c src/relay/*.c)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -3,8 +3,8 @@
 # those that are missing, and only when running as root.
 set -eu
 
-need="build-essential clang libmnl-dev libmd-dev libcmocka-dev pkg-config \
-iproute2 iputils-ping socat iperf3 nftables procps"
+need="build-essential clang libmnl-dev libmd-dev libcmocka-dev libseccomp-dev pkg-config \
+iproute2 iputils-ping socat iperf3 nftables conntrack procps"
 
 missing=""
 for p in $need; do

@@ -1,0 +1,28 @@
+/* Confining the network-facing engine: an empty chroot, an unprivileged
+ * user with no capabilities, no_new_privs, and a seccomp allow-list that
+ * checks the architecture and kills the process on anything else. */
+#ifndef DTCP_SANDBOX_H
+#define DTCP_SANDBOX_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct sandbox_user {
+	uid_t uid;
+	gid_t gid;
+	char name[64];
+};
+
+/* Look up `name` in the user database. Returns 0, or -1 with a message
+ * that says how to create the user in err[errlen]. Call before chroot. */
+int sandbox_lookup_user(const char *name, struct sandbox_user *out,
+			char *err, size_t errlen);
+
+/* Enter an empty directory as root (created 0755 owned by root when
+ * missing), drop to `user` (groups, gid, uid: all capabilities go), set
+ * no_new_privs and load the engine's seccomp filter. Returns 0, or -1 with
+ * a message in err[errlen]. */
+int sandbox_enter(const struct sandbox_user *user, const char *empty_dir,
+		  char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,454 @@
+/* Privilege separation: the messages, the engine's stubs and the parent's
+ * checked loop (see privsep.h). */
+#include "server/privsep.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "os/priv.h"
+#include "server/pool.h"
+
+enum ps_type {
+	PS_AUTH = 1,
+	PS_AUTH_REPLY,
+	PS_TUNNEL,
+	PS_TUNNEL_REPLY,
+	PS_END,
+};
+
+struct ps_hdr {
+	uint32_t type;
+	uint32_t sid;
+};
+
+struct ps_auth {
+	struct ps_hdr h;
+	char user[PROTO_USER_MAX + 1];
+	char challenge[PROTO_CHALLENGE_LEN + 1];
+	char response[PROTO_DIGEST_LEN + 1];
+};
+
+struct ps_auth_reply {
+	struct ps_hdr h;
+	int32_t result;
+};
+
+struct ps_tunnel {
+	struct ps_hdr h;
+	uint32_t tuntype;
+	uint32_t unit;
+};
+
+struct ps_tunnel_reply {
+	struct ps_hdr h;
+	int32_t err;
+	struct privsep_tunnel t;
+};
+
+union ps_msg {
+	struct ps_hdr h;
+	struct ps_auth auth;
+	struct ps_auth_reply auth_reply;
+	struct ps_tunnel tunnel;
+	struct ps_tunnel_reply tunnel_reply;
+};
+
+/* Send one message, with a descriptor when fd >= 0. */
+static int ps_send(int sock, const void *msg, size_t len, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (fd >= 0) {
+		struct cmsghdr *c;
+
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+/* Receive one message into msg; a descriptor that came along goes to
+ * *fd (else -1). Returns its length, 0 at EOF, -1 on error. */
+static ssize_t ps_recv(int sock, union ps_msg *msg, int *fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*fd = -1;
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------- engine */
+
+static int ps_sock = -1;
+
+void privsep_engine_init(int sock)
+{
+	ps_sock = sock;
+}
+
+/* One request and its reply of the expected type, session and length. */
+static void ps_call(const void *req, size_t len, union ps_msg *rep,
+		    uint32_t want_type, size_t want_len, int *fd)
+{
+	const struct ps_hdr *h = req;
+	ssize_t n;
+
+	if (ps_send(ps_sock, req, len, -1) < 0)
+		fatal("privileged parent unreachable");
+	n = ps_recv(ps_sock, rep, fd);
+	if (n == 0)
+		fatalx("privileged parent has exited");
+	if (n != (ssize_t)want_len || rep->h.type != want_type ||
+	    rep->h.sid != h->sid)
+		fatalx("unexpected reply from the privileged parent");
+}
+
+static void copy_field(char *dst, size_t size, const char *src)
+{
+	memset(dst, 0, size);
+	strncpy(dst, src, size - 1);
+}
+
+int privsep_auth(unsigned sid, const char *user, const char *challenge,
+		 const char *response)
+{
+	struct ps_auth req;
+	union ps_msg rep;
+	int fd;
+
+	memset(&req, 0, sizeof(req));
+	req.h.type = PS_AUTH;
+	req.h.sid = sid;
+	copy_field(req.user, sizeof(req.user), user);
+	copy_field(req.challenge, sizeof(req.challenge), challenge);
+	copy_field(req.response, sizeof(req.response), response);
+	ps_call(&req, sizeof(req), &rep, PS_AUTH_REPLY, sizeof(rep.auth_reply),
+		&fd);
+	explicit_bzero(&req, sizeof(req));
+	if (fd >= 0)
+		fatalx("unexpected descriptor from the privileged parent");
+	return rep.auth_reply.result;
+}
+
+int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
+		   struct privsep_tunnel *t)
+{
+	struct ps_tunnel req = { .h = { PS_TUNNEL, sid }, .tuntype = type,
+				 .unit = unit };
+	union ps_msg rep;
+	int fd;
+
+	ps_call(&req, sizeof(req), &rep, PS_TUNNEL_REPLY,
+		sizeof(rep.tunnel_reply), &fd);
+	if (rep.tunnel_reply.err < 0) {
+		if (fd >= 0)
+			close(fd);
+		return rep.tunnel_reply.err;
+	}
+	if (fd < 0)
+		fatalx("privileged parent sent no tunnel descriptor");
+	*t = rep.tunnel_reply.t;
+	t->ifname[IFNAMSIZ - 1] = '\0';
+	return fd;
+}
+
+void privsep_end(unsigned sid)
+{
+	struct ps_hdr req = { PS_END, sid };
+
+	if (ps_send(ps_sock, &req, sizeof(req), -1) < 0)
+		fatal("privileged parent unreachable");
+}
+
+/* ---------------------------------------------------------------- parent */
+
+enum ps_state {
+	PS_NEW,        /* logins being tried */
+	PS_AUTHED,     /* login succeeded: may ask for one tunnel */
+	PS_TUNNELED,   /* has its tunnel */
+};
+
+struct ps_session {
+	uint32_t sid;
+	enum ps_state state;
+	unsigned attempts;
+	unsigned unit;
+};
+
+struct ps_parent {
+	const struct server_config *cfg;
+	struct ps_session *s;
+	size_t n, cap;
+	uint32_t last_sid;
+};
+
+static struct ps_session *ps_find(struct ps_parent *p, uint32_t sid)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->s[i].sid == sid)
+			return &p->s[i];
+	return NULL;
+}
+
+static void ps_forget(struct ps_parent *p, struct ps_session *s)
+{
+	*s = p->s[--p->n];
+}
+
+/* True when buf[size] is a NUL-terminated string of printable ASCII. */
+static bool ps_str_ok(const char *buf, size_t size, size_t exact_len)
+{
+	size_t len = strnlen(buf, size);
+
+	if (len == size || (exact_len && len != exact_len))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] <= 0x20 || buf[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static bool ps_unit_taken(struct ps_parent *p, unsigned unit)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->s[i].state == PS_TUNNELED && p->s[i].unit == unit)
+			return true;
+	return false;
+}
+
+/* Returns 0, or -1 when the message breaks the rules. */
+static int ps_on_auth(struct ps_parent *p, int sock, const struct ps_auth *m)
+{
+	struct ps_auth_reply rep = { .h = { PS_AUTH_REPLY, m->h.sid } };
+	struct ps_session *s = ps_find(p, m->h.sid);
+
+	if (!ps_str_ok(m->user, sizeof(m->user), 0) || m->user[0] == '\0' ||
+	    !ps_str_ok(m->challenge, sizeof(m->challenge), PROTO_CHALLENGE_LEN) ||
+	    !ps_str_ok(m->response, sizeof(m->response), PROTO_DIGEST_LEN))
+		return -1;
+	if (s == NULL) {
+		/* Session ids only grow: an old one is a replay. */
+		if (m->h.sid <= p->last_sid)
+			return -1;
+		if (p->n == p->cap) {
+			size_t cap = p->cap ? p->cap * 2 : 64;
+			struct ps_session *ns;
+
+			if (cap > 1u << 20)
+				return -1;
+			ns = realloc(p->s, cap * sizeof(*ns));
+			if (ns == NULL)
+				fatalx("out of memory");
+			p->s = ns;
+			p->cap = cap;
+		}
+		s = &p->s[p->n++];
+		*s = (struct ps_session){ .sid = m->h.sid, .state = PS_NEW };
+		p->last_sid = m->h.sid;
+	}
+	if (s->state != PS_NEW)
+		return -1;
+	/* The engine closes a connection after 3 failures; more would be
+	 * a brute force by a subverted engine. */
+	if (++s->attempts > PRIVSEP_AUTH_PER_SESSION)
+		rep.result = 0;
+	else
+		rep.result = priv_auth_check(m->user, m->challenge, m->response);
+	if (rep.result == 1)
+		s->state = PS_AUTHED;
+	return ps_send(sock, &rep, sizeof(rep), -1) < 0 ? -1 : 0;
+}
+
+static int ps_on_tunnel(struct ps_parent *p, int sock, const struct ps_tunnel *m)
+{
+	const struct server_config *cfg = p->cfg;
+	struct ps_tunnel_reply rep = { .h = { PS_TUNNEL_REPLY, m->h.sid } };
+	struct ps_session *s = ps_find(p, m->h.sid);
+	char name[IFNAMSIZ];
+	int fd = -1, err;
+
+	if (s == NULL || s->state != PS_AUTHED)
+		return -1;
+	if ((m->tuntype != PROTO_TYPE_TUNNELONLY &&
+	     m->tuntype != PROTO_TYPE_HOST) ||
+	    (m->tuntype == PROTO_TYPE_HOST && !cfg->has_prefix) ||
+	    m->unit < cfg->if_base || m->unit - cfg->if_base >= cfg->max_tunnels ||
+	    ps_unit_taken(p, m->unit))
+		return -1;
+	if ((unsigned)snprintf(name, sizeof(name), "%s%u", cfg->if_stem,
+			       m->unit) >= sizeof(name)) {
+		rep.err = -ENOSPC;
+		goto reply;
+	}
+	if (m->tuntype == PROTO_TYPE_HOST) {
+		/* The parent, not the engine, decides the addresses. */
+		if (pool_host_pair(&cfg->prefix, cfg->plen, m->unit,
+				   &rep.t.server6, &rep.t.client6) < 0) {
+			rep.err = -ENOSPC;
+			goto reply;
+		}
+		rep.t.has_v6 = 1;
+	}
+	fd = priv_tun_create(name, cfg->mtu, rep.t.ifname, &rep.t.ifindex);
+	if (fd < 0) {
+		rep.err = fd;
+		goto reply;
+	}
+	if (rep.t.has_v6) {
+		err = priv_addr6_add(rep.t.ifindex, &rep.t.server6,
+				     &rep.t.client6);
+		if (err < 0) {
+			close(fd);
+			fd = -1;
+			rep.err = err;
+			goto reply;
+		}
+	}
+	s->state = PS_TUNNELED;
+	s->unit = m->unit;
+reply:
+	err = ps_send(sock, &rep, sizeof(rep), fd);
+	/* The engine now holds the only descriptor: when it closes it, or
+	 * dies, the kernel removes the interface. */
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+static int ps_dispatch(struct ps_parent *p, int sock, const union ps_msg *m,
+		       ssize_t len)
+{
+	struct ps_session *s;
+
+	if (len < (ssize_t)sizeof(struct ps_hdr))
+		return -1;
+	switch (m->h.type) {
+	case PS_AUTH:
+		return len == sizeof(m->auth) ? ps_on_auth(p, sock, &m->auth) : -1;
+	case PS_TUNNEL:
+		return len == sizeof(m->tunnel) ? ps_on_tunnel(p, sock, &m->tunnel)
+						: -1;
+	case PS_END:
+		if (len != sizeof(m->h))
+			return -1;
+		s = ps_find(p, m->h.sid);
+		if (s)
+			ps_forget(p, s);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int privsep_parent_run(int sock, pid_t engine, const struct server_config *cfg)
+{
+	struct ps_parent p = { .cfg = cfg };
+	struct pollfd pfd[2];
+	sigset_t set;
+	int sigfd, status = 0, rc = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd < 0)
+		fatal("signalfd");
+	pfd[0] = (struct pollfd){ .fd = sock, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	for (;;) {
+		union ps_msg m;
+		ssize_t n;
+		int fd;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sigfd, &si, sizeof(si)) == sizeof(si) &&
+			    si.ssi_signo != SIGCHLD && si.ssi_signo != SIGHUP) {
+				/* The engine ends the sessions; then we go. */
+				kill(engine, SIGTERM);
+			}
+		}
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = ps_recv(sock, &m, &fd);
+		if (n == 0)
+			break;
+		if (fd >= 0) {
+			close(fd);
+			n = -1;
+		}
+		if (n < 0 || ps_dispatch(&p, sock, &m, n) < 0) {
+			log_warnx("invalid request from the engine (type %u, %zd "
+				  "bytes); no longer trusting it: stopping",
+				  n >= (ssize_t)sizeof(m.h) ? m.h.type : 0, n);
+			kill(engine, SIGKILL);
+			rc = 1;
+			break;
+		}
+	}
+	close(sock);
+	while (waitpid(engine, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc == 0 && WIFSIGNALED(status)) {
+		log_warnx("engine killed by signal %d", WTERMSIG(status));
+		rc = 1;
+	} else if (rc == 0 && WIFEXITED(status)) {
+		rc = WEXITSTATUS(status);
+	}
+	close(sigfd);
+	free(p.s);
+	return rc;
+}
