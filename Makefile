@@ -19,7 +19,7 @@ ifeq ($(WERROR),1)
 CFLAGS   += -Werror
 endif
 ifeq ($(SANITIZE),1)
-CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -DDTCP_NO_SECCOMP
 LDFLAGS  += -fsanitize=address,undefined
 endif
 LIBS     = -lmnl -lmd -lseccomp
@@ -116,6 +116,11 @@ install: $(PROGS)
 	install -m 0644 scripts/dtcpclient_script.conf \
 		$(DESTDIR)$(SYSCONFDIR)/dtcpclient_script.conf.example
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	@if [ -z "$(DESTDIR)" ] && ! getent passwd dtcp >/dev/null; then \
+		useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin dtcp && \
+		echo "created system user dtcp for dtcps's engine"; \
+	fi
 
 clean:
 	rm -rf $(BUILD)

@@ -6,6 +6,17 @@ set -eu
 need="build-essential clang libmnl-dev libmd-dev libcmocka-dev libseccomp-dev pkg-config \
 iproute2 iputils-ping socat iperf3 nftables conntrack procps"
 
+# The unprivileged user dtcps's network-facing engine runs as (dtcps -u).
+# make install creates it as well; the tests and the demo need it too.
+if ! getent passwd dtcp >/dev/null 2>&1; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "install-deps: user dtcp is missing; as root run: useradd --system --no-create-home --shell /usr/sbin/nologin dtcp" >&2
+		exit 1
+	fi
+	useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin dtcp
+	echo "install-deps: created system user dtcp"
+fi
+
 missing=""
 for p in $need; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then

@@ -1,9 +1,12 @@
 #!/bin/bash
 # The end-to-end story, run by `make demo` (as root): a tunnel broker, a client
-# and an IPv6 host "on the internet", each in its own network namespace. The
-# client gets an IPv6 address over a UDP tunnel, pings the host and is pinged
-# back; then it leaves and the broker removes its interface. Everything is
-# removed at the end (trap), whatever happens. Exits non-zero if a ping fails.
+# behind a NAT router and an IPv6 host "on the internet", each in its own
+# network namespace. The client gets an IPv6 address over a UDP tunnel in
+# NAT-traversal mode: the broker learns the NAT's public address and port from
+# the client's first keepalive. The client pings the host and is pinged back,
+# also after an idle spell longer than the NAT keeps a mapping; then it leaves
+# and the broker removes its interface. Everything is removed at the end
+# (trap), whatever happens. Exits non-zero if a ping fails.
 set -u
 TEST_NAME=demo
 # shellcheck source=netns/lib.sh
@@ -22,13 +25,16 @@ show() {
 	return "${PIPESTATUS[0]}"
 }
 
-step "creating three network namespaces"
+step "creating four network namespaces"
 cat <<EOF
     $SRV   the tunnel broker: 192.0.2.1 towards clients, 2001:db8:ffff::1 towards the IPv6 internet
-    $CLI   an IPv4-only client: 192.0.2.2
+    $NATR  a NAT router: $NAT_IN_V4 inside, $NAT_OUT_V4 outside
+    $CLI   an IPv4-only client on a private LAN behind it: $NAT_CLI_V4
     $INET  a host on the IPv6 internet: 2001:db8:ffff::2
 EOF
-topo_std >/dev/null
+topo_nat >/dev/null
+echo "    the NAT masquerades UDP to ports $NAT_PORTS and drops a UDP mapping after ${NAT_UDP_TIMEOUT}s of silence:"
+show ip netns exec "$NATR" nft list chain ip natr postrouting
 
 step "creating the password file with dtcpauth"
 make_pwfile | sed 's/^/    /'
@@ -37,15 +43,26 @@ step "starting the server (foreground, debug, UDP tunnels, addresses from $PREFI
 start_server >/dev/null
 printf '    dtcps is listening on %s:20200\n' "$SRV_V4"
 
-step "starting the client: host tunnel, default route through it"
+step "starting the client: NAT traversal (-n), keepalive every 2 s (-k 2), host tunnel, default route"
 client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
 printf '    (%s holds "%s:%s:<password>", mode 0600)\n' "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1"
-start_client dtcpc "$CLI" -d -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+start_client dtcpc "$CLI" -d -U -n -k 2 -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
 if ! wait_for 10 "the client tunnel" has_addr "$CLI" ng0 'inet6 2001:db8:1::6'; then
 	fail "the client did not get its tunnel address"
 fi
-echo "    the exchange, as the server logged it:"
+wait_for 5 "the learned endpoint" grep -q 'endpoint learned' "$TMPD/dtcps.log"
+echo "    the exchange, as the server logged it (it sees the NAT's $NAT_OUT_V4, not $NAT_CLI_V4;"
+echo "    'udp' without a port asks the server to learn the client's endpoint):"
 grep -Ei 'tunnel|\+OK|-ERR|login|auth' "$TMPD/dtcps.log" | sed 's/^/      /' | head -n 12
+echo "    the client's first keepalive showed the server where the NAT maps the tunnel:"
+grep 'endpoint learned' "$TMPD/dtcps.log" | sed 's/^/      /'
+
+step "the NAT's mapping: $NAT_CLI_V4:4028 (client) <-> $NAT_OUT_V4:$(endpoint_port "$TMPD/dtcps.log") (public)"
+if command -v conntrack >/dev/null 2>&1; then
+	show ip netns exec "$NATR" conntrack -L -p udp
+else
+	echo "    (install the conntrack package to see the NAT's connection table)"
+fi
 
 step "the tunnel interfaces"
 show ip -n "$SRV" addr show dev ng0
@@ -57,7 +74,13 @@ rc=0
 step "client -> IPv6 host, through the tunnel"
 show ip netns exec "$CLI" ping -6 -c 3 -i 0.3 -W 2 "$INET_V6" || rc=1
 
-step "IPv6 host -> client's tunnel address"
+step "IPv6 host -> client's tunnel address, in through the NAT"
+show ip netns exec "$INET" ping -6 -c 3 -i 0.3 -W 2 2001:db8:1::6 || rc=1
+
+idle=$((NAT_UDP_TIMEOUT + 2))
+step "${idle} s without traffic: longer than the NAT keeps an idle mapping"
+sleep "$idle"
+printf '    keepalives that crossed the NAT so far: %s\n' "$(nat_counter keepalives)"
 show ip netns exec "$INET" ping -6 -c 3 -i 0.3 -W 2 2001:db8:1::6 || rc=1
 
 step "stopping the client (SIGTERM: it says quit and removes its interface)"
@@ -77,7 +100,7 @@ cleanup
 left=$(ip netns list | grep -c "^$PFX")
 printf '    namespaces left: %s\n' "$left"
 if [ "$rc" -eq 0 ]; then
-	echo "demo: OK, IPv6 crossed the tunnel both ways"
+	echo "demo: OK, IPv6 crossed the tunnel both ways, through the NAT"
 else
 	echo "demo: FAILED, see the output above" >&2
 fi

@@ -55,7 +55,8 @@ int tun_open(const char *name, char *out_name, unsigned *offloads)
 	memset(&ifr, 0, sizeof(ifr));
 	/* IFF_TUN_EXCL: fail instead of attaching to an existing persistent
 	 * device of the same name that someone else configured. */
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL | IFF_VNET_HDR;
+	ifr.ifr_flags = (short)(IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL |
+				IFF_VNET_HDR);
 	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
 	err = ioctl(fd, TUNSETIFF, &ifr) < 0 ? errno : 0;
 	if (err == EINVAL) {

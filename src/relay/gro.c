@@ -104,7 +104,7 @@ static bool gro_can_merge(const struct gro_flow *f, const uint8_t *pkt,
 	return f->count < GRO_SEGS && f->last_flags == 0 &&
 	       f->total % f->mss == 0 && pay <= f->mss &&
 	       thlen == f->thlen &&
-	       GRO_TCP_HLEN + thlen + f->total + pay <= GRO_IP6_MAXPAY &&
+	       thlen + f->total + pay <= GRO_IP6_MAXPAY &&
 	       memcmp(h, pkt, 4) == 0 && h[7] == pkt[7] &&
 	       gro_get32(pkt + GRO_TCP_SEQ) == f->next_seq &&
 	       memcmp(h + GRO_TCP_ACK, pkt + GRO_TCP_ACK, 5) == 0 &&

@@ -65,8 +65,11 @@ static int gso_csum_complete(const struct virtio_net_hdr *vh, uint8_t *pkt,
 	size_t start = vh->csum_start, field = start + vh->csum_offset;
 	uint16_t c;
 
-	/* Never inside the IPv6 header the relay has already checked. */
-	if (start < GSO_IP6_HLEN || start > len || field + 2 > len)
+	/* Never inside the IPv6 header the relay has already checked, and
+	 * only at an even distance from the start: an Internet checksum is
+	 * a 16-bit word of the range it covers. */
+	if (start < GSO_IP6_HLEN || start > len || field + 2 > len ||
+	    (vh->csum_offset & 1))
 		return -1;
 	c = csum_final(csum_add(0, pkt + start, len - start));
 	memcpy(pkt + field, &c, sizeof(c));

@@ -15,6 +15,8 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "os/priv.h"
+#include "os/sandbox.h"
+#include "server/privsep.h"
 #include "server/server.h"
 #include "server/session.h"
 
@@ -25,7 +27,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: dtcps [-dDU] [-A auth-file] [-b udp-port] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-p port]\n"
-"             [-T login-timeout,session-timeout] [prefix]\n"
+"             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
 "  -A file   password file (default " DTCPS_AUTHFILE ")\n"
 "  -b port   lowest UDP port for tunnels (default 4028)\n"
 "  -d        log the protocol exchange (without secrets)\n"
@@ -36,6 +38,8 @@ static void usage(FILE *f)
 "  -p port   TCP port (default 20200)\n"
 "  -T l,s    seconds of silence allowed before login and after it\n"
 "            (default 60,300)\n"
+"  -u user   unprivileged user of the network-facing engine\n"
+"            (default " SERVER_USER_DEFAULT ")\n"
 "  -U        accept IPv6-over-UDP tunnels (required in this version)\n"
 "  prefix    IPv6 prefix for host tunnels, e.g. 2001:db8:1::/64\n");
 }
@@ -94,9 +98,10 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 	cfg->login_timeout = 60;
 	cfg->session_timeout = 300;
 	cfg->max_tunnels = SERVER_MAX_TUNNELS_DEFAULT;
+	cfg->user = SERVER_USER_DEFAULT;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":A:b:dDhI:L:m:p:T:Uacgio")) != -1) {
+	while ((ch = getopt(argc, argv, ":A:b:dDhI:L:m:p:T:u:Uacgio")) != -1) {
 		switch (ch) {
 		case 'A':
 			cfg->authfile = optarg;
@@ -136,6 +141,9 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 			break;
 		case 'T':
 			parse_timeouts(optarg, cfg);
+			break;
+		case 'u':
+			cfg->user = optarg;
 			break;
 		case 'U':
 			cfg->udp = true;
@@ -245,52 +253,88 @@ static void after_batch(void *arg)
 	session_reap(arg);
 }
 
-int main(int argc, char **argv)
+/* The network-facing engine: confined, then the event loop. */
+static int engine_main(struct server *srv, int chan)
 {
 	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
+	const struct sandbox_user *user = srv->user;
+	char err[512];
+
+	/* The password file's secrets stay with the parent. */
+	priv_shutdown();
+	if (sandbox_enter(user, SERVER_CHROOT, err, sizeof(err)) < 0)
+		fatalx("engine: %s", err);
+	privsep_engine_init(chan);
+	if (pool_init(&srv->units, srv->cfg.if_base, srv->cfg.max_tunnels) < 0 ||
+	    pool_init(&srv->ports, srv->cfg.udp_base, srv->cfg.max_tunnels) < 0)
+		fatalx("out of memory");
+	srv->loop = ev_new();
+	if (srv->loop == NULL)
+		fatal("cannot create the event loop");
+	srv->listen_io = (struct ev_io){ .fd = srv->listen_fd, .cb = on_accept,
+					 .arg = srv };
+	if (ev_io_add(srv->loop, &srv->listen_io, EPOLLIN) < 0 ||
+	    ev_signals(srv->loop, signals, on_signal, srv) < 0)
+		fatal("cannot set up the event loop");
+	ev_after_batch(srv->loop, after_batch, srv);
+	log_info("engine running as %s in %s; listening on %s port %u, udp "
+		 "tunnels from port %u on %s%u%s", user->name, SERVER_CHROOT,
+		 inet_ntoa(srv->cfg.listen_addr), srv->cfg.port,
+		 srv->cfg.udp_base, srv->cfg.if_stem, srv->cfg.if_base,
+		 srv->cfg.has_prefix ? ", host tunnels enabled" : "");
+	if (ev_run(srv->loop) < 0)
+		log_warn("event loop failed");
+	session_close_all(srv);
+	close(srv->listen_fd);
+	ev_free(srv->loop);
+	pool_destroy(&srv->units);
+	pool_destroy(&srv->ports);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sandbox_user user;
 	struct server srv;
 	char err[512];
-	unsigned cap;
+	int chan[2], rc;
+	pid_t pid;
 
 	memset(&srv, 0, sizeof(srv));
 	parse_args(argc, argv, &srv.cfg);
 	log_init("dtcps", 1, srv.cfg.verbose);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Everything that can be wrong with the configuration is found
+	 * here, on the terminal, before detaching. */
+	if (geteuid() != 0)
+		fatalx("must run as root to create tunnel interfaces; the "
+		       "network-facing engine drops to user %s by itself",
+		       srv.cfg.user);
 	if (priv_init(srv.cfg.authfile, err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	cap = srv.cfg.max_tunnels;
-	if (pool_init(&srv.units, srv.cfg.if_base, cap) < 0 ||
-	    pool_init(&srv.ports, srv.cfg.udp_base, cap) < 0)
-		fatalx("out of memory");
-	srv.loop = ev_new();
-	if (srv.loop == NULL)
-		fatal("cannot create the event loop");
+	if (sandbox_lookup_user(srv.cfg.user, &user, err, sizeof(err)) < 0)
+		fatalx("%s", err);
+	srv.user = &user;
 	srv.listen_fd = listen_socket(&srv.cfg);
-
 	if (!srv.cfg.foreground) {
 		if (daemon(0, 0) < 0)
 			fatal("cannot become a daemon");
 		log_init("dtcps", 0, srv.cfg.verbose);
 	}
-	srv.listen_io = (struct ev_io){ .fd = srv.listen_fd, .cb = on_accept,
-					.arg = &srv };
-	if (ev_io_add(srv.loop, &srv.listen_io, EPOLLIN) < 0 ||
-	    ev_signals(srv.loop, signals, on_signal, &srv) < 0)
-		fatal("cannot set up the event loop");
-	ev_after_batch(srv.loop, after_batch, &srv);
-	log_info("listening on %s port %u, udp tunnels from port %u on %s%u%s",
-		 inet_ntoa(srv.cfg.listen_addr), srv.cfg.port, srv.cfg.udp_base,
-		 srv.cfg.if_stem, srv.cfg.if_base,
-		 srv.cfg.has_prefix ? ", host tunnels enabled" : "");
-	if (ev_run(srv.loop) < 0)
-		log_warn("event loop failed");
-	session_close_all(&srv);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
+		fatal("socketpair");
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	if (pid == 0) {
+		close(chan[0]);
+		exit(engine_main(&srv, chan[1]));
+	}
+	close(chan[1]);
 	close(srv.listen_fd);
-	ev_free(srv.loop);
-	pool_destroy(&srv.units);
-	pool_destroy(&srv.ports);
+	rc = privsep_parent_run(chan[0], pid, &srv.cfg);
 	priv_shutdown();
 	log_info("stopped");
-	return 0;
+	return rc;
 }

@@ -12,6 +12,8 @@
 #include "server/pool.h"
 
 #define SERVER_MAX_TUNNELS_DEFAULT 1024
+#define SERVER_USER_DEFAULT "dtcp"
+#define SERVER_CHROOT "/run/dtcps-empty"
 
 struct server_config {
 	const char *authfile;
@@ -30,9 +32,11 @@ struct server_config {
 	unsigned max_tunnels;
 	bool foreground;
 	int verbose;
+	const char *user;              /* -u: the engine's user */
 };
 
 struct session;
+struct sandbox_user;
 
 struct server {
 	struct server_config cfg;
@@ -44,6 +48,7 @@ struct server {
 	struct session *sessions;      /* live sessions */
 	struct session *dead;          /* closed, freed after the batch */
 	unsigned next_id;
+	const struct sandbox_user *user;  /* the engine's identity */
 };
 
 #endif

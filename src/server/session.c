@@ -11,7 +11,7 @@
 
 #include "common/linebuf.h"
 #include "common/log.h"
-#include "os/priv.h"
+#include "server/privsep.h"
 #include "proto/proto.h"
 #include "server/tunnel.h"
 
@@ -34,6 +34,7 @@ struct session {
 	char peer_text[INET_ADDRSTRLEN + 8];
 	struct linebuf in;
 	struct tunnel *tunnel;
+	bool parent_knows;      /* the privileged parent has seen this id */
 };
 
 static void session_close(struct session *s, const char *why);
@@ -98,6 +99,8 @@ static void session_close(struct session *s, const char *why)
 	/* Release the interface and port now so the next session can have
 	 * them; only the struct waits for the end of the event batch. */
 	tunnel_close(srv, s->tunnel);
+	if (s->parent_knows)
+		privsep_end(s->id);
 	ev_timer_cancel(srv->loop, &s->timer);
 	ev_io_del(srv->loop, &s->io);
 	close(s->fd);
@@ -129,7 +132,8 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	int ok, err, n;
 
 	log_escape(user, sizeof(user), req->user, sizeof(req->user));
-	ok = priv_auth_check(req->user, s->challenge, req->response);
+	s->parent_knows = true;
+	ok = privsep_auth(s->id, req->user, s->challenge, req->response);
 	if (ok != 1) {
 		log_info("session %u: %s: login failed for user \"%s\"%s", s->id,
 			 s->peer_text, user,

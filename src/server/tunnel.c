@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "os/priv.h"
+#include "server/privsep.h"
 
 #define TUNNEL_BUSY_SKIP 64         /* foreign devices skipped per open */
 #define TUNNEL_SOCKBUF (4 << 20)   /* absorbs bursts at line rate */
@@ -46,48 +46,53 @@ static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
 			 ntohs(now->sin_port));
 }
 
-/* Create the TUN device on the lowest free unit, skipping names that
- * belong to devices we do not own. */
-static int tunnel_make_if(struct server *srv, struct tunnel *t)
+/* Have the parent create the TUN device on the lowest free unit, skipping
+ * names that belong to devices we do not own. */
+static int tunnel_make_if(struct server *srv, struct tunnel *t,
+			  enum proto_type type)
 {
 	unsigned from = srv->units.base, busy[TUNNEL_BUSY_SKIP];
-	int nbusy = 0, fd = -EBUSY;
-	char name[IFNAMSIZ];
+	struct privsep_tunnel pt;
+	int nbusy = 0, fd = -EBUSY, ret = 0;
 
-	while (nbusy < TUNNEL_BUSY_SKIP) {
-		if (pool_alloc(&srv->units, from, &t->unit) < 0) {
-			fd = TUNNEL_ERR_SOLD_OUT;
+	for (;;) {
+		if (nbusy == TUNNEL_BUSY_SKIP ||
+		    pool_alloc(&srv->units, from, &t->unit) < 0) {
+			ret = TUNNEL_ERR_SOLD_OUT;
 			break;
 		}
-		if (snprintf(name, sizeof(name), "%s%u", srv->cfg.if_stem,
-			     t->unit) >= (int)sizeof(name)) {
+		fd = privsep_tunnel(t->session_id, type, t->unit, &pt);
+		if (fd >= 0)
+			break;
+		if (fd != -EBUSY) {
 			pool_release(&srv->units, t->unit);
-			fd = TUNNEL_ERR_SOLD_OUT;
+			if (fd == -ENOSPC) {
+				ret = TUNNEL_ERR_SOLD_OUT;
+			} else {
+				log_warnx("cannot create interface %s%u: %s",
+					  srv->cfg.if_stem, t->unit,
+					  strerror(-fd));
+				ret = TUNNEL_ERR_INTERNAL;
+			}
 			break;
 		}
-		fd = priv_tun_create(name, srv->cfg.mtu, t->ifname,
-				     &t->ifindex);
-		if (fd != -EBUSY)
-			break;
-		log_warnx("interface %s exists and is not ours; skipping it",
-			  name);
+		log_warnx("interface %s%u exists and is not ours; skipping it",
+			  srv->cfg.if_stem, t->unit);
 		busy[nbusy++] = t->unit;
 		from = t->unit + 1;
 	}
 	for (int i = 0; i < nbusy; i++)
 		pool_release(&srv->units, busy[i]);
-	if (fd == -EBUSY)
-		fd = TUNNEL_ERR_SOLD_OUT;
-	if (fd < 0) {
-		if (fd != TUNNEL_ERR_SOLD_OUT) {
-			log_warnx("cannot create interface %s: %s", name,
-				  strerror(-fd));
-			pool_release(&srv->units, t->unit);
-			return TUNNEL_ERR_INTERNAL;
-		}
-		return TUNNEL_ERR_SOLD_OUT;
-	}
+	if (ret < 0)
+		return ret;
 	t->tun_fd = fd;
+	memcpy(t->ifname, pt.ifname, IFNAMSIZ);
+	t->ifindex = pt.ifindex;
+	if (pt.has_v6) {
+		t->reply.has_v6 = true;
+		t->reply.server6 = pt.server6;
+		t->reply.client6 = pt.client6;
+	}
 	return 0;
 }
 
@@ -156,7 +161,7 @@ int tunnel_open(struct server *srv, unsigned session_id,
 		return TUNNEL_ERR_INTERNAL;
 	t->tun_fd = t->udp_fd = -1;
 	t->session_id = session_id;
-	err = tunnel_make_if(srv, t);
+	err = tunnel_make_if(srv, t, type);
 	if (err < 0) {
 		free(t);
 		return err;
@@ -167,22 +172,6 @@ int tunnel_open(struct server *srv, unsigned session_id,
 	t->reply.client4 = client4;
 	t->reply.server4 = server4;
 	t->reply.udp_port = t->port;
-	if (type == PROTO_TYPE_HOST) {
-		if (pool_host_pair(&srv->cfg.prefix, srv->cfg.plen, t->unit,
-				   &t->reply.server6, &t->reply.client6) < 0) {
-			err = TUNNEL_ERR_SOLD_OUT;
-			goto fail;
-		}
-		t->reply.has_v6 = true;
-		err = priv_addr6_add(t->ifindex, &t->reply.server6,
-				     &t->reply.client6);
-		if (err < 0) {
-			log_warnx("cannot add the host address to %s: %s",
-				  t->ifname, strerror(-err));
-			err = TUNNEL_ERR_INTERNAL;
-			goto fail;
-		}
-	}
 	peer.sin_addr = client4;
 	peer.sin_port = htons(udp_port);
 	relay_init(&t->relay, t->tun_fd, t->udp_fd,

@@ -398,3 +398,126 @@ ctl_login() {
 	ctl_recv "$name" 5 || return 1
 	[[ $CTL_LINE == "+OK "* ]]
 }
+
+# ---------------------------------------------------------------- NAT topology
+
+# NAT topology (topo_nat): the client sits on a private LAN behind a NAT
+# router; SRV and INET are as in topo_std.
+#
+#   CLI   eth0 198.51.100.2/24 --- lan0 198.51.100.1/24 NATR wan0 192.0.2.254/24 --+
+#         (default via .1)          nftables: UDP masqueraded to ports 30000-30999, |
+#                                   UDP conntrack timeouts NAT_UDP_TIMEOUT s        +-- br0 192.0.2.1/24 in SRV
+#   FORGE eth0 192.0.2.99/24 (only with `topo_nat forge`) -------------------------+
+#
+# CLI sends no router solicitations. NATR's table "ip natr" counts the client's UDP datagrams crossing it:
+# counter "keepalives" (zero-length payload) and counter "udp_data" (others).
+NATR=${PFX}natr
+FORGE=${PFX}forge
+NAT_CLI_V4=198.51.100.2
+NAT_IN_V4=198.51.100.1
+NAT_OUT_V4=192.0.2.254
+FORGE_V4=192.0.2.99
+NAT_UDP_TIMEOUT=5
+NAT_PORTS=30000-30999
+
+# nat_ruleset PORT-RANGE : NATR's nftables table (replaces it as a whole)
+nat_ruleset() {
+	nsx "$NATR" nft -f - <<NFT
+table ip natr
+delete table ip natr
+table ip natr {
+	counter keepalives {}
+	counter udp_data {}
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		iifname "lan0" udp length 8 counter name "keepalives"
+		iifname "lan0" udp length > 8 counter name "udp_data"
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "wan0" meta l4proto udp masquerade to :$1
+		oifname "wan0" masquerade
+	}
+}
+NFT
+}
+
+# nat_counter NAME : packets counted so far by NATR's counter NAME
+nat_counter() {
+	nsx "$NATR" nft list counter ip natr "$1" |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") { print $(i + 1); exit } }'
+}
+
+# nat_udp_flush : forget NATR's UDP mappings (TCP, the control connection,
+# stays); needs the conntrack tool
+nat_udp_flush() {
+	command -v conntrack >/dev/null 2>&1 || fail "conntrack not found: install the conntrack package"
+	# conntrack -D exits 1 when nothing matched
+	nsx "$NATR" conntrack -D -p udp >/dev/null 2>&1 || :
+}
+
+# endpoint_port LOG : the UDP port of the last "endpoint learned/moved" line
+# for the NAT's address in LOG (empty when there is none)
+endpoint_port() {
+	grep -E 'endpoint (learned|moved)' "$1" | grep -Eo " ${NAT_OUT_V4//./\\.}:[0-9]+" |
+		tail -n 1 | cut -d: -f2
+}
+
+# topo_nat [forge] : SRV, NATR, CLI (private, behind NATR), INET (and FORGE
+# on the server's bridge when asked), addressed as above
+topo_nat() {
+	local v
+	command -v nft >/dev/null 2>&1 || fail "nft not found: install nftables"
+	ns_new "$SRV"
+	ns_new "$NATR"
+	ns_new "$CLI"
+	ns_new "$INET"
+	nsx "$SRV" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null || fail "forwarding in SRV"
+	ip -n "$SRV" link add br0 type bridge || fail "bridge in SRV"
+	ip -n "$SRV" addr add "$SRV_V4/24" dev br0
+	ip -n "$SRV" link set br0 up
+	veth_pair "$SRV" n1 "$NATR" wan0
+	ip -n "$SRV" link set n1 master br0
+	ip -n "$NATR" addr add "$NAT_OUT_V4/24" dev wan0
+	veth_pair "$NATR" lan0 "$CLI" eth0
+	ip -n "$NATR" addr add "$NAT_IN_V4/24" dev lan0
+	ip -n "$CLI" addr add "$NAT_CLI_V4/24" dev eth0
+	ip -n "$CLI" route add default via "$NAT_IN_V4" || fail "CLI default route"
+	# A quiet client: no router solicitations on the tunnel interface, which
+	# would otherwise refresh the NAT mapping behind the scenarios' back.
+	nsx "$CLI" sysctl -qw net.ipv6.conf.all.router_solicitations=0 \
+		net.ipv6.conf.default.router_solicitations=0 >/dev/null || fail "router_solicitations in CLI"
+	nsx "$NATR" sysctl -qw net.ipv4.ip_forward=1 >/dev/null || fail "ip_forward in NATR"
+	# The rules first: they load conntrack, whose sysctls then exist.
+	nat_ruleset "$NAT_PORTS" || fail "nftables ruleset in NATR"
+	nsx "$NATR" sysctl -qw net.netfilter.nf_conntrack_udp_timeout="$NAT_UDP_TIMEOUT" \
+		net.netfilter.nf_conntrack_udp_timeout_stream="$NAT_UDP_TIMEOUT" >/dev/null ||
+		fail "cannot set the UDP conntrack timeouts in NATR"
+	for v in nf_conntrack_udp_timeout nf_conntrack_udp_timeout_stream; do
+		[ "$(nsx "$NATR" sysctl -n "net.netfilter.$v")" = "$NAT_UDP_TIMEOUT" ] ||
+			fail "net.netfilter.$v did not take effect in NATR"
+		# Per namespace: a fresh namespace still has the default.
+		[ "$(nsx "$SRV" sysctl -n "net.netfilter.$v" 2>/dev/null)" != "$NAT_UDP_TIMEOUT" ] ||
+			fail "net.netfilter.$v is not per namespace: SRV sees NATR's value"
+	done
+	if [ "${1:-}" = forge ]; then
+		ns_new "$FORGE"
+		veth_pair "$SRV" f1 "$FORGE" eth0
+		ip -n "$SRV" link set f1 master br0
+		ip -n "$FORGE" addr add "$FORGE_V4/24" dev eth0
+	fi
+	veth_pair "$SRV" inet0 "$INET" eth0
+	ip -n "$SRV" addr add "$SRV_INET_V6/64" dev inet0 nodad
+	ip -n "$INET" addr add "$INET_V6/64" dev eth0 nodad
+	ip -n "$INET" -6 route add default via "$SRV_INET_V6" dev eth0 || fail "INET default route"
+	wait_for 5 "CLI reaches SRV through NATR" nsx "$CLI" ping -c 1 -W 1 "$SRV_V4" ||
+		fail "topology: CLI cannot ping $SRV_V4 through the NAT"
+	wait_for 5 "INET reaches SRV over IPv6" nsx "$INET" ping -6 -c 1 -W 1 "$SRV_INET_V6" ||
+		fail "topology: INET cannot ping $SRV_INET_V6"
+	# The topology check's ICMP mapping must not linger into the scenario.
+	if command -v conntrack >/dev/null 2>&1; then
+		nsx "$NATR" conntrack -F >/dev/null 2>&1
+	fi
+	ok "NAT topology up: $CLI $NAT_CLI_V4 behind $NATR $NAT_OUT_V4 (UDP ports $NAT_PORTS," \
+		"UDP timeout ${NAT_UDP_TIMEOUT}s), $SRV${1:+ $FORGE} $INET"
+}

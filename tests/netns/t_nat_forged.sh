@@ -1,0 +1,69 @@
+#!/bin/bash
+# Forged datagrams: in NAT-traversal mode the server follows datagrams from
+# the client's public IPv4 address only. A well-formed IPv6 packet sent to
+# the tunnel port from another address (FORGE, 192.0.2.99) neither moves the
+# endpoint nor reaches the server's TUN device. Control: the same bytes from
+# the NAT's address are taken (the documented weakness: anyone at that
+# address may move the endpoint), and the client's next keepalive moves it
+# back.
+set -u
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+need_root
+need_bins
+
+KA=2
+topo_nat forge
+start_server
+client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
+start_client dtcpc "$CLI" -d -U -n -k "$KA" -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" \
+	-u "$USER1" "$SRV_V4"
+wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
+wait_for_or_fail 5 "server logs the endpoint learned" grep -q 'ng0 endpoint learned' "$TMPD/dtcps.log"
+port=$(endpoint_port "$TMPD/dtcps.log")
+ok "endpoint learned: $NAT_OUT_V4:$port"
+
+# IPv6 header (payload 8 bytes, next header 59 "no next header", hop limit
+# 64) from the client's tunnel address 2001:db8:1::6 to INET, then 8 bytes.
+PKT=$TMPD/forged.bin
+printf '\x60\x00\x00\x00\x00\x08\x3b\x40%b%b%b' \
+	'\x20\x01\x0d\xb8\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x06' \
+	'\x20\x01\x0d\xb8\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02' \
+	'FORGED!!' >"$PKT"
+[ "$(wc -c <"$PKT")" -eq 48 ] || fail "forged packet is $(wc -c <"$PKT") bytes, want 48"
+# tun_rx NS : packets the relay wrote into ng0 in NS (RX on a TUN device)
+tun_rx() { ip -n "$1" -s -j link show dev ng0 | sed -n 's/.*"rx":{"bytes":[0-9]*,"packets":\([0-9]*\).*/\1/p'; }
+
+rx0=$(tun_rx "$SRV")
+for sport in 4028 "$port" 5555; do
+	run nsx "$FORGE" socat -u "OPEN:$PKT" "UDP-SENDTO:$SRV_V4:4028,bind=$FORGE_V4:$sport" ||
+		fail "socat could not send the forged datagram"
+done
+sleep 0.5
+rx1=$(tun_rx "$SRV")
+say "server ng0 rx packets: $rx0 before, $rx1 after three forged datagrams"
+[ "$rx1" = "$rx0" ] || fail "a forged datagram reached the server's TUN device"
+ok "forged datagrams from $FORGE_V4 did not reach the TUN device"
+check "no endpoint moved" eval "! grep -q 'endpoint moved' $TMPD/dtcps.log"
+[ "$(endpoint_port "$TMPD/dtcps.log")" = "$port" ] || fail "the endpoint changed"
+run nsx "$INET" ping -6 -c 2 -i 0.2 -W 2 2001:db8:1::6 || fail "INET cannot ping the client after the forgery"
+ok "INET -> client still works"
+
+say "control: the same bytes from the NAT's own address"
+rx0=$(tun_rx "$SRV")
+run nsx "$NATR" socat -u "OPEN:$PKT" "UDP-SENDTO:$SRV_V4:4028" || fail "socat in NATR"
+wait_for_or_fail 2 "server logs the endpoint moved" grep -q 'ng0 endpoint moved' "$TMPD/dtcps.log"
+grep 'endpoint moved' "$TMPD/dtcps.log"
+rx1=$(tun_rx "$SRV")
+[ "$rx1" -gt "$rx0" ] || fail "the datagram from the NAT's address did not reach the TUN device"
+ok "the packet is accepted from $NAT_OUT_V4 (rx $rx0 -> $rx1): it was well-formed"
+wait_for_or_fail $((KA + 3)) "the client's keepalive moves the endpoint back" \
+	eval "[ \"\$(endpoint_port $TMPD/dtcps.log)\" = $port ]"
+run nsx "$INET" ping -6 -c 2 -i 0.2 -W 2 2001:db8:1::6 || fail "INET cannot ping the client at the end"
+stop dtcpc TERM 5 || fail "dtcpc did not stop"
+wait_for_or_fail 3 "server logs the tunnel closed" grep -q 'tunnel ng0 closed' "$TMPD/dtcps.log"
+grep 'tunnel ng0 closed' "$TMPD/dtcps.log"
+dropped=$(sed -n 's/.*tunnel ng0 closed.*dropped \([0-9]*\).*/\1/p' "$TMPD/dtcps.log")
+[ "${dropped:-0}" -ge 3 ] || fail "server counted $dropped dropped datagrams, want >= 3"
+ok "server counted the forged datagrams as dropped ($dropped)"
+pass "datagrams from another address neither move the endpoint nor reach the TUN"

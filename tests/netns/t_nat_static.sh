@@ -1,0 +1,45 @@
+#!/bin/bash
+# Static NAT: NATR forwards UDP 40000 to the client's 4028 (DNAT) and maps
+# the client's 4028 to 40000 on the way out (SNAT), a fixed mapping. With
+# dtcpc -U -n -B 40000 -k 0 the server sends to the announced port, learns
+# nothing, and INET reaches the client after more than a NAT timeout idle
+# without a single keepalive.
+set -u
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+need_root
+need_bins
+
+NATPORT=40000
+IDLE=$((NAT_UDP_TIMEOUT + 3))
+topo_nat
+nsx "$NATR" nft -f - <<NFT || fail "cannot add the static port forward"
+add chain ip natr prerouting { type nat hook prerouting priority dstnat; policy accept; }
+add rule ip natr prerouting iifname "wan0" udp dport $NATPORT dnat to $NAT_CLI_V4:4028
+insert rule ip natr postrouting oifname "wan0" ip saddr $NAT_CLI_V4 udp sport 4028 snat to $NAT_OUT_V4:$NATPORT
+NFT
+run nsx "$NATR" nft list chain ip natr prerouting
+start_server
+client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
+start_client dtcpc "$CLI" -d -U -n -B "$NATPORT" -k 0 -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" \
+	-u "$USER1" "$SRV_V4"
+wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
+grep -E 'got a|<- tunnel' "$TMPD/dtcps.log"
+check "client announced udp $NATPORT" grep -q "<- tunnel $USER1 <response> host udp $NATPORT\$" "$TMPD/dtcps.log"
+check "server: plain mode, endpoint announced" \
+	grep -q "udp port 4028, mode plain, endpoint $NAT_OUT_V4:announced" "$TMPD/dtcps.log"
+
+say "idle for ${IDLE}s (NAT UDP timeout ${NAT_UDP_TIMEOUT}s, no keepalives, nothing sent yet)"
+sleep "$IDLE"
+run nsx "$INET" ping -6 -c 2 -i 0.2 -W 2 2001:db8:1::6 || fail "INET cannot ping the client through the port forward"
+ok "INET -> client through the static forward after ${IDLE}s idle"
+run nsx "$CLI" ping -6 -c 2 -i 0.2 -W 2 "$INET_V6" || fail "client cannot ping INET"
+say "idle for ${IDLE}s again"
+sleep "$IDLE"
+run nsx "$INET" ping -6 -c 2 -i 0.2 -W 2 2001:db8:1::6 || fail "INET cannot ping the client after the mapping expired"
+ok "INET -> client again after the dynamic state expired"
+check "no keepalives crossed the NAT" test "$(nat_counter keepalives)" = 0
+check "no endpoint learned" eval "! grep -q 'endpoint learned' $TMPD/dtcps.log"
+check "no endpoint moved" eval "! grep -q 'endpoint moved' $TMPD/dtcps.log"
+check "dtcpc still running" alive dtcpc
+pass "static NAT with an announced port needs no keepalive"
