@@ -26,7 +26,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: dtcps [-dDU] [-A auth-file] [-b udp-port] [-I udp-interface]\n"
-"             [-L listen-address] [-m mtu] [-p port]\n"
+"             [-L listen-address] [-m mtu] [-M max-sessions]\n"
+"             [-N max-per-address] [-p port] [-R burst,refill-seconds]\n"
 "             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
 "  -A file   password file (default " DTCPS_AUTHFILE ")\n"
 "  -b port   lowest UDP port for tunnels (default 4028)\n"
@@ -35,7 +36,13 @@ static void usage(FILE *f)
 "  -I name   first UDP tunnel interface (default ng0)\n"
 "  -L addr   IPv4 address to listen on (default 0.0.0.0)\n"
 "  -m mtu    tunnel MTU (default 1280)\n"
+"  -M n      most control connections, and so tunnels, at once\n"
+"            (default 1024)\n"
+"  -N n      most connections from one IPv4 address at once (default 16)\n"
 "  -p port   TCP port (default 20200)\n"
+"  -R b,s    failed logins one address may make in a row, and seconds\n"
+"            to earn one more back (default 10,30); a connection is\n"
+"            closed after 3 failures\n"
 "  -T l,s    seconds of silence allowed before login and after it\n"
 "            (default 60,300)\n"
 "  -u user   unprivileged user of the network-facing engine\n"
@@ -71,18 +78,20 @@ static unsigned opt_uint(const char *s, uint64_t min, uint64_t max,
 	return (unsigned)v;
 }
 
-static void parse_timeouts(const char *s, struct server_config *cfg)
+/* "a,b" into two numbers within their ranges. */
+static void parse_pair(const char *s, char opt, const char *what_a,
+		       const char *what_b, uint64_t max_a, uint64_t max_b,
+		       unsigned *a, unsigned *b)
 {
 	char buf[32], *comma;
 
 	if (strlen(s) >= sizeof(buf) || (comma = strchr(s, ',')) == NULL)
-		die_usage("invalid -T \"%s\": expected login,session seconds",
-			  s);
+		die_usage("invalid -%c \"%.32s\": expected %s,%s", opt, s,
+			  what_a, what_b);
 	strcpy(buf, s);
 	buf[comma - s] = '\0';
-	cfg->login_timeout = opt_uint(buf, 1, 86400, "login timeout");
-	cfg->session_timeout = opt_uint(buf + (comma - s) + 1, 1, 86400,
-					"session timeout");
+	*a = opt_uint(buf, 1, max_a, what_a);
+	*b = opt_uint(buf + (comma - s) + 1, 1, max_b, what_b);
 }
 
 static void parse_args(int argc, char **argv, struct server_config *cfg)
@@ -97,11 +106,14 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 	cfg->mtu = 1280;
 	cfg->login_timeout = 60;
 	cfg->session_timeout = 300;
-	cfg->max_tunnels = SERVER_MAX_TUNNELS_DEFAULT;
+	cfg->max_tunnels = SERVER_MAX_SESSIONS_DEFAULT;
+	cfg->max_per_addr = SERVER_MAX_PER_ADDR_DEFAULT;
+	cfg->throttle_burst = SERVER_THROTTLE_BURST;
+	cfg->throttle_refill = SERVER_THROTTLE_REFILL;
 	cfg->user = SERVER_USER_DEFAULT;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":A:b:dDhI:L:m:p:T:u:Uacgio")) != -1) {
+	while ((ch = getopt(argc, argv, ":A:b:dDhI:L:m:M:N:p:R:T:u:Uacgio")) != -1) {
 		switch (ch) {
 		case 'A':
 			cfg->authfile = optarg;
@@ -139,8 +151,23 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 			cfg->port = (uint16_t)opt_uint(optarg, 1, 65535,
 						       "port (-p)");
 			break;
+		case 'M':
+			cfg->max_tunnels = opt_uint(optarg, 1, 65535,
+						    "max sessions (-M)");
+			break;
+		case 'N':
+			cfg->max_per_addr = opt_uint(optarg, 1, 65535,
+						     "max sessions per address (-N)");
+			break;
+		case 'R':
+			parse_pair(optarg, 'R', "burst", "refill seconds", 1000,
+				   86400, &cfg->throttle_burst,
+				   &cfg->throttle_refill);
+			break;
 		case 'T':
-			parse_timeouts(optarg, cfg);
+			parse_pair(optarg, 'T', "login timeout",
+				   "session timeout", 86400, 86400,
+				   &cfg->login_timeout, &cfg->session_timeout);
 			break;
 		case 'u':
 			cfg->user = optarg;
@@ -217,6 +244,15 @@ static void on_accept(void *arg, uint32_t events)
 		plen = sizeof(peer);
 		fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &plen,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE ||
+			       errno == ENOBUFS || errno == ENOMEM)) {
+			/* The connection stays queued; polling the listener
+			 * now would spin. Come back when sessions have ended. */
+			log_warn("accept paused for 1 s");
+			ev_io_del(srv->loop, &srv->listen_io);
+			ev_timer_arm(srv->loop, &srv->accept_pause, 1000);
+			return;
+		}
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNABORTED)
@@ -231,6 +267,14 @@ static void on_accept(void *arg, uint32_t events)
 		}
 		session_accept(srv, fd, &peer, &local);
 	}
+}
+
+static void on_accept_resume(void *arg)
+{
+	struct server *srv = arg;
+
+	if (ev_io_add(srv->loop, &srv->listen_io, EPOLLIN) < 0)
+		fatal("cannot watch the listening socket again");
 }
 
 static void on_signal(void *arg, int signo)
@@ -277,6 +321,9 @@ static int engine_main(struct server *srv, int chan)
 	    ev_signals(srv->loop, signals, on_signal, srv) < 0)
 		fatal("cannot set up the event loop");
 	ev_after_batch(srv->loop, after_batch, srv);
+	srv->accept_pause = (struct ev_timer){ .cb = on_accept_resume, .arg = srv };
+	throttle_init(&srv->throttle, srv->cfg.throttle_burst,
+		      srv->cfg.throttle_refill);
 	log_info("engine running as %s in %s; listening on %s port %u, udp "
 		 "tunnels from port %u on %s%u%s", user->name, SERVER_CHROOT,
 		 inet_ntoa(srv->cfg.listen_addr), srv->cfg.port,

@@ -10,8 +10,13 @@
 
 #include "common/ev.h"
 #include "server/pool.h"
+#include "server/throttle.h"
 
-#define SERVER_MAX_TUNNELS_DEFAULT 1024
+#define SERVER_MAX_SESSIONS_DEFAULT 1024   /* -M */
+#define SERVER_MAX_PER_ADDR_DEFAULT 16     /* -N */
+#define SERVER_THROTTLE_BURST 10           /* -R: failed logins in a row */
+#define SERVER_THROTTLE_REFILL 30          /* -R: seconds to earn one back */
+#define SERVER_LOGIN_TRIES 3               /* failures before a close */
 #define SERVER_USER_DEFAULT "dtcp"
 #define SERVER_CHROOT "/run/dtcps-empty"
 
@@ -29,7 +34,10 @@ struct server_config {
 	bool has_prefix;
 	struct in6_addr prefix;
 	unsigned plen;
-	unsigned max_tunnels;
+	unsigned max_tunnels;          /* = max sessions (-M), pools */
+	unsigned max_per_addr;         /* -N */
+	unsigned throttle_burst;       /* -R burst,refill */
+	unsigned throttle_refill;
 	bool foreground;
 	int verbose;
 	const char *user;              /* -u: the engine's user */
@@ -48,6 +56,9 @@ struct server {
 	struct session *sessions;      /* live sessions */
 	struct session *dead;          /* closed, freed after the batch */
 	unsigned next_id;
+	unsigned nsessions;              /* live control connections */
+	struct throttle throttle;        /* failed logins per address */
+	struct ev_timer accept_pause;    /* out of descriptors: wait */
 	const struct sandbox_user *user;  /* the engine's identity */
 };
 

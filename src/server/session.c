@@ -35,6 +35,7 @@ struct session {
 	struct linebuf in;
 	struct tunnel *tunnel;
 	bool parent_knows;      /* the privileged parent has seen this id */
+	unsigned failures;      /* failed logins on this connection */
 };
 
 static void session_close(struct session *s, const char *why);
@@ -106,6 +107,7 @@ static void session_close(struct session *s, const char *why)
 	close(s->fd);
 	s->fd = -1;
 	s->state = SESS_CLOSED;
+	srv->nsessions--;
 	for (pp = &srv->sessions; *pp; pp = &(*pp)->next) {
 		if (*pp == s) {
 			*pp = s->next;
@@ -114,6 +116,21 @@ static void session_close(struct session *s, const char *why)
 	}
 	s->next = srv->dead;
 	srv->dead = s;
+}
+
+/* Count a failed login against the connection and the address. */
+static void session_login_failed(struct session *s)
+{
+	const struct server_config *cfg = &s->srv->cfg;
+
+	if (throttle_fail(&s->srv->throttle, s->peer.sin_addr, monotime_ms()))
+		log_warnx("throttling logins from %s: %u failures in a row; "
+			  "one more allowed every %u s", inet_ntoa(s->peer.sin_addr),
+			  cfg->throttle_burst, cfg->throttle_refill);
+	if (++s->failures >= SERVER_LOGIN_TRIES) {
+		session_reply(s, false, "too many failed logins, disconnecting");
+		session_close(s, "too many failed logins");
+	}
 }
 
 static const char *tunnel_error_text(int err)
@@ -132,6 +149,12 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	int ok, err, n;
 
 	log_escape(user, sizeof(user), req->user, sizeof(req->user));
+	if (!throttle_allow(&s->srv->throttle, s->peer.sin_addr, monotime_ms())) {
+		session_reply(s, false, "too many failed logins from your "
+					"address, try again later");
+		session_close(s, "login throttled");
+		return;
+	}
 	s->parent_knows = true;
 	ok = privsep_auth(s->id, req->user, s->challenge, req->response);
 	if (ok != 1) {
@@ -139,6 +162,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 			 s->peer_text, user,
 			 ok < 0 ? " (password file unusable)" : "");
 		session_reply(s, false, "authentication failed.");
+		session_login_failed(s);
 		return;
 	}
 	if (req->type == PROTO_TYPE_UNKNOWN || req->type == PROTO_TYPE_NETWORK ||
@@ -209,6 +233,7 @@ static void session_line(struct session *s, char *line, size_t len)
 	case PROTO_ERR_AUTH:
 		log_info("session %u: %s: malformed login", s->id, s->peer_text);
 		session_reply(s, false, "authentication failed.");
+		session_login_failed(s);
 		return;
 	case PROTO_ERR_UDPPORT:
 		session_reply(s, false, "invalid udp port");
@@ -269,6 +294,16 @@ static void session_on_read(void *arg, uint32_t events)
 	}
 }
 
+static unsigned session_count_from(const struct server *srv,
+				   struct in_addr addr)
+{
+	unsigned n = 0;
+
+	for (const struct session *s = srv->sessions; s; s = s->next)
+		n += s->peer.sin_addr.s_addr == addr.s_addr;
+	return n;
+}
+
 void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 		    const struct sockaddr_in *local)
 {
@@ -276,6 +311,22 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	struct session *s;
 	int n;
 
+	if (srv->nsessions >= srv->cfg.max_tunnels ||
+	    session_count_from(srv, peer->sin_addr) >= srv->cfg.max_per_addr) {
+		bool total = srv->nsessions >= srv->cfg.max_tunnels;
+
+		n = proto_fmt_err(buf, sizeof(buf), total
+				  ? "too many sessions, try again later"
+				  : "too many sessions from your address");
+		if (send(fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			/* Nothing more to do for a refused connection. */
+		}
+		log_debug("refused a connection from %s: %s",
+			  inet_ntoa(peer->sin_addr),
+			  total ? "session limit" : "per-address limit");
+		close(fd);
+		return;
+	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		log_warnx("out of memory; refusing a connection");
@@ -306,6 +357,7 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	}
 	s->next = srv->sessions;
 	srv->sessions = s;
+	srv->nsessions++;
 	log_debug("session %u: connection from %s", s->id, s->peer_text);
 	session_arm_timer(s);
 	n = proto_fmt_greeting(buf, sizeof(buf), s->challenge);
