@@ -70,7 +70,9 @@ run_unit() {
 run_fuzz() {
 	local f name log rc execs found=0
 	for f in "$BUILD"/fuzz/fuzz_*; do
-		[ -f "$f" ] && [ -x "$f" ] || continue
+		if [ ! -f "$f" ] || [ ! -x "$f" ]; then
+			continue
+		fi
 		found=1
 		name=${f##*/fuzz_}
 		log=$LOGS/fuzz-$name.log

@@ -195,11 +195,18 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	s->tunnel = t;
 	s->state = SESS_TUNNELED;
 	n = proto_fmt_tunnel_ok(buf, sizeof(buf), &t->reply);
-	log_info("session %u: %s: user \"%s\" got a %s tunnel on %s, udp port "
-		 "%u, mode %s, endpoint %s:%s", s->id, s->peer_text, user,
-		 proto_type_name(req->type), t->ifname, t->port, t->mode_name,
-		 inet_ntoa(s->peer.sin_addr),
-		 req->udp == PROTO_UDP_PORT ? "announced" : "to be learned");
+	if (req->udp == PROTO_UDP_PORT)
+		log_info("session %u: %s: user \"%s\" got a %s tunnel on %s, "
+			 "udp port %u, mode %s, endpoint %s:%u (announced)",
+			 s->id, s->peer_text, user, proto_type_name(req->type),
+			 t->ifname, t->port, t->mode_name,
+			 inet_ntoa(s->peer.sin_addr), req->udp_port);
+	else
+		log_info("session %u: %s: user \"%s\" got a %s tunnel on %s, "
+			 "udp port %u, mode %s, endpoint %s:? (to be learned)",
+			 s->id, s->peer_text, user, proto_type_name(req->type),
+			 t->ifname, t->port, t->mode_name,
+			 inet_ntoa(s->peer.sin_addr));
 	if (n > 2)
 		log_debug("session %u: -> %.*s", s->id, n - 2, buf);
 	session_send(s, buf, n);

@@ -27,7 +27,7 @@ wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 20
 grep -E 'got a|<- tunnel' "$TMPD/dtcps.log"
 check "client announced udp $NATPORT" grep -q "<- tunnel $USER1 <response> host udp $NATPORT\$" "$TMPD/dtcps.log"
 check "server: plain mode, endpoint announced" \
-	grep -q "udp port 4028, mode plain, endpoint $NAT_OUT_V4:announced" "$TMPD/dtcps.log"
+	grep -q "udp port 4028, mode plain, endpoint $NAT_OUT_V4:$NATPORT (announced)" "$TMPD/dtcps.log"
 
 say "idle for ${IDLE}s (NAT UDP timeout ${NAT_UDP_TIMEOUT}s, no keepalives, nothing sent yet)"
 sleep "$IDLE"
