@@ -347,6 +347,8 @@ int main(int argc, char **argv)
 	int chan[2], rc;
 	pid_t pid;
 
+	/* Nothing inherited may reach the confined engine. */
+	closefrom(3);
 	memset(&srv, 0, sizeof(srv));
 	parse_args(argc, argv, &srv.cfg);
 	log_init("dtcps", 1, srv.cfg.verbose);

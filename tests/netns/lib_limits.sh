@@ -25,13 +25,16 @@ wait_engine() {
 		fail "engine $ENGINE did not enter its sandbox"
 }
 
-# proc_field PID FIELD : the value(s) of FIELD in /proc/PID/status
+# proc_field PID FIELD : the value(s) of FIELD in /proc/PID/status, one space apart
 proc_field() { awk -v f="$2:" '$1 == f { $1 = ""; sub(/^[ \t]+/, ""); print; exit }' "/proc/$1/status"; }
 
 # proc_cpu PID : utime + stime of PID in seconds (three decimals)
 proc_cpu() {
 	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' "/proc/$1/stat"
 }
+
+# elapsed_ms START : milliseconds since START (an EPOCHREALTIME value)
+elapsed_ms() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 
 # fd_count PID : number of open descriptors of PID
 fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
