@@ -188,6 +188,12 @@ int login_request(const struct client_config *cfg, struct login *lg,
 		log_warnx("the server closed the connection before greeting");
 	if (rc <= 0)
 		return rc < 0 ? rc : LOGIN_ERR_IO;
+	if (strncmp(line, "-ERR", 4) == 0) {
+		/* Refused before the login, e.g. a session limit: try later. */
+		log_warnx("the server refused the connection: %s",
+			  log_escape(esc, sizeof(esc), line, strlen(line)));
+		return LOGIN_ERR_REFUSED;
+	}
 	if (proto_parse_greeting(line, challenge) < 0) {
 		log_warnx("unexpected greeting from the server: \"%s\" "
 			  "(is this a DTCP server?)",

@@ -215,7 +215,7 @@ enum ps_state {
 struct ps_session {
 	uint32_t sid;
 	enum ps_state state;
-	unsigned attempts;
+	unsigned failures;
 	unsigned unit;
 };
 
@@ -290,16 +290,19 @@ static int ps_on_auth(struct ps_parent *p, int sock, const struct ps_auth *m)
 		*s = (struct ps_session){ .sid = m->h.sid, .state = PS_NEW };
 		p->last_sid = m->h.sid;
 	}
-	if (s->state != PS_NEW)
+	/* A client may log in again after a tunnel request failed (sold
+	 * out, wrong type); once it has its tunnel there is nothing to ask. */
+	if (s->state == PS_TUNNELED)
 		return -1;
 	/* The engine closes a connection after 3 failures; more would be
 	 * a brute force by a subverted engine. */
-	if (++s->attempts > PRIVSEP_AUTH_PER_SESSION)
+	if (s->failures >= PRIVSEP_AUTH_PER_SESSION)
 		rep.result = 0;
 	else
 		rep.result = priv_auth_check(m->user, m->challenge, m->response);
-	if (rep.result == 1)
-		s->state = PS_AUTHED;
+	if (rep.result != 1)
+		s->failures++;
+	s->state = rep.result == 1 ? PS_AUTHED : PS_NEW;
 	return ps_send(sock, &rep, sizeof(rep), -1) < 0 ? -1 : 0;
 }
 

@@ -15,7 +15,7 @@
 #include "proto/proto.h"
 #include "server/server.h"
 
-#define PRIVSEP_AUTH_PER_SESSION 3     /* logins the parent checks per session */
+#define PRIVSEP_AUTH_PER_SESSION 3  /* failed logins checked per session */
 
 struct privsep_tunnel {
 	char ifname[IFNAMSIZ];

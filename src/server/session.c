@@ -118,6 +118,18 @@ static void session_close(struct session *s, const char *why)
 	srv->dead = s;
 }
 
+/* Refuse and close when this address has used up its failed logins.
+ * Returns true when it did. */
+static bool session_throttled(struct session *s)
+{
+	if (throttle_allow(&s->srv->throttle, s->peer.sin_addr, monotime_ms()))
+		return false;
+	session_reply(s, false, "too many failed logins from your address, "
+				"try again later");
+	session_close(s, "login throttled");
+	return true;
+}
+
 /* Count a failed login against the connection and the address. */
 static void session_login_failed(struct session *s)
 {
@@ -149,12 +161,8 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	int ok, err, n;
 
 	log_escape(user, sizeof(user), req->user, sizeof(req->user));
-	if (!throttle_allow(&s->srv->throttle, s->peer.sin_addr, monotime_ms())) {
-		session_reply(s, false, "too many failed logins from your "
-					"address, try again later");
-		session_close(s, "login throttled");
+	if (session_throttled(s))
 		return;
-	}
 	s->parent_knows = true;
 	ok = privsep_auth(s->id, req->user, s->challenge, req->response);
 	if (ok != 1) {
@@ -238,6 +246,8 @@ static void session_line(struct session *s, char *line, size_t len)
 	case 0:
 		break;
 	case PROTO_ERR_AUTH:
+		if (session_throttled(s))
+			return;
 		log_info("session %u: %s: malformed login", s->id, s->peer_text);
 		session_reply(s, false, "authentication failed.");
 		session_login_failed(s);

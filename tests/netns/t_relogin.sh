@@ -1,0 +1,43 @@
+#!/bin/bash
+# A logged-in user whose tunnel request is refused (unsupported type, no
+# "udp", bad port) may send another request on the same connection, as the
+# protocol says errors keep the session open. The privileged parent must
+# accept the repeated login check and the server must stay up; the final,
+# valid request gets its tunnel.
+set -u
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+need_root
+need_bins
+
+topo_std
+start_server
+
+ctl_open s "$CLI"
+ctl_greeting s || fail "no greeting from dtcps"
+digest=$(dtcp_digest "$USER1" "$CHALLENGE" "$PASS1")
+
+# expect REQUEST-REST REPLY : send a tunnel request, compare the reply
+expect() {
+	ctl_send s "tunnel $USER1 $digest $1"
+	ctl_recv s 5 || fail "no reply to 'tunnel ... $1' (did the server die?)"
+	[ "$CTL_LINE" = "$2" ] || fail "for '$1': got '$CTL_LINE', want '$2'"
+	ok "'$1' -> '$2'"
+}
+
+expect "network udp 4028" "-ERR unsupported tunnel type network"
+expect "host" "-ERR protocol-41 tunnels are not supported by this server, use udp"
+expect "Host udp 4028" "-ERR unsupported tunnel type Host"
+check "dtcps still running after refused requests" alive dtcps
+ctl_send s "tunnel $USER1 $digest host udp 4028"
+ctl_recv s 5 || fail "no reply to the valid request"
+[[ $CTL_LINE == "+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:1::5 udp 4028" ]] ||
+	fail "valid request after refusals: got '$CTL_LINE'"
+ok "valid request after three refusals gets its tunnel"
+wait_for_or_fail 5 "server ng0 exists" has_link "$SRV" ng0
+expect "host udp 4028" "-ERR tunnel already established"
+ctl_send s "ping"
+ctl_recv s 5 || fail "no reply to ping"
+[ "$CTL_LINE" = "+OK pong" ] || fail "ping: got '$CTL_LINE'"
+check "dtcps still running" alive dtcps
+pass "refused tunnel requests keep the session and the server alive"
