@@ -31,6 +31,7 @@ void relay_init(struct relay *r, int tun_fd, int udp_fd,
 	r->mode = mode;
 	r->peer = *peer;
 	r->tun_vnet = tun_has_vnet_hdr(tun_fd);
+	r->tun_gso = r->tun_vnet;
 	/* UDP_SEGMENT (Linux 4.18) is sent per message; the option read
 	 * only tells whether this kernel knows it. Without a virtio-net
 	 * header there are no super-packets to send with it. */

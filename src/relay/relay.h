@@ -43,6 +43,7 @@ struct relay {
 	void *arg;
 	/* Set by relay_init from what the descriptors support. */
 	bool tun_vnet;             /* tun_fd has IFF_VNET_HDR */
+	bool tun_gso;              /* GSO writes to tun_fd are accepted */
 	bool udp_gso;              /* UDP_SEGMENT may be tried on udp_fd */
 	bool udp_gro;              /* UDP_GRO is on for udp_fd */
 };

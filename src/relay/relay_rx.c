@@ -7,6 +7,7 @@
 
 #include "relay/gro.h"
 
+#include <errno.h>
 #include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,10 +39,16 @@ static void rx_emit(void *arg, const struct iovec *iov, int iovcnt,
 	for (int i = 0; i < iovcnt; i++)
 		want += iov[i].iov_len;
 	n = writev(r->tun_fd, iov, iovcnt);
-	if (n < 0 || (size_t)n != want)
-		r->stats.drop_io += npkts;
-	else
+	if (n >= 0 && (size_t)n == want) {
 		r->stats.tun_tx += npkts;
+		return;
+	}
+	/* tun_get_user() refuses a virtio-net header it finds invalid with
+	 * EINVAL: should that ever be a GSO one, stop merging rather than
+	 * lose every burst from now on. */
+	if (n < 0 && errno == EINVAL && npkts > 1)
+		r->tun_gso = false;
+	r->stats.drop_io += npkts;
 }
 
 /* The datagram size of a coalesced buffer, 0 for a single datagram. */
@@ -116,7 +123,7 @@ void relay_rx(struct relay *r)
 	}
 	n = recvmmsg(r->udp_fd, rx_msgs, RELAY_BATCH, MSG_DONTWAIT, NULL);
 	/* A held packet points into relay_bufs: all leave before return. */
-	gro_init(&rx_gro, r->tun_vnet, rx_emit, r);
+	gro_init(&rx_gro, r->tun_gso, rx_emit, r);
 	for (int i = 0; i < n; i++)
 		rx_one(r, i);
 	gro_flush(&rx_gro);

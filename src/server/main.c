@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -248,7 +250,8 @@ static void on_accept(void *arg, uint32_t events)
 			       errno == ENOBUFS || errno == ENOMEM)) {
 			/* The connection stays queued; polling the listener
 			 * now would spin. Come back when sessions have ended. */
-			log_warn("accept paused for 1 s");
+			log_warn("accept paused for 1 s (raise the descriptor "
+				 "limit: ulimit -n, LimitNOFILE=; or lower -M)");
 			ev_io_del(srv->loop, &srv->listen_io);
 			ev_timer_arm(srv->loop, &srv->accept_pause, 1000);
 			return;
@@ -297,6 +300,27 @@ static void after_batch(void *arg)
 	session_reap(arg);
 }
 
+/* Each tunnel holds three descriptors in the engine (control socket, TUN,
+ * UDP): make sure -M of them fit, raising the soft limit to the hard one. */
+static void raise_fd_limit(const struct server_config *cfg)
+{
+	rlim_t need = (rlim_t)cfg->max_tunnels * 3 + 16;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		fatal("getrlimit");
+	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			fatal("setrlimit");
+	}
+	if (rl.rlim_cur < need)
+		fatalx("-M %u needs %llu file descriptors but the limit is %llu; "
+		       "raise it (ulimit -n, LimitNOFILE=) or lower -M",
+		       cfg->max_tunnels, (unsigned long long)need,
+		       (unsigned long long)rl.rlim_cur);
+}
+
 /* The network-facing engine: confined, then the event loop. */
 static int engine_main(struct server *srv, int chan)
 {
@@ -306,6 +330,9 @@ static int engine_main(struct server *srv, int chan)
 
 	/* The password file's secrets stay with the parent. */
 	priv_shutdown();
+	/* syslog() needs the time zone, which cannot be read once chrooted:
+	 * load it now. */
+	tzset();
 	if (sandbox_enter(user, SERVER_CHROOT, err, sizeof(err)) < 0)
 		fatalx("engine: %s", err);
 	privsep_engine_init(chan);
@@ -362,6 +389,7 @@ int main(int argc, char **argv)
 		       srv.cfg.user);
 	if (priv_init(srv.cfg.authfile, err, sizeof(err)) < 0)
 		fatalx("%s", err);
+	raise_fd_limit(&srv.cfg);
 	if (sandbox_lookup_user(srv.cfg.user, &user, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	srv.user = &user;

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "authdb/authdb.h"
 #include "common/log.h"
 #include "os/priv.h"
 #include "server/pool.h"
@@ -112,12 +113,16 @@ static ssize_t ps_recv(int sock, union ps_msg *msg, int *fd)
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
 		    c->cmsg_len == CMSG_LEN(sizeof(int)))
 			memcpy(fd, CMSG_DATA(c), sizeof(int));
-	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+	if (mh.msg_flags & MSG_TRUNC) {
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
 		return -1;
 	}
+	/* A descriptor the kernel could not install (out of descriptors):
+	 * the message stands, without it. */
+	if (mh.msg_flags & MSG_CTRUNC)
+		*fd = -2;
 	return n;
 }
 
@@ -142,6 +147,8 @@ static void ps_call(const void *req, size_t len, union ps_msg *rep,
 	n = ps_recv(ps_sock, rep, fd);
 	if (n == 0)
 		fatalx("privileged parent has exited");
+	if (*fd == -2 && want_type != PS_TUNNEL_REPLY)
+		fatalx("unexpected descriptor from the privileged parent");
 	if (n != (ssize_t)want_len || rep->h.type != want_type ||
 	    rep->h.sid != h->sid)
 		fatalx("unexpected reply from the privileged parent");
@@ -160,6 +167,12 @@ int privsep_auth(unsigned sid, const char *user, const char *challenge,
 	union ps_msg rep;
 	int fd;
 
+	/* The parent trusts nothing it gets: check here what a client may
+	 * legitimately send wrong, so that only a subverted engine can
+	 * break the parent's rules. */
+	if (!authdb_user_ok(user) || strlen(response) != PROTO_DIGEST_LEN ||
+	    strspn(response, "0123456789abcdefABCDEF") != PROTO_DIGEST_LEN)
+		return 0;
 	memset(&req, 0, sizeof(req));
 	req.h.type = PS_AUTH;
 	req.h.sid = sid;
@@ -188,6 +201,14 @@ int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
 		if (fd >= 0)
 			close(fd);
 		return rep.tunnel_reply.err;
+	}
+	if (fd == -2) {
+		/* The interface died with the lost descriptor; the parent
+		 * must forget the session's tunnel too. */
+		log_warnx("out of file descriptors receiving a tunnel; raise "
+			  "the limit (ulimit -n, LimitNOFILE=) or lower -M");
+		privsep_end(sid);
+		return -EMFILE;
 	}
 	if (fd < 0)
 		fatalx("privileged parent sent no tunnel descriptor");
@@ -223,7 +244,6 @@ struct ps_parent {
 	const struct server_config *cfg;
 	struct ps_session *s;
 	size_t n, cap;
-	uint32_t last_sid;
 };
 
 static struct ps_session *ps_find(struct ps_parent *p, uint32_t sid)
@@ -271,9 +291,6 @@ static int ps_on_auth(struct ps_parent *p, int sock, const struct ps_auth *m)
 	    !ps_str_ok(m->response, sizeof(m->response), PROTO_DIGEST_LEN))
 		return -1;
 	if (s == NULL) {
-		/* Session ids only grow: an old one is a replay. */
-		if (m->h.sid <= p->last_sid)
-			return -1;
 		if (p->n == p->cap) {
 			size_t cap = p->cap ? p->cap * 2 : 64;
 			struct ps_session *ns;
@@ -288,7 +305,6 @@ static int ps_on_auth(struct ps_parent *p, int sock, const struct ps_auth *m)
 		}
 		s = &p->s[p->n++];
 		*s = (struct ps_session){ .sid = m->h.sid, .state = PS_NEW };
-		p->last_sid = m->h.sid;
 	}
 	/* A client may log in again after a tunnel request failed (sold
 	 * out, wrong type); once it has its tunnel there is nothing to ask. */
@@ -429,8 +445,9 @@ int privsep_parent_run(int sock, pid_t engine, const struct server_config *cfg)
 		n = ps_recv(sock, &m, &fd);
 		if (n == 0)
 			break;
-		if (fd >= 0) {
-			close(fd);
+		if (fd != -1) {
+			if (fd >= 0)
+				close(fd);
 			n = -1;
 		}
 		if (n < 0 || ps_dispatch(&p, sock, &m, n) < 0) {

@@ -42,7 +42,8 @@ int privsep_auth(unsigned sid, const char *user, const char *challenge,
 int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
 		   struct privsep_tunnel *t);
 
-/* The session has ended: the parent forgets it. */
+/* The session has ended, or its tunnel was taken down before use: the
+ * parent forgets it (a later login on the same id starts afresh). */
 void privsep_end(unsigned sid);
 
 /* Parent side: serve the engine `engine` over sock until it exits.

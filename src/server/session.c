@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -223,7 +224,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 static void session_line(struct session *s, char *line, size_t len)
 {
 	struct proto_request req;
-	char esc[96];
+	char esc[96], esc2[PROTO_TYPE_MAX + 8];
 	int err;
 
 	if (proto_line_prepare(line, len) < 0) {
@@ -235,11 +236,15 @@ static void session_line(struct session *s, char *line, size_t len)
 		/* Never log the response digest. */
 		log_debug("session %u: <- tunnel %s <response> %s%s%.0u", s->id,
 			  log_escape(esc, sizeof(esc), req.user, sizeof(req.user)),
-			  req.type_text,
+			  log_escape(esc2, sizeof(esc2), req.type_text,
+				     sizeof(req.type_text)),
 			  req.udp == PROTO_UDP_NONE ? ""
 			  : req.udp == PROTO_UDP_LEARN ? " udp" : " udp ",
 			  req.udp == PROTO_UDP_PORT ? req.udp_port : 0);
-	else if (err != PROTO_ERR_AUTH)
+	else if (strncasecmp(line, "tunnel", 6) == 0)
+		log_debug("session %u: <- tunnel ... (malformed, not logged: "
+			  "it may hold a digest)", s->id);
+	else
 		log_debug("session %u: <- %s", s->id,
 			  log_escape(esc, sizeof(esc), line, len));
 	switch (err) {

@@ -14,12 +14,14 @@
 #define TUNNEL_BUSY_SKIP 64         /* foreign devices skipped per open */
 #define TUNNEL_SOCKBUF (4 << 20)   /* absorbs bursts at line rate */
 
+/* An event for a tunnel closed earlier in the same batch is stale. */
 static void tunnel_on_tun(void *arg, uint32_t events)
 {
 	struct tunnel *t = arg;
 
 	(void)events;
-	relay_from_tun(&t->relay);
+	if (t->tun_fd >= 0)
+		relay_from_tun(&t->relay);
 }
 
 static void tunnel_on_udp(void *arg, uint32_t events)
@@ -27,7 +29,8 @@ static void tunnel_on_udp(void *arg, uint32_t events)
 	struct tunnel *t = arg;
 
 	(void)events;
-	relay_from_udp(&t->relay);
+	if (t->tun_fd >= 0)
+		relay_from_udp(&t->relay);
 }
 
 static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
@@ -190,6 +193,9 @@ int tunnel_open(struct server *srv, unsigned session_id,
 	*out = t;
 	return 0;
 fail:
+	/* The parent created the interface: it must forget it with us. */
+	if (t->tun_fd >= 0)
+		privsep_end(session_id);
 	tunnel_close(srv, t);
 	tunnel_free(t);
 	return err;
