@@ -80,8 +80,8 @@ int priv_tun_create(const char *name, unsigned mtu, char out_name[IFNAMSIZ],
 	/* Every device gets the same answer from one kernel: say it once. */
 	if (!logged && (off & (TUN_OFF_VNET | TUN_OFF_TSO6)) !=
 			       (TUN_OFF_VNET | TUN_OFF_TSO6))
-		log_debug("tun: kernel refused %s; relaying one packet per "
-			  "system call", off & TUN_OFF_VNET
+		log_debug("tun: kernel refused %s; reading one packet per "
+			  "system call from TUN devices", off & TUN_OFF_VNET
 			  ? "TCP segmentation offload" : "the virtio-net header");
 	logged = true;
 	idx = if_nametoindex(out_name);

@@ -45,13 +45,17 @@ struct relay {
 	bool tun_vnet;             /* tun_fd has IFF_VNET_HDR */
 	bool tun_gso;              /* GSO writes to tun_fd are accepted */
 	bool udp_gso;              /* UDP_SEGMENT may be tried on udp_fd */
+	size_t udp_gso_refused;    /* smallest datagram it failed for, or 0 */
 	bool udp_gro;              /* UDP_GRO is on for udp_fd */
 };
 
-/* Set up r. In RELAY_LEARN mode peer->sin_port may be 0. Looks at tun_fd
- * (a TUN descriptor from tun_open() uses its virtio-net header; any other
- * descriptor is read and written one plain packet at a time) and turns on
- * UDP_GRO on udp_fd when the kernel has it; nothing else is changed. */
+/* Set up r. In RELAY_LEARN mode peer->sin_port may be 0. Asks tun_fd for
+ * its flags (ioctl TUNGETIFF): a TUN descriptor with a virtio-net header
+ * (tun_open() asks for one) is used with it, any other descriptor is read
+ * and written one plain packet at a time; a sandbox must therefore let
+ * TUNGETIFF through, or every packet of such a device looks malformed.
+ * Turns on UDP_GRO on udp_fd when the kernel has it; nothing else is
+ * changed. */
 void relay_init(struct relay *r, int tun_fd, int udp_fd,
 		enum relay_mode mode, const struct sockaddr_in *peer);
 

@@ -26,6 +26,7 @@
 struct tx_meta {
 	unsigned nseg;      /* datagrams in the message */
 	unsigned iov_per;   /* iovecs per datagram: 1 or 2 */
+	size_t dgram;       /* UDP_SEGMENT size, 0 without */
 };
 
 union tx_ctl {
@@ -135,6 +136,9 @@ static void tx_flush(struct relay *r)
 		    (err == EIO || err == EINVAL || err == EMSGSIZE)) {
 			if (err == EIO)
 				r->udp_gso = false;
+			else if (r->udp_gso_refused == 0 ||
+				 tx.meta[off].dgram < r->udp_gso_refused)
+				r->udp_gso_refused = tx.meta[off].dgram;
 			tx_send_each(r, off);
 			continue;
 		}
@@ -179,7 +183,10 @@ static void tx_add_gso(struct relay *r, const struct gso_pkt *g)
 {
 	size_t dgram = g->hlen + g->mss, chunk = 1;
 
-	if (r->udp_gso) {
+	/* Datagrams that big failed before (larger than the path MTU):
+	 * send them one by one from the start, the kernel fragments them. */
+	if (r->udp_gso && (r->udp_gso_refused == 0 ||
+			   dgram < r->udp_gso_refused)) {
 		chunk = TX_GSO_BYTES / dgram;
 		if (chunk > TX_GSO_SEGS)
 			chunk = TX_GSO_SEGS;
@@ -215,7 +222,9 @@ static void tx_add_gso(struct relay *r, const struct gso_pkt *g)
 			c->cmsg_len = CMSG_LEN(sizeof(size));
 			memcpy(CMSG_DATA(c), &size, sizeof(size));
 		}
-		tx.meta[tx.nmsg] = (struct tx_meta){ .nseg = cnt, .iov_per = 2 };
+		tx.meta[tx.nmsg] = (struct tx_meta){
+			.nseg = cnt, .iov_per = 2, .dgram = cnt > 1 ? dgram : 0
+		};
 		tx.nmsg++;
 		i += cnt;
 	}
