@@ -1,5 +1,7 @@
 /* dtcpclient: the DTCP client that carries the tunnel but leaves
  * addresses and routes to a script (see dtcpclient(8), "SCRIPT"). */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +45,49 @@ static void usage(FILE *f)
 "  -U        IPv6 over UDP/IPv4 (required in this version)\n");
 }
 
+/* realpath() of an existing file into buf[PATH_MAX]. */
+static const char *absolute(const char *path, char *buf, const char *what)
+{
+	if (realpath(path, buf) == NULL) {
+		if (errno == ENOENT && path[0] == '/')
+			return path;  /* checked later, with a clearer message */
+		cli_die("%s %s: %s", what, path, strerror(errno));
+	}
+	return buf;
+}
+
+/* A file that may not exist yet: make its directory absolute. */
+static const char *absolute_dir(const char *path, char *buf, const char *what)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (path[0] == '/')
+		return path;
+	if (slash == NULL) {
+		if (getcwd(dir, sizeof(dir)) == NULL)
+			cli_die("%s %s: %s", what, path, strerror(errno));
+		slash = path - 1;
+	} else {
+		n = (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			cli_die("%s %s: path too long", what, path);
+		char rel[PATH_MAX];
+
+		memcpy(rel, path, n);
+		rel[n] = '\0';
+		if (realpath(rel, dir) == NULL)
+			cli_die("%s %s: %s", what, path, strerror(errno));
+	}
+	if ((size_t)snprintf(buf, PATH_MAX, "%s/%s", dir, slash + 1) >= PATH_MAX)
+		cli_die("%s %s: path too long", what, path);
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
+	static char script_path[PATH_MAX], conf_path[PATH_MAX], pid_path[PATH_MAX];
 	struct client_config cfg;
 	const char *user = NULL;
 	char err[512];
@@ -142,6 +185,12 @@ int main(int argc, char **argv)
 				: "too many arguments; see dtcpclient -h");
 	cfg.server = argv[optind];
 	cli_finish(&cfg, user);
+	/* A daemon works from "/": relative paths must be made absolute. */
+	cfg.script = absolute(cfg.script, script_path, "script (-s)");
+	cfg.script_conf = absolute_dir(cfg.script_conf, conf_path,
+				       "script configuration (-c)");
+	if (cfg.pidfile)
+		cfg.pidfile = absolute_dir(cfg.pidfile, pid_path, "pidfile (-f)");
 	if (access(cfg.script, X_OK) < 0)
 		cli_die("script %s is not executable; give one with -s",
 			cfg.script);

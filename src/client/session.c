@@ -360,9 +360,15 @@ static void send_quit(struct csession *cs)
 {
 	char line[LINEBUF_MAX];
 
+	uint64_t deadline = monotime_ms() + QUIT_WAIT_MS;
+	uint64_t now;
+
 	if (login_send(&cs->lg, "quit\r\n", 6) < 0)
 		return;
-	while (login_read_line(&cs->lg, line, QUIT_WAIT_MS) == 1)
+	/* One deadline for the whole goodbye: a server that keeps talking
+	 * cannot hold the client up. */
+	while ((now = monotime_ms()) < deadline &&
+	       login_read_line(&cs->lg, line, (int)(deadline - now)) == 1)
 		if (proto_is_ok(line))
 			break;
 }

@@ -117,8 +117,7 @@ static int sandbox_seccomp(char *err, size_t errlen)
 	return 0;
 }
 
-int sandbox_enter(const struct sandbox_user *user, const char *empty_dir,
-		  char *err, size_t errlen)
+int sandbox_prepare_dir(const char *empty_dir, char *err, size_t errlen)
 {
 	struct stat st;
 
@@ -132,9 +131,18 @@ int sandbox_enter(const struct sandbox_user *user, const char *empty_dir,
 	if (stat(empty_dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
 	    st.st_uid != 0 || (st.st_mode & 022)) {
 		snprintf(err, errlen, "%s must be a directory owned by root "
-			 "and writable by nobody else", empty_dir);
+			 "and writable by nobody else (chown root, chmod 755)",
+			 empty_dir);
 		return -1;
 	}
+	return 0;
+}
+
+int sandbox_enter(const struct sandbox_user *user, const char *empty_dir,
+		  char *err, size_t errlen)
+{
+	if (sandbox_prepare_dir(empty_dir, err, errlen) < 0)
+		return -1;
 	if (chroot(empty_dir) < 0 || chdir("/") < 0) {
 		snprintf(err, errlen, "cannot chroot to %s: %s", empty_dir,
 			 strerror(errno));

@@ -18,6 +18,10 @@ struct sandbox_user {
 int sandbox_lookup_user(const char *name, struct sandbox_user *out,
 			char *err, size_t errlen);
 
+/* Create empty_dir (0755, root) when missing and check that only root can
+ * write it. Returns 0, or -1 with the fix in err[errlen]. */
+int sandbox_prepare_dir(const char *empty_dir, char *err, size_t errlen);
+
 /* Enter an empty directory as root (created 0755 owned by root when
  * missing), drop to `user` (groups, gid, uid: all capabilities go), set
  * no_new_privs and load the engine's seccomp filter. Returns 0, or -1 with

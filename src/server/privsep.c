@@ -463,7 +463,10 @@ int privsep_parent_run(int sock, pid_t engine, const struct server_config *cfg)
 	while (waitpid(engine, &status, 0) < 0 && errno == EINTR)
 		;
 	if (rc == 0 && WIFSIGNALED(status)) {
-		log_warnx("engine killed by signal %d", WTERMSIG(status));
+		log_warnx("engine killed by signal %d%s", WTERMSIG(status),
+			  WTERMSIG(status) == SIGSYS
+				  ? " (a system call outside its seccomp "
+				    "allow-list; the kernel log names it)" : "");
 		rc = 1;
 	} else if (rc == 0 && WIFEXITED(status)) {
 		rc = WEXITSTATUS(status);
