@@ -18,6 +18,11 @@
 
 static const char *cli_prog = "dtcpc";
 
+void cli_init(const char *progname)
+{
+	cli_prog = progname;
+}
+
 void cli_die(const char *fmt, ...)
 {
 	va_list ap;
@@ -39,6 +44,58 @@ unsigned cli_uint(const char *s, uint64_t min, uint64_t max, const char *what)
 			what, s, (unsigned long long)min,
 			(unsigned long long)max);
 	return (unsigned)v;
+}
+
+bool cli_common_option(int ch, const char *arg, struct client_config *cfg,
+		       const char **user)
+{
+	switch (ch) {
+	case 'b':
+		cfg->udp_port = (uint16_t)cli_uint(arg, 1, 65535, "udp port (-b)");
+		return true;
+	case 'B':
+		cfg->nat_port = (uint16_t)cli_uint(arg, 1, 65535, "nat port (-B)");
+		return true;
+	case 'd':
+		cfg->verbose++;
+		return true;
+	case 'D':
+		cfg->daemonize = true;
+		return true;
+	case 'F':
+		cfg->authfile = arg;
+		return true;
+	case 'k':
+		cfg->keepalive = cli_uint(arg, 0, 3600, "keepalive interval (-k)");
+		return true;
+	case 'l':
+		cfg->reconnect = true;
+		return true;
+	case 'm':
+		cfg->mtu = cli_uint(arg, 1280, 65495, "mtu (-m)");
+		return true;
+	case 'n':
+		cfg->skip_nat_check = true;
+		return true;
+	case 'p':
+		cfg->port = (uint16_t)cli_uint(arg, 1, 65535, "port (-p)");
+		return true;
+	case 't':
+		cfg->type = proto_type_from(arg);
+		if (cfg->type != PROTO_TYPE_TUNNELONLY &&
+		    cfg->type != PROTO_TYPE_HOST)
+			cli_die("invalid tunnel type \"%.32s\" (-t): use "
+				"tunnelonly or host", arg);
+		return true;
+	case 'u':
+		*user = arg;
+		return true;
+	case 'U':
+		cfg->udp = true;
+		return true;
+	default:
+		return false;
+	}
 }
 
 void cli_finish(struct client_config *cfg, const char *user)

@@ -4,11 +4,15 @@
 #ifndef DTCP_CLI_H
 #define DTCP_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "client/client.h"
 #include "os/pidfile.h"
+
+/* Name the program in error messages. */
+void cli_init(const char *progname);
 
 /* Print "<prog>: <message>" on stderr and exit 1. */
 void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
@@ -16,6 +20,11 @@ void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 
 /* A number within [min, max] or a fatal error naming `what`. */
 unsigned cli_uint(const char *s, uint64_t min, uint64_t max, const char *what);
+
+/* Apply an option both clients share (-b -B -d -D -F -k -l -m -n -p -t
+ * -u -U). Returns false when `ch` is not one of them. */
+bool cli_common_option(int ch, const char *arg, struct client_config *cfg,
+		       const char **user);
 
 /* Checks common to both clients after option parsing: user name (default
  * the login name), -U, -B/-n/-k combinations. */

@@ -82,26 +82,12 @@ int main(int argc, char **argv)
 	cfg.ping_interval = 60;
 	cfg.keepalive = 25;
 
+	cli_init("dtcpc");
 	opterr = 0;
 	while ((ch = getopt(argc, argv, ":b:B:dDF:hi:k:lm:np:r:R:t:u:UaAcfoP")) != -1) {
+		if (cli_common_option(ch, optarg, &cfg, &user))
+			continue;
 		switch (ch) {
-		case 'b':
-			cfg.udp_port = (uint16_t)cli_uint(optarg, 1, 65535,
-							  "udp port (-b)");
-			break;
-		case 'B':
-			cfg.nat_port = (uint16_t)cli_uint(optarg, 1, 65535,
-							  "nat port (-B)");
-			break;
-		case 'd':
-			cfg.verbose++;
-			break;
-		case 'D':
-			cfg.daemonize = true;
-			break;
-		case 'F':
-			cfg.authfile = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -112,23 +98,6 @@ int main(int argc, char **argv)
 					"spaces", optarg);
 			strcpy(cfg.ifname, optarg);
 			break;
-		case 'k':
-			cfg.keepalive = cli_uint(optarg, 0, 3600,
-						 "keepalive interval (-k)");
-			break;
-		case 'l':
-			cfg.reconnect = true;
-			break;
-		case 'm':
-			cfg.mtu = cli_uint(optarg, 1280, 65495, "mtu (-m)");
-			break;
-		case 'n':
-			cfg.skip_nat_check = true;
-			break;
-		case 'p':
-			cfg.port = (uint16_t)cli_uint(optarg, 1, 65535,
-						      "port (-p)");
-			break;
 		case 'r':
 			if (strcmp(optarg, "static") != 0)
 				cli_die("-r %.16s is not supported in this "
@@ -137,19 +106,6 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			parse_routes(optarg, &cfg);
-			break;
-		case 't':
-			cfg.type = proto_type_from(optarg);
-			if (cfg.type != PROTO_TYPE_TUNNELONLY &&
-			    cfg.type != PROTO_TYPE_HOST)
-				cli_die("invalid tunnel type \"%.32s\" (-t): use "
-					"tunnelonly or host", optarg);
-			break;
-		case 'u':
-			user = optarg;
-			break;
-		case 'U':
-			cfg.udp = true;
 			break;
 		case 'a': case 'A': case 'c': case 'f': case 'o': case 'P':
 			cli_die("option -%c is not implemented in this version; "

@@ -109,68 +109,24 @@ int main(int argc, char **argv)
 	cfg.ping_interval = 60;
 	cfg.keepalive = 25;
 
+	cli_init("dtcpclient");
 	opterr = 0;
 	while ((ch = getopt(argc, argv, ":b:B:c:dDf:F:hk:lm:np:s:t:u:U")) != -1) {
+		if (cli_common_option(ch, optarg, &cfg, &user))
+			continue;
 		switch (ch) {
-		case 'b':
-			cfg.udp_port = (uint16_t)cli_uint(optarg, 1, 65535,
-							  "udp port (-b)");
-			break;
-		case 'B':
-			cfg.nat_port = (uint16_t)cli_uint(optarg, 1, 65535,
-							  "nat port (-B)");
-			break;
 		case 'c':
 			cfg.script_conf = optarg;
-			break;
-		case 'd':
-			cfg.verbose++;
-			break;
-		case 'D':
-			cfg.daemonize = true;
 			break;
 		case 'f':
 			cfg.pidfile = optarg;
 			pidfile_given = true;
 			break;
-		case 'F':
-			cfg.authfile = optarg;
-			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
-		case 'k':
-			cfg.keepalive = cli_uint(optarg, 0, 3600,
-						 "keepalive interval (-k)");
-			break;
-		case 'l':
-			cfg.reconnect = true;
-			break;
-		case 'm':
-			cfg.mtu = cli_uint(optarg, 1280, 65495, "mtu (-m)");
-			break;
-		case 'n':
-			cfg.skip_nat_check = true;
-			break;
-		case 'p':
-			cfg.port = (uint16_t)cli_uint(optarg, 1, 65535,
-						      "port (-p)");
-			break;
 		case 's':
 			cfg.script = optarg;
-			break;
-		case 't':
-			cfg.type = proto_type_from(optarg);
-			if (cfg.type != PROTO_TYPE_TUNNELONLY &&
-			    cfg.type != PROTO_TYPE_HOST)
-				cli_die("invalid tunnel type \"%.32s\" (-t): use "
-					"tunnelonly or host", optarg);
-			break;
-		case 'u':
-			user = optarg;
-			break;
-		case 'U':
-			cfg.udp = true;
 			break;
 		case ':':
 			cli_die("option -%c needs a value; see dtcpclient -h",

@@ -15,10 +15,10 @@
 #include "common/log.h"
 #include "os/hook.h"
 #include "os/priv.h"
+#include "os/udp.h"
 #include "relay/relay.h"
 
 #define QUIT_WAIT_MS 2000
-#define CLIENT_SOCKBUF (4 << 20)
 
 struct csession {
 	const struct client_config *cfg;
@@ -37,29 +37,6 @@ struct csession {
 	bool quit;             /* say quit to the server before closing */
 	bool script_up;        /* the "up" script ran: "down" must run */
 };
-
-static int udp_socket(struct in_addr addr, uint16_t port)
-{
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET, .sin_addr = addr, .sin_port = htons(port)
-	};
-	int fd, size = CLIENT_SOCKBUF;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
 
 static void on_tun(void *arg, uint32_t events)
 {
@@ -404,7 +381,7 @@ enum client_end client_session(const struct client_config *cfg,
 	err = login_connect(cfg, &cs.lg, sigfd);
 	if (err < 0)
 		return login_end(&cs, err);
-	cs.udp_fd = udp_socket(cs.lg.local.sin_addr, cfg->udp_port);
+	cs.udp_fd = udp_tunnel_socket(cs.lg.local.sin_addr, cfg->udp_port);
 	if (cs.udp_fd < 0) {
 		log_warnx("cannot bind udp port %u: %s%s", cfg->udp_port,
 			  strerror(-cs.udp_fd),

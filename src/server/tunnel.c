@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "os/udp.h"
 #include "server/privsep.h"
 
 #define TUNNEL_BUSY_SKIP 64         /* foreign devices skipped per open */
-#define TUNNEL_SOCKBUF (4 << 20)   /* absorbs bursts at line rate */
 
 /* An event for a tunnel closed earlier in the same batch is stale. */
 static void tunnel_on_tun(void *arg, uint32_t events)
@@ -99,29 +99,6 @@ static int tunnel_make_if(struct server *srv, struct tunnel *t,
 	return 0;
 }
 
-static int tunnel_udp_socket(struct in_addr addr, uint16_t port)
-{
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET, .sin_addr = addr, .sin_port = htons(port)
-	};
-	int fd, size = TUNNEL_SOCKBUF, err;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	/* Root may exceed rmem_max; fall back to the ordinary limit. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
 /* Bind the lowest free UDP port, skipping ports other programs hold. */
 static int tunnel_make_port(struct server *srv, struct tunnel *t,
 			    struct in_addr server4)
@@ -132,7 +109,7 @@ static int tunnel_make_port(struct server *srv, struct tunnel *t,
 	for (;;) {
 		if (pool_alloc(&srv->ports, from, &port) < 0)
 			return TUNNEL_ERR_SOLD_OUT;
-		fd = tunnel_udp_socket(server4, (uint16_t)port);
+		fd = udp_tunnel_socket(server4, (uint16_t)port);
 		if (fd >= 0)
 			break;
 		pool_release(&srv->ports, port);
