@@ -85,3 +85,25 @@ int relay_send_keepalive(struct relay *r)
 	r->last_tx_ms = monotime_ms();
 	return 0;
 }
+
+enum relay_inner_verdict relay_inner_ok(const struct relay *r,
+					const uint8_t *pkt)
+{
+	const uint8_t *src = pkt + 8, *dst = pkt + 24;
+	static const uint8_t unspec[16];
+
+	/* ff0s::/16 with scope s: 1 interface, 2 link; wider ones could be
+	 * forwarded by a multicast router on the server. */
+	if (dst[0] == 0xff && (dst[1] & 0x0f) > 2)
+		return RELAY_INNER_SCOPE;
+	if (!r->inner_check)
+		return RELAY_INNER_OK;
+	/* fe80::/10 stays on the tunnel link (neighbour and router
+	 * discovery); :: is what DAD and MLD may send from. */
+	if ((src[0] == 0xfe && (src[1] & 0xc0) == 0x80) ||
+	    memcmp(src, unspec, 16) == 0)
+		return RELAY_INNER_OK;
+	if (r->inner_has_src && memcmp(src, &r->inner_src, 16) == 0)
+		return RELAY_INNER_OK;
+	return RELAY_INNER_SPOOF;
+}

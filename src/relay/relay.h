@@ -28,6 +28,8 @@ struct relay_stats {
 	uint64_t drop_malformed;        /* not a well-formed IPv6 packet */
 	uint64_t drop_no_peer;          /* TUN packet before the peer is known */
 	uint64_t drop_io;               /* send/write failures */
+	uint64_t drop_spoof;            /* inner IPv6 source not the tunnel's */
+	uint64_t drop_scope;            /* inner destination beyond the link */
 	uint64_t gso_fallback;          /* UDP GSO sends redone one by one */
 };
 
@@ -47,6 +49,12 @@ struct relay {
 	bool udp_gso;              /* UDP_SEGMENT may be tried on udp_fd */
 	size_t udp_gso_refused;    /* smallest datagram it failed for, or 0 */
 	bool udp_gro;              /* UDP_GRO is on for udp_fd */
+	/* Anti-spoofing of packets coming out of the tunnel (server side):
+	 * with inner_check, the IPv6 source must be inner_src (when
+	 * inner_has_src), link-local or unspecified. Set after relay_init. */
+	bool inner_check;
+	bool inner_has_src;
+	struct in6_addr inner_src;
 };
 
 /* Set up r. In RELAY_LEARN mode peer->sin_port may be 0. Asks tun_fd for
@@ -66,6 +74,19 @@ void relay_from_udp(struct relay *r);
 
 /* Send one zero-length keepalive datagram to the peer. Returns 0/-errno. */
 int relay_send_keepalive(struct relay *r);
+
+/* Why relay_inner_ok refused a packet. */
+enum relay_inner_verdict {
+	RELAY_INNER_OK,
+	RELAY_INNER_SPOOF,   /* source address not the tunnel's */
+	RELAY_INNER_SCOPE,   /* multicast destination beyond link scope */
+};
+
+/* Check a well-formed IPv6 packet that came out of the tunnel against the
+ * relay's inner policy. A multicast destination wider than link scope is
+ * never accepted from a tunnel: it is not the client's to reach. Pure. */
+enum relay_inner_verdict relay_inner_ok(const struct relay *r,
+					const uint8_t *pkt);
 
 /* True when pkt[0..len) is a well-formed IPv6 packet: at least the 40-byte
  * header, version 6, and a payload length that matches (no jumbograms).

@@ -101,6 +101,16 @@ static void rx_one(struct relay *r, int i)
 			r->stats.drop_malformed++;
 			continue;
 		}
+		switch (relay_inner_ok(r, buf + off)) {
+		case RELAY_INNER_SPOOF:
+			r->stats.drop_spoof++;
+			continue;
+		case RELAY_INNER_SCOPE:
+			r->stats.drop_scope++;
+			continue;
+		case RELAY_INNER_OK:
+			break;
+		}
 		relay_learn(r, &rx_srcs[i]);
 		gro_add(&rx_gro, buf + off, plen);
 	}

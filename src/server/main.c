@@ -30,6 +30,7 @@ static void usage(FILE *f)
 "usage: dtcps [-dDU] [-A auth-file] [-b udp-port] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-M max-sessions]\n"
 "             [-N max-per-address] [-p port] [-R burst,refill-seconds]\n"
+"             [-S any|link]\n"
 "             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
 "  -A file   password file (default " DTCPS_AUTHFILE ")\n"
 "  -b port   lowest UDP port for tunnels (default 4028)\n"
@@ -45,6 +46,9 @@ static void usage(FILE *f)
 "  -R b,s    failed logins one address may make in a row, and seconds\n"
 "            to earn one more back (default 10,30); a connection is\n"
 "            closed after 3 failures\n"
+"  -S src    inner IPv6 sources a tunnelonly tunnel may send from: any\n"
+"            (default) or link (fe80::/10 only); host tunnels always\n"
+"            allow only the client's address and link-local\n"
 "  -T l,s    seconds of silence allowed before login and after it\n"
 "            (default 60,300)\n"
 "  -u user   unprivileged user of the network-facing engine\n"
@@ -115,7 +119,7 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 	cfg->user = SERVER_USER_DEFAULT;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":A:b:dDhI:L:m:M:N:p:R:T:u:Uacgio")) != -1) {
+	while ((ch = getopt(argc, argv, ":A:b:dDhI:L:m:M:N:p:R:S:T:u:Uacgio")) != -1) {
 		switch (ch) {
 		case 'A':
 			cfg->authfile = optarg;
@@ -165,6 +169,13 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 			parse_pair(optarg, 'R', "burst", "refill seconds", 1000,
 				   86400, &cfg->throttle_burst,
 				   &cfg->throttle_refill);
+			break;
+		case 'S':
+			if (strcmp(optarg, "link") == 0)
+				cfg->tunnelonly_link_only = true;
+			else if (strcmp(optarg, "any") != 0)
+				die_usage("invalid -S \"%.16s\": use any or link",
+					  optarg);
 			break;
 		case 'T':
 			parse_pair(optarg, 'T', "login timeout",

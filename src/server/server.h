@@ -41,6 +41,7 @@ struct server_config {
 	bool foreground;
 	int verbose;
 	const char *user;              /* -u: the engine's user */
+	bool tunnelonly_link_only;     /* -S link: tunnelonly sources fe80::/10 */
 };
 
 struct session;

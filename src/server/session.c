@@ -85,16 +85,23 @@ static void session_close(struct session *s, const char *why)
 
 	if (s->state == SESS_CLOSED)
 		return;
-	if (s->tunnel)
-		log_info("session %u: %s: tunnel %s closed (%s), relayed %llu "
-			 "packets in, %llu out, dropped %llu",
+	if (s->tunnel) {
+		const struct relay_stats *st = &s->tunnel->relay.stats;
+
+		log_info("session %u: %s: tunnel %s closed (%s); packets in %llu, "
+			 "out %llu; dropped: foreign source %llu, malformed %llu, "
+			 "spoofed inner source %llu, out-of-scope destination "
+			 "%llu, before the endpoint was known %llu, i/o %llu",
 			 s->id, s->peer_text, s->tunnel->ifname, why,
-			 (unsigned long long)s->tunnel->relay.stats.tun_tx,
-			 (unsigned long long)s->tunnel->relay.stats.udp_tx,
-			 (unsigned long long)(s->tunnel->relay.stats.drop_source +
-					      s->tunnel->relay.stats.drop_malformed +
-					      s->tunnel->relay.stats.drop_no_peer +
-					      s->tunnel->relay.stats.drop_io));
+			 (unsigned long long)st->tun_tx,
+			 (unsigned long long)st->udp_tx,
+			 (unsigned long long)st->drop_source,
+			 (unsigned long long)st->drop_malformed,
+			 (unsigned long long)st->drop_spoof,
+			 (unsigned long long)st->drop_scope,
+			 (unsigned long long)st->drop_no_peer,
+			 (unsigned long long)st->drop_io);
+	}
 	else
 		log_debug("session %u: %s: closed (%s)", s->id, s->peer_text,
 			  why);

@@ -156,6 +156,11 @@ int tunnel_open(struct server *srv, unsigned session_id,
 	peer.sin_port = htons(udp_port);
 	relay_init(&t->relay, t->tun_fd, t->udp_fd,
 		   udp_port ? RELAY_FIXED : RELAY_LEARN, &peer);
+	/* What the client may send from: its own /128 on a host tunnel;
+	 * on a bare tunnel only the operator knows (-S). */
+	t->relay.inner_check = t->reply.has_v6 || srv->cfg.tunnelonly_link_only;
+	t->relay.inner_has_src = t->reply.has_v6;
+	t->relay.inner_src = t->reply.client6;
 	t->relay.on_peer_change = tunnel_on_peer_change;
 	t->relay.arg = t;
 	t->mode_name = udp_port ? "plain" : "nat-traversal";
