@@ -90,8 +90,11 @@ fuzz-check: fuzz-build
 deps:
 	@sh scripts/install-deps.sh
 
+# check also builds everything again with ASan+UBSan into $(BUILD)/asan;
+# tests/run.sh then runs the unit and netns suites a second time on it.
 check: deps
 	@$(MAKE) --no-print-directory all fuzz-build
+	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD)/asan all
 	@bash tests/run.sh
 
 unit: all

@@ -2,10 +2,13 @@
 # Runs the test suite: every unit test binary (build/tests/test_*), every
 # libFuzzer target (build/fuzz/fuzz_*, FUZZ_SECONDS each) and every
 # network-namespace scenario (tests/netns/t_*.sh, as root, each in its own
-# process under a hard timeout). Logs go to build/test-logs/. Ends with one
-# line "N passed, N failed" and exits non-zero on any failure.
+# process under a hard timeout); then, when build/asan holds an ASan+UBSan
+# build (make check makes one), the unit and netns suites again on it, where
+# any sanitizer report (a leak included) from any program fails the test.
+# Logs go to build/test-logs/. Ends with one line "N passed, N failed" and
+# exits non-zero on any failure.
 #
-# usage: tests/run.sh [unit|fuzz|netns|all]
+# usage: tests/run.sh [unit|fuzz|netns|sanitize|all]
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,14 +17,17 @@ LOGS=${TEST_LOGS:-$BUILD/test-logs}
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 NETNS_TIMEOUT=${NETNS_TIMEOUT:-300}
 FUZZ_SECONDS=${FUZZ_SECONDS:-5}
+ASAN_BUILD=${ASAN_BUILD:-$BUILD/asan}
+SAN_DIR=""	# set while running on the sanitizer build
+PREFIX_NAME=""
 mode=${1:-all}
 passed=0
 failed=0
 
 case $mode in
-unit | fuzz | netns | all) ;;
+unit | fuzz | netns | sanitize | all) ;;
 *)
-	echo "usage: tests/run.sh [unit|fuzz|netns|all]" >&2
+	echo "usage: tests/run.sh [unit|fuzz|netns|sanitize|all]" >&2
 	exit 2
 	;;
 esac
@@ -29,13 +35,24 @@ mkdir -p "$LOGS" || exit 1
 
 ok() {
 	passed=$((passed + 1))
-	printf 'PASS %s\n' "$1"
+	printf 'PASS %s%s\n' "$PREFIX_NAME" "$1"
+}
+
+# san_clean : true when no sanitizer wrote a report since san_reset
+san_reset() { [ -z "$SAN_DIR" ] || rm -f "$SAN_DIR"/*; }
+san_clean() { [ -z "$SAN_DIR" ] || [ -z "$(ls -A "$SAN_DIR")" ]; }
+san_report() {
+	local f
+	for f in "$SAN_DIR"/*; do
+		printf '    --- %s\n' "$f"
+		head -n 30 "$f" | sed 's/^/    /'
+	done
 }
 
 # ko NAME WHY [LOG] : a failure, with the tail of its log
 ko() {
 	failed=$((failed + 1))
-	printf 'FAIL %s: %s\n' "$1" "$2"
+	printf 'FAIL %s%s: %s\n' "$PREFIX_NAME" "$1" "$2"
 	if [ -n "${3:-}" ] && [ -s "$3" ]; then
 		tail -n "${TAIL_LINES:-40}" "$3" | sed 's/^/    /'
 		printf '    (full log: %s)\n' "$3"
@@ -44,17 +61,21 @@ ko() {
 
 run_unit() {
 	local t name log rc found=0
-	for t in "$BUILD"/tests/test_*; do
+	for t in "${UNIT_BUILD:-$BUILD}"/tests/test_*; do
 		name=$(basename "$t")
 		case $name in *.*) continue ;; esac
 		if [ ! -f "$t" ] || [ ! -x "$t" ]; then
 			continue
 		fi
 		found=1
-		log=$LOGS/unit-$name.log
+		log=$LOGS/${PREFIX_NAME%/}${PREFIX_NAME:+-}unit-$name.log
+		san_reset
 		timeout -k 5 "$UNIT_TIMEOUT" "$t" >"$log" 2>&1 </dev/null
 		rc=$?
-		if [ "$rc" -eq 0 ]; then
+		if [ "$rc" -eq 0 ] && ! san_clean; then
+			ko "unit/$name" "sanitizer report" "$log"
+			san_report
+		elif [ "$rc" -eq 0 ]; then
 			ok "unit/$name"
 		elif [ "$rc" -eq 124 ]; then
 			ko "unit/$name" "timed out after ${UNIT_TIMEOUT}s" "$log"
@@ -99,16 +120,20 @@ run_netns() {
 		[ -f "$s" ] || continue
 		found=1
 		name=$(basename "$s" .sh)
-		log=$LOGS/netns-$name.log
+		log=$LOGS/${PREFIX_NAME%/}${PREFIX_NAME:+-}netns-$name.log
 		if [ "$(id -u)" -ne 0 ]; then
 			ko "netns/$name" "needs root (network namespaces): run as root, e.g. sudo make check"
 			continue
 		fi
 		t0=$SECONDS
+		san_reset
 		TEST_NAME=$name timeout -k 10 "$NETNS_TIMEOUT" bash "$s" >"$log" 2>&1 </dev/null
 		rc=$?
 		secs=$((SECONDS - t0))
-		if [ "$rc" -eq 0 ]; then
+		if [ "$rc" -eq 0 ] && ! san_clean; then
+			ko "netns/$name" "sanitizer report (${secs}s)" "$log"
+			san_report
+		elif [ "$rc" -eq 0 ]; then
 			ok "netns/$name (${secs}s)"
 		elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 			ko "netns/$name" "killed after the ${NETNS_TIMEOUT}s timeout" "$log"
@@ -119,14 +144,37 @@ run_netns() {
 	[ "$found" -eq 1 ] || ko "netns" "no scenarios in tests/netns"
 }
 
+# The unit and netns suites again on the ASan+UBSan build. Reports go to
+# files (the engine runs as user dtcp, so the directory is world-writable
+# and sticky); a leak at any daemon's exit is a report.
+run_sanitized() {
+	if [ ! -x "$ASAN_BUILD/dtcps" ]; then
+		ko "sanitize" "no sanitizer build in $ASAN_BUILD (make check builds it)"
+		return
+	fi
+	SAN_DIR=$LOGS/sanitizer-reports
+	mkdir -p "$SAN_DIR" && chmod 1777 "$SAN_DIR" || exit 1
+	export ASAN_OPTIONS="log_path=$SAN_DIR/asan:detect_leaks=1"
+	export UBSAN_OPTIONS="log_path=$SAN_DIR/ubsan:print_stacktrace=1:halt_on_error=1"
+	export LSAN_OPTIONS="log_path=$SAN_DIR/lsan"
+	PREFIX_NAME=asan/
+	UNIT_BUILD=$ASAN_BUILD run_unit
+	DTCP_BUILD=$ASAN_BUILD DTCP_SANITIZED=1 run_netns
+	PREFIX_NAME=""
+	SAN_DIR=""
+	unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+}
+
 case $mode in
 unit) run_unit ;;
 fuzz) run_fuzz ;;
 netns) run_netns ;;
+sanitize) run_sanitized ;;
 all)
 	run_unit
 	run_fuzz
 	run_netns
+	[ -d "$ASAN_BUILD" ] && run_sanitized
 	;;
 esac
 

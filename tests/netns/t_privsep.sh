@@ -43,11 +43,15 @@ done
 ok "engine CapEff, CapPrm, CapInh, CapAmb all 0"
 [ "$(proc_field "$ENGINE" NoNewPrivs)" = 1 ] || fail "engine NoNewPrivs is $(proc_field "$ENGINE" NoNewPrivs)"
 ok "engine NoNewPrivs 1"
-[ "$(proc_field "$ENGINE" Seccomp)" = 2 ] || fail "engine Seccomp is $(proc_field "$ENGINE" Seccomp), want 2 (filter)"
-ok "engine Seccomp 2"
-root=$(readlink "/proc/$ENGINE/root")
-[ "$root" = /run/dtcps-empty ] || fail "engine root is '$root', want /run/dtcps-empty"
-ok "engine root /run/dtcps-empty"
+if [ "${DTCP_SANITIZED:-0}" = 1 ]; then
+	say "sanitizer build: no seccomp filter and no chroot to check (see sandbox.c)"
+else
+	[ "$(proc_field "$ENGINE" Seccomp)" = 2 ] || fail "engine Seccomp is $(proc_field "$ENGINE" Seccomp), want 2 (filter)"
+	ok "engine Seccomp 2"
+	root=$(readlink "/proc/$ENGINE/root")
+	[ "$root" = /run/dtcps-empty ] || fail "engine root is '$root', want /run/dtcps-empty"
+	ok "engine root /run/dtcps-empty"
+fi
 [ -z "$(find /run/dtcps-empty -mindepth 1 -maxdepth 1)" ] || fail "/run/dtcps-empty is not empty"
 [ "$(proc_field "$PARENT" Uid)" = "0 0 0 0" ] ||
 	fail "parent Uid is '$(proc_field "$PARENT" Uid)', want 0"
