@@ -13,7 +13,7 @@
 int authfile_lookup(const char *path, const char *server, const char *user,
 		    char *pw, size_t size, char *err, size_t errlen)
 {
-	char line[AUTHFILE_LINE_MAX + 2];
+	char line[AUTHFILE_LINE_MAX + 2], iobuf[4096];
 	unsigned lineno = 0;
 	struct stat st;
 	int fd, ret = 0;
@@ -43,6 +43,9 @@ int authfile_lookup(const char *path, const char *server, const char *user,
 		close(fd);
 		return -1;
 	}
+	/* Our own stdio buffer, so that it can be wiped: the file holds
+	 * passwords, and freed memory would keep them. */
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
 	while (fgets(line, sizeof(line), f)) {
 		size_t len = strlen(line);
 		char *u, *p;
@@ -82,5 +85,6 @@ int authfile_lookup(const char *path, const char *server, const char *user,
 	}
 	explicit_bzero(line, sizeof(line));
 	fclose(f);
+	explicit_bzero(iobuf, sizeof(iobuf));
 	return ret;
 }

@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "authdb/authdb.h"
@@ -14,7 +17,9 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "common/tty.h"
+#include "client/cprivsep.h"
 #include "os/priv.h"
+#include "os/sandbox.h"
 
 static const char *cli_prog = "dtcpc";
 
@@ -92,6 +97,9 @@ bool cli_common_option(int ch, const char *arg, struct client_config *cfg,
 		return true;
 	case 'U':
 		cfg->udp = true;
+		return true;
+	case 'E':
+		cfg->engine_user = arg;
 		return true;
 	default:
 		return false;
@@ -172,30 +180,68 @@ void cli_start(const struct client_config *cfg, struct pidfile *pf)
 			  strerror(-err));
 }
 
+/* The engine: drop everything privileged, then run the sessions. */
+static int cli_engine(const struct client_config *cfg,
+		      const struct sandbox_user *user, int chan)
+{
+	char err[512];
+	int sigfd;
+
+	priv_shutdown();
+	/* syslog() needs the time zone, unreadable once chrooted. */
+	tzset();
+	if (sandbox_enter(user, CLIENT_CHROOT, true, err, sizeof(err)) < 0)
+		fatalx("engine: %s", err);
+	cps_engine_init(chan);
+	sigfd = client_signals_init();
+	if (sigfd < 0)
+		fatalx("cannot set up signal handling: %s", strerror(-sigfd));
+	return client_run(cfg, sigfd);
+}
+
 int cli_main(struct client_config *cfg)
 {
 	char password[CLIENT_PASSWORD_MAX];
+	struct sandbox_user user;
 	struct pidfile pf;
-	char err[256];
-	int sigfd, status;
+	char err[512];
+	int chan[2], status;
+	sigset_t set;
+	pid_t pid;
 
+	/* Nothing inherited may reach the confined engine. */
+	closefrom(3);
 	log_init(cfg->progname, 1, cfg->verbose);
 	cli_password(cfg, password, sizeof(password));
-	if (priv_init(NULL, err, sizeof(err)) < 0) {
+	if (priv_init(NULL, err, sizeof(err)) < 0 ||
+	    sandbox_lookup_user(cfg->engine_user, &user, err, sizeof(err)) < 0 ||
+	    sandbox_prepare_dir(CLIENT_CHROOT, err, sizeof(err)) < 0) {
 		explicit_bzero(password, sizeof(password));
 		cli_die("%s", err);
 	}
-	/* Signals are taken over before the pidfile exists, so that no
-	 * SIGTERM can leave it behind. */
-	sigfd = client_signals_init();
+	/* Signals wait in a mask until each side listens for them: no
+	 * SIGTERM can kill the parent before it has a pidfile to remove or a
+	 * "down" to run. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	cli_start(cfg, &pf);
-	if (sigfd < 0) {
-		log_warnx("cannot set up signal handling: %s", strerror(-sigfd));
-		status = 1;
-	} else {
-		status = client_run(cfg, password, sigfd);
-		close(sigfd);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
+		fatal("socketpair");
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	if (pid == 0) {
+		/* The password stays with the parent. */
+		explicit_bzero(password, sizeof(password));
+		close(chan[0]);
+		exit(cli_engine(cfg, &user, chan[1]));
 	}
+	close(chan[1]);
+	status = cps_parent_run(chan[0], pid, cfg, password);
 	explicit_bzero(password, sizeof(password));
 	priv_shutdown();
 	pidfile_release(&pf);

@@ -21,8 +21,8 @@ void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 /* A number within [min, max] or a fatal error naming `what`. */
 unsigned cli_uint(const char *s, uint64_t min, uint64_t max, const char *what);
 
-/* Apply an option both clients share (-b -B -d -D -F -k -l -m -n -p -t
- * -u -U). Returns false when `ch` is not one of them. */
+/* Apply an option both clients share (-b -B -d -D -E -F -k -l -m -n -p
+ * -t -u -U). Returns false when `ch` is not one of them. */
 bool cli_common_option(int ch, const char *arg, struct client_config *cfg,
 		       const char **user);
 

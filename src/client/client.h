@@ -51,7 +51,11 @@ struct client_config {
 	const char *script_conf;
 	unsigned script_timeout;
 	int verbose;
+	const char *engine_user;  /* -E: the unprivileged engine's user */
 };
+
+#define CLIENT_ENGINE_USER "dtcp"
+#define CLIENT_CHROOT "/run/dtcpc-empty"
 
 /* How a session ended, which decides what the reconnect loop does. */
 enum client_end {
@@ -72,16 +76,14 @@ int client_signals_init(void);
 /* Read one pending signal from the signalfd: its number, or 0. */
 int client_signal_take(int sigfd);
 
-/* Run one session: log in, bring the tunnel up, relay until a signal or
- * the server ends it, then remove everything configured. *lived_ms gets
- * how long the tunnel was up. */
-enum client_end client_session(const struct client_config *cfg,
-			       const char *password, int sigfd,
+/* Run one session in the engine: log in, have the parent bring the tunnel
+ * up, relay until a signal or the server ends it, then have everything
+ * removed. *lived_ms gets how long the tunnel was up. */
+enum client_end client_session(const struct client_config *cfg, int sigfd,
 			       uint64_t *lived_ms);
 
 /* Run sessions until the end: with cfg->reconnect, retry transient
  * failures with backoff and SIGHUP at once. Returns the exit status. */
-int client_run(const struct client_config *cfg, const char *password,
-	       int sigfd);
+int client_run(const struct client_config *cfg, int sigfd);
 
 #endif

@@ -15,12 +15,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcpc [-dDlnU] [-F auth-file] [-b udp-port] [-B nat-port]\n"
+"usage: dtcpc [-dDlnU] [-E user] [-F auth-file] [-b udp-port] [-B nat-port]\n"
 "             [-i interface] [-k keepalive] [-m mtu] [-p port] [-r static]\n"
 "             [-R destination[,destination...]] [-t tuntype] [-u user] server\n"
 "  -b port   local UDP port (default 4028)\n"
 "  -B port   public port a static NAT forwards to -b: announce it\n"
 "  -d        log the protocol exchange (without secrets)\n"
+"  -E user   unprivileged user of the network-facing engine\n"
+"            (default " CLIENT_ENGINE_USER ")\n"
 "  -D        become a daemon (pidfile " DTCPC_RUNDIR "/dtcpc-<interface>.pid)\n"
 "  -F file   server:user:password file (default " DTCPC_AUTHFILE ");\n"
 "            without a matching line the password is asked on the terminal\n"
@@ -81,10 +83,11 @@ int main(int argc, char **argv)
 	cfg.type = PROTO_TYPE_TUNNELONLY;
 	cfg.ping_interval = 60;
 	cfg.keepalive = 25;
+	cfg.engine_user = CLIENT_ENGINE_USER;
 
 	cli_init("dtcpc");
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":b:B:dDF:hi:k:lm:np:r:R:t:u:UaAcfoP")) != -1) {
+	while ((ch = getopt(argc, argv, ":b:B:dDE:F:hi:k:lm:np:r:R:t:u:UaAcfoP")) != -1) {
 		if (cli_common_option(ch, optarg, &cfg, &user))
 			continue;
 		switch (ch) {

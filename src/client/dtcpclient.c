@@ -19,7 +19,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcpclient [-dDlnU] [-b udp-port] [-B nat-port] [-c script-conf]\n"
+"usage: dtcpclient [-dDlnU] [-b udp-port] [-E user] [-B nat-port] [-c script-conf]\n"
 "                  [-f pidfile] [-F auth-file] [-k keepalive] [-m mtu]\n"
 "                  [-p port] [-s script] [-t tuntype] [-u user] server\n"
 "  -b port   local UDP port (default 4028)\n"
@@ -27,6 +27,8 @@ static void usage(FILE *f)
 "  -c file   script configuration: tunif, up_command, down_command\n"
 "            (default " DTCPCLIENT_CONF ")\n"
 "  -d        log the protocol exchange (without secrets)\n"
+"  -E user   unprivileged user of the network-facing engine\n"
+"            (default " CLIENT_ENGINE_USER ")\n"
 "  -D        become a daemon\n"
 "  -f file   pidfile (default " DTCPCLIENT_PIDFILE ")\n"
 "  -F file   server:user:password file (default " DTCPCLIENT_AUTHFILE ");\n"
@@ -108,10 +110,11 @@ int main(int argc, char **argv)
 	cfg.type = PROTO_TYPE_TUNNELONLY;
 	cfg.ping_interval = 60;
 	cfg.keepalive = 25;
+	cfg.engine_user = CLIENT_ENGINE_USER;
 
 	cli_init("dtcpclient");
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":b:B:c:dDf:F:hk:lm:np:s:t:u:U")) != -1) {
+	while ((ch = getopt(argc, argv, ":b:B:c:dDE:f:F:hk:lm:np:s:t:u:U")) != -1) {
 		if (cli_common_option(ch, optarg, &cfg, &user))
 			continue;
 		switch (ch) {

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "client/cprivsep.h"
 #include "common/ev.h"
 #include "common/log.h"
 
@@ -70,30 +71,25 @@ static int connect_one(struct login *lg, const struct sockaddr_in *sin,
 int login_connect(const struct client_config *cfg, struct login *lg,
 		  int sigfd)
 {
-	struct addrinfo hints = { .ai_family = AF_INET,
-				  .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res, *ai;
-	char port[8];
+	struct in_addr addrs[CPS_ADDRS_MAX];
 	socklen_t len;
-	int rc, err = 0;
+	int n, err = 0;
 
 	memset(lg, 0, sizeof(*lg));
 	lg->fd = -1;
 	lg->sigfd = sigfd;
-	snprintf(port, sizeof(port), "%u", cfg->port);
-	rc = getaddrinfo(cfg->server, port, &hints, &res);
-	if (rc != 0) {
-		log_warnx("cannot resolve server %s: %s", cfg->server,
-			  gai_strerror(rc));
+	/* The parent resolves: the engine's chroot has no resolver. */
+	n = cps_resolve(addrs);
+	if (n < 0)
 		return LOGIN_ERR_IO;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		memcpy(&lg->server, ai->ai_addr, sizeof(lg->server));
+	for (int i = 0; i < n; i++) {
+		lg->server = (struct sockaddr_in){ .sin_family = AF_INET,
+						   .sin_addr = addrs[i],
+						   .sin_port = htons(cfg->port) };
 		err = connect_one(lg, &lg->server, &lg->fd);
 		if (err == 0 || lg->signo)
 			break;
 	}
-	freeaddrinfo(res);
 	if (lg->signo)
 		return LOGIN_ERR_SIGNAL;
 	if (lg->fd < 0) {
@@ -175,7 +171,7 @@ int login_send(struct login *lg, const char *buf, size_t len)
 }
 
 int login_request(const struct client_config *cfg, struct login *lg,
-		  const char *password, uint16_t udp_port)
+		  uint16_t udp_port)
 {
 	char line[LINEBUF_MAX], req[PROTO_LINE_MAX], esc[200];
 	char challenge[PROTO_CHALLENGE_LEN + 1];
@@ -200,8 +196,8 @@ int login_request(const struct client_config *cfg, struct login *lg,
 			  log_escape(esc, sizeof(esc), line, strlen(line)));
 		return LOGIN_ERR_IO;
 	}
-	proto_digest(cfg->user, challenge, (const uint8_t *)password,
-		     strlen(password), digest);
+	if (cps_digest(challenge, digest) < 0)
+		return LOGIN_ERR_CONFIG;
 	n = proto_fmt_request(req, sizeof(req), cfg->user, digest, cfg->type,
 			      !cfg->udp ? PROTO_UDP_NONE
 			      : udp_port ? PROTO_UDP_PORT : PROTO_UDP_LEARN,

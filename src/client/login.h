@@ -30,16 +30,18 @@ struct login {
 	struct proto_tunnel_reply reply;
 };
 
-/* Resolve cfg->server (again on every call) and connect, watching sigfd.
+/* Have the parent resolve cfg->server (again on every call) and connect,
+ * watching sigfd.
  * Returns 0, or a login_err after logging why. */
 int login_connect(const struct client_config *cfg, struct login *lg,
 		  int sigfd);
 
-/* Log in and request the tunnel, announcing udp_port (0: none). Returns 0
+/* Log in (the parent computes the digest) and request the tunnel,
+ * announcing udp_port (0: none). Returns 0
  * with lg->reply filled, or a login_err after logging why (the server's
  * -ERR text included). */
 int login_request(const struct client_config *cfg, struct login *lg,
-		  const char *password, uint16_t udp_port);
+		  uint16_t udp_port);
 
 /* Read one line within timeout_ms into line[LINEBUF_MAX]. Returns 1, 0 at
  * end of file, LOGIN_ERR_IO on error or timeout (logged), or

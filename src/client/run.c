@@ -47,8 +47,7 @@ static int wait_or_signal(int sigfd, uint32_t ms)
 	return n > 0 ? client_signal_take(sigfd) : 0;
 }
 
-int client_run(const struct client_config *cfg, const char *password,
-	       int sigfd)
+int client_run(const struct client_config *cfg, int sigfd)
 {
 	struct backoff bo;
 	uint64_t lived;
@@ -57,8 +56,7 @@ int client_run(const struct client_config *cfg, const char *password,
 
 	backoff_init(&bo);
 	for (;;) {
-		enum client_end end = client_session(cfg, password, sigfd,
-						     &lived);
+		enum client_end end = client_session(cfg, sigfd, &lived);
 
 		switch (end) {
 		case CLIENT_END_STOP:

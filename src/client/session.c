@@ -9,13 +9,11 @@
 #include <unistd.h>
 
 #include "client/client.h"
+#include "client/cprivsep.h"
 #include "client/login.h"
-#include "client/scriptenv.h"
+#include "client/tunctl.h"
 #include "common/ev.h"
 #include "common/log.h"
-#include "os/hook.h"
-#include "os/priv.h"
-#include "os/udp.h"
 #include "relay/relay.h"
 
 #define QUIT_WAIT_MS 2000
@@ -25,7 +23,6 @@ struct csession {
 	struct login lg;
 	struct ev_loop *loop;
 	int udp_fd, tun_fd;
-	unsigned ifindex;
 	char ifname[IFNAMSIZ];
 	struct relay relay;
 	struct ev_io ctl_io, tun_io, udp_io, sig_io;
@@ -35,7 +32,7 @@ struct csession {
 	int sigfd;
 	enum client_end end;   /* why the loop stopped */
 	bool quit;             /* say quit to the server before closing */
-	bool script_up;        /* the "up" script ran: "down" must run */
+	bool tun_up;           /* the parent owes a "down" */
 };
 
 static void on_tun(void *arg, uint32_t events)
@@ -165,95 +162,17 @@ static void on_signal(void *arg, uint32_t events)
 	stop(cs, signo == SIGHUP ? CLIENT_END_HUP : CLIENT_END_STOP);
 }
 
-/* Run the dtcpclient script for `event` with the documented environment.
- * Returns 0 when it succeeded. */
-static int run_script(struct csession *cs, const char *event)
-{
-	const struct client_config *cfg = cs->cfg;
-	struct script_info info = {
-		.event = event, .type = cfg->type, .reply = cs->lg.reply,
-		.mtu = cfg->mtu, .local_udp_port = cfg->udp_port,
-		.udp_mode = client_udp_mode(cfg), .conf_path = cfg->script_conf,
-	};
-	char *argv[] = { (char *)cfg->script, (char *)event, cs->ifname, NULL };
-	struct scriptenv env;
-	int rc;
-
-	memcpy(info.ifname, cs->ifname, IFNAMSIZ);
-	if (scriptenv_build(&env, &info) < 0) {
-		log_warnx("the script environment does not fit");
-		return -1;
-	}
-	log_debug("running %s %s %s", cfg->script, event, cs->ifname);
-	rc = hook_run(argv, env.envp, cfg->script_timeout);
-	if (rc == 0)
-		return 0;
-	if (rc == -ETIMEDOUT)
-		log_warnx("script %s %s did not finish within %u s; killed it",
-			  cfg->script, event, cfg->script_timeout);
-	else if (rc < 0)
-		log_warnx("cannot run script %s: %s", cfg->script,
-			  strerror(-rc));
-	else
-		log_warnx("script %s %s failed with status %d", cfg->script,
-			  event, rc);
-	return -1;
-}
-
-/* Interface, addresses and routes. Everything here disappears with the
- * TUN device when its descriptor is closed. */
+/* Have the parent create and configure the interface. Everything it sets
+ * up goes with the TUN device when the descriptor is closed, after
+ * "down". Returns 0, or a tunctl_err. */
 static int setup_interface(struct csession *cs)
 {
-	const struct client_config *cfg = cs->cfg;
-	const struct proto_tunnel_reply *rep = &cs->lg.reply;
-	static const struct client_route def = { IN6ADDR_ANY_INIT, 0 };
-	char a[INET6_ADDRSTRLEN];
-	int err;
+	int fd = cps_tunnel_up(&cs->lg.reply, cs->ifname);
 
-	cs->tun_fd = priv_tun_create(cfg->ifname, cfg->mtu, cs->ifname,
-				     &cs->ifindex);
-	if (cs->tun_fd == -EBUSY) {
-		log_warnx("interface %s already exists; remove it or choose "
-			  "another name with -i", cfg->ifname);
-		return -1;
-	}
-	if (cs->tun_fd < 0) {
-		log_warnx("cannot create interface %s: %s (dtcpc needs root "
-			  "or CAP_NET_ADMIN)", cfg->ifname,
-			  strerror(-cs->tun_fd));
-		return -1;
-	}
-	if (cfg->kind == CLIENT_DTCPCLIENT) {
-		/* Whatever the script did, "down" must get to undo it. */
-		cs->script_up = true;
-		return run_script(cs, "up");
-	}
-	if (rep->has_v6) {
-		err = priv_addr6_add(cs->ifindex, &rep->client6, &rep->server6);
-		if (err < 0) {
-			log_warnx("cannot add address %s to %s: %s",
-				  inet_ntop(AF_INET6, &rep->client6, a, sizeof(a)),
-				  cs->ifname, strerror(-err));
-			return -1;
-		}
-	}
-	if (!cfg->routes_static)
-		return 0;
-	for (unsigned i = 0; i < (cfg->nroutes ? cfg->nroutes : 1); i++) {
-		const struct client_route *r = cfg->nroutes ? &cfg->routes[i]
-							    : &def;
-
-		err = priv_route6_add(cs->ifindex, &r->dst, r->plen);
-		if (err < 0) {
-			log_warnx("cannot route %s/%u into %s: %s%s",
-				  inet_ntop(AF_INET6, &r->dst, a, sizeof(a)),
-				  r->plen, cs->ifname, strerror(-err),
-				  err == -EEXIST ? " (a route to it exists "
-						   "already; remove it or use -R)"
-						 : "");
-			return -1;
-		}
-	}
+	if (fd < 0)
+		return fd;
+	cs->tun_fd = fd;
+	cs->tun_up = true;
 	return 0;
 }
 
@@ -368,8 +287,7 @@ static enum client_end login_end(struct csession *cs, int err)
 	}
 }
 
-enum client_end client_session(const struct client_config *cfg,
-			       const char *password, int sigfd,
+enum client_end client_session(const struct client_config *cfg, int sigfd,
 			       uint64_t *lived_ms)
 {
 	struct csession cs = { .cfg = cfg, .udp_fd = -1, .tun_fd = -1,
@@ -381,7 +299,7 @@ enum client_end client_session(const struct client_config *cfg,
 	err = login_connect(cfg, &cs.lg, sigfd);
 	if (err < 0)
 		return login_end(&cs, err);
-	cs.udp_fd = udp_tunnel_socket(cs.lg.local.sin_addr, cfg->udp_port);
+	cs.udp_fd = cps_udp_socket(cs.lg.local.sin_addr);
 	if (cs.udp_fd < 0) {
 		log_warnx("cannot bind udp port %u: %s%s", cfg->udp_port,
 			  strerror(-cs.udp_fd),
@@ -389,7 +307,7 @@ enum client_end client_session(const struct client_config *cfg,
 						   : "");
 		goto out;
 	}
-	err = login_request(cfg, &cs.lg, password, client_announced_port(cfg));
+	err = login_request(cfg, &cs.lg, client_announced_port(cfg));
 	if (err < 0) {
 		cs.end = login_end(&cs, err);
 		goto out;
@@ -399,11 +317,12 @@ enum client_end client_session(const struct client_config *cfg,
 		cs.quit = true;
 		goto out;
 	}
-	if (setup_interface(&cs) < 0) {
+	err = setup_interface(&cs);
+	if (err < 0) {
 		/* A failed script may succeed later; a netlink refusal or a
 		 * taken interface name will not. */
-		cs.end = cfg->kind == CLIENT_DTCPCLIENT && cs.tun_fd >= 0
-				 ? CLIENT_END_RETRY : CLIENT_END_FATAL;
+		cs.end = err == TUNCTL_ERR_RETRY ? CLIENT_END_RETRY
+						 : CLIENT_END_FATAL;
 		cs.quit = true;
 		goto out;
 	}
@@ -422,8 +341,8 @@ out:
 		send_quit(&cs);
 	/* "down" runs whatever ended the session, while the interface still
 	 * exists, so the script can undo what "up" did. */
-	if (cs.script_up)
-		run_script(&cs, "down");
+	if (cs.tun_up)
+		cps_tunnel_down();
 	if (cs.tun_fd >= 0)
 		close(cs.tun_fd);
 	if (cs.udp_fd >= 0)

@@ -4,6 +4,7 @@
 #ifndef DTCP_SANDBOX_H
 #define DTCP_SANDBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -24,9 +25,10 @@ int sandbox_prepare_dir(const char *empty_dir, char *err, size_t errlen);
 
 /* Enter an empty directory as root (created 0755 owned by root when
  * missing), drop to `user` (groups, gid, uid: all capabilities go), set
- * no_new_privs and load the engine's seccomp filter. Returns 0, or -1 with
+ * no_new_privs and load the engine's seccomp filter, which lets connect()
+ * through only with allow_connect (a client engine dials its server). Returns 0, or -1 with
  * a message in err[errlen]. */
 int sandbox_enter(const struct sandbox_user *user, const char *empty_dir,
-		  char *err, size_t errlen);
+		  bool allow_connect, char *err, size_t errlen);
 
 #endif

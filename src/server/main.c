@@ -344,7 +344,7 @@ static int engine_main(struct server *srv, int chan)
 	/* syslog() needs the time zone, which cannot be read once chrooted:
 	 * load it now. */
 	tzset();
-	if (sandbox_enter(user, SERVER_CHROOT, err, sizeof(err)) < 0)
+	if (sandbox_enter(user, SERVER_CHROOT, false, err, sizeof(err)) < 0)
 		fatalx("engine: %s", err);
 	privsep_engine_init(chan);
 	if (pool_init(&srv->units, srv->cfg.if_base, srv->cfg.max_tunnels) < 0 ||

@@ -17,6 +17,7 @@
 
 #include "authdb/authdb.h"
 #include "common/log.h"
+#include "os/fdpass.h"
 #include "os/priv.h"
 #include "server/pool.h"
 
@@ -65,65 +66,14 @@ union ps_msg {
 	struct ps_tunnel_reply tunnel_reply;
 };
 
-/* Send one message, with a descriptor when fd >= 0. */
 static int ps_send(int sock, const void *msg, size_t len, int fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n;
-
-	if (fd >= 0) {
-		struct cmsghdr *c;
-
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)len ? 0 : -1;
+	return fdpass_send(sock, msg, len, fd);
 }
 
-/* Receive one message into msg; a descriptor that came along goes to
- * *fd (else -1). Returns its length, 0 at EOF, -1 on error. */
 static ssize_t ps_recv(int sock, union ps_msg *msg, int *fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c;
-	ssize_t n;
-
-	*fd = -1;
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return n;
-	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(fd, CMSG_DATA(c), sizeof(int));
-	if (mh.msg_flags & MSG_TRUNC) {
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
-		return -1;
-	}
-	/* A descriptor the kernel could not install (out of descriptors):
-	 * the message stands, without it. */
-	if (mh.msg_flags & MSG_CTRUNC)
-		*fd = -2;
-	return n;
+	return fdpass_recv(sock, msg, sizeof(*msg), fd);
 }
 
 /* ---------------------------------------------------------------- engine */
@@ -147,7 +97,7 @@ static void ps_call(const void *req, size_t len, union ps_msg *rep,
 	n = ps_recv(ps_sock, rep, fd);
 	if (n == 0)
 		fatalx("privileged parent has exited");
-	if (*fd == -2 && want_type != PS_TUNNEL_REPLY)
+	if (*fd == FDPASS_LOST && want_type != PS_TUNNEL_REPLY)
 		fatalx("unexpected descriptor from the privileged parent");
 	if (n != (ssize_t)want_len || rep->h.type != want_type ||
 	    rep->h.sid != h->sid)
@@ -202,7 +152,7 @@ int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
 			close(fd);
 		return rep.tunnel_reply.err;
 	}
-	if (fd == -2) {
+	if (fd == FDPASS_LOST) {
 		/* The interface died with the lost descriptor; the parent
 		 * must forget the session's tunnel too. */
 		log_warnx("out of file descriptors receiving a tunnel; raise "

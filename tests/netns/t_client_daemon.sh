@@ -40,8 +40,10 @@ say "exit $rc: $out"
 ok "second instance refused (exit $rc), naming $PF"
 check "pidfile still holds $dpid" test "$(head -n 1 "$PF")" = "$dpid"
 check "the first daemon is still alive" kill -0 "$dpid"
-check "one dtcpclient in the client namespace" \
-	test "$(ip netns pids "$CLI" | xargs -r ps -o comm= -p | grep -cx dtcpclient)" -eq 1
+# One instance: the daemon (privileged parent) and its engine, no more.
+check "one dtcpclient (parent and engine) in the client namespace" \
+	test "$(ip netns pids "$CLI" | xargs -r ps -o comm= -p | grep -cx dtcpclient)" -eq 2
+check "the engine is the daemon's child" test "$(pgrep -P "$dpid" -x dtcpclient | wc -l)" -eq 1
 
 say "--- SIGHUP"
 sessions=$(count_lines 'connection from' "$TMPD/dtcps.log")

@@ -1,0 +1,329 @@
+/* Client privilege separation: messages, engine stubs, the parent's loop. */
+#include "client/cprivsep.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "client/tunctl.h"
+#include "common/log.h"
+#include "os/fdpass.h"
+#include "os/udp.h"
+
+enum cp_type {
+	CP_RESOLVE = 1,
+	CP_UDP,
+	CP_DIGEST,
+	CP_UP,
+	CP_DOWN,
+	CP_REPLY = 0x100,   /* or'ed into the request's type */
+};
+
+struct cp_req {
+	uint32_t type;
+	union {
+		struct in_addr udp_addr;                      /* CP_UDP */
+		char challenge[PROTO_CHALLENGE_LEN + 1];      /* CP_DIGEST */
+		struct proto_tunnel_reply up;                 /* CP_UP */
+	} u;
+};
+
+struct cp_rep {
+	uint32_t type;
+	int32_t err;
+	union {
+		struct {
+			uint32_t n;
+			struct in_addr a[CPS_ADDRS_MAX];
+		} addrs;                                      /* CP_RESOLVE */
+		char digest[PROTO_DIGEST_LEN + 1];            /* CP_DIGEST */
+		char ifname[IFNAMSIZ];                        /* CP_UP */
+	} u;
+};
+
+/* ---------------------------------------------------------------- engine */
+
+static int cp_sock = -1;
+
+void cps_engine_init(int sock)
+{
+	cp_sock = sock;
+}
+
+/* One request, its reply of the matching type; *fd gets a descriptor. */
+static void cp_call(const struct cp_req *req, struct cp_rep *rep, int *fd)
+{
+	ssize_t n;
+
+	if (fdpass_send(cp_sock, req, sizeof(*req), -1) < 0)
+		fatal("privileged parent unreachable");
+	n = fdpass_recv(cp_sock, rep, sizeof(*rep), fd);
+	if (n == 0)
+		fatalx("privileged parent has exited");
+	if (n != sizeof(*rep) || rep->type != (req->type | CP_REPLY))
+		fatalx("unexpected reply from the privileged parent");
+}
+
+int cps_resolve(struct in_addr addrs[CPS_ADDRS_MAX])
+{
+	struct cp_req req = { .type = CP_RESOLVE };
+	struct cp_rep rep;
+	int fd;
+
+	cp_call(&req, &rep, &fd);
+	if (fd != -1 || rep.u.addrs.n > CPS_ADDRS_MAX)
+		fatalx("unexpected reply from the privileged parent");
+	if (rep.err != 0 || rep.u.addrs.n == 0)
+		return -1;   /* the parent logged why */
+	memcpy(addrs, rep.u.addrs.a, rep.u.addrs.n * sizeof(addrs[0]));
+	return (int)rep.u.addrs.n;
+}
+
+int cps_udp_socket(struct in_addr addr)
+{
+	struct cp_req req = { .type = CP_UDP, .u.udp_addr = addr };
+	struct cp_rep rep;
+	int fd;
+
+	cp_call(&req, &rep, &fd);
+	if (rep.err < 0) {
+		if (fd >= 0)
+			close(fd);
+		return rep.err;
+	}
+	if (fd < 0)
+		return fd == FDPASS_LOST ? -EMFILE : -EIO;
+	return fd;
+}
+
+int cps_digest(const char *challenge, char out[PROTO_DIGEST_LEN + 1])
+{
+	struct cp_req req = { .type = CP_DIGEST };
+	struct cp_rep rep;
+	int fd;
+
+	snprintf(req.u.challenge, sizeof(req.u.challenge), "%s", challenge);
+	cp_call(&req, &rep, &fd);
+	if (fd != -1)
+		fatalx("unexpected reply from the privileged parent");
+	if (rep.err < 0)
+		return -1;
+	memcpy(out, rep.u.digest, PROTO_DIGEST_LEN + 1);
+	out[PROTO_DIGEST_LEN] = '\0';
+	explicit_bzero(&rep, sizeof(rep));
+	return 0;
+}
+
+int cps_tunnel_up(const struct proto_tunnel_reply *reply,
+		  char ifname[IFNAMSIZ])
+{
+	struct cp_req req = { .type = CP_UP, .u.up = *reply };
+	struct cp_rep rep;
+	int fd;
+
+	cp_call(&req, &rep, &fd);
+	if (rep.err < 0) {
+		if (fd >= 0)
+			close(fd);
+		return rep.err == TUNCTL_ERR_RETRY ? TUNCTL_ERR_RETRY
+						   : TUNCTL_ERR_FATAL;
+	}
+	if (fd < 0) {
+		log_warnx("out of file descriptors receiving the tunnel");
+		cps_tunnel_down();
+		return TUNCTL_ERR_RETRY;
+	}
+	memcpy(ifname, rep.u.ifname, IFNAMSIZ);
+	ifname[IFNAMSIZ - 1] = '\0';
+	return fd;
+}
+
+void cps_tunnel_down(void)
+{
+	struct cp_req req = { .type = CP_DOWN };
+	struct cp_rep rep;
+	int fd;
+
+	cp_call(&req, &rep, &fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---------------------------------------------------------------- parent */
+
+struct cp_parent {
+	const struct client_config *cfg;
+	const char *password;
+	struct tunctl tc;
+};
+
+static int cp_resolve(struct cp_parent *p, struct cp_rep *rep)
+{
+	struct addrinfo hints = { .ai_family = AF_INET,
+				  .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res, *ai;
+	int rc;
+
+	rc = getaddrinfo(p->cfg->server, NULL, &hints, &res);
+	if (rc != 0) {
+		log_warnx("cannot resolve server %s: %s", p->cfg->server,
+			  gai_strerror(rc));
+		rep->err = -1;
+		return 0;
+	}
+	for (ai = res; ai && rep->u.addrs.n < CPS_ADDRS_MAX; ai = ai->ai_next)
+		rep->u.addrs.a[rep->u.addrs.n++] =
+			((const struct sockaddr_in *)ai->ai_addr)->sin_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* True for an address a server may hand out as a tunnel end. */
+static bool cp_v6_ok(const struct in6_addr *a)
+{
+	return !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_LOOPBACK(a) &&
+	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_V4MAPPED(a);
+}
+
+/* Act on one checked request; -1 when it breaks the rules. */
+static int cp_serve(struct cp_parent *p, int sock, const struct cp_req *req)
+{
+	struct cp_rep rep;
+	uint8_t has_v6;
+	int fd = -1, rc;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.type = req->type | CP_REPLY;
+	switch (req->type) {
+	case CP_RESOLVE:
+		cp_resolve(p, &rep);
+		break;
+	case CP_UDP:
+		fd = udp_tunnel_socket(req->u.udp_addr, p->cfg->udp_port);
+		if (fd < 0) {
+			rep.err = fd;
+			fd = -1;
+		}
+		break;
+	case CP_DIGEST:
+		if (strnlen(req->u.challenge, sizeof(req->u.challenge)) !=
+		    PROTO_CHALLENGE_LEN ||
+		    strspn(req->u.challenge, "0123456789abcdefABCDEF") !=
+		    PROTO_CHALLENGE_LEN)
+			return -1;
+		proto_digest(p->cfg->user, req->u.challenge,
+			     (const uint8_t *)p->password, strlen(p->password),
+			     rep.u.digest);
+		break;
+	case CP_UP:
+		/* A bool from another process: look at its byte. */
+		memcpy(&has_v6, &req->u.up.has_v6, 1);
+		if (p->tc.up || req->u.up.udp_port == 0 || has_v6 > 1 ||
+		    (req->u.up.has_v6 && (!cp_v6_ok(&req->u.up.client6) ||
+					  !cp_v6_ok(&req->u.up.server6))))
+			return -1;
+		rc = tunctl_up(&p->tc, &req->u.up);
+		if (rc < 0)
+			rep.err = rc;
+		else
+			fd = rc;
+		memcpy(rep.u.ifname, p->tc.ifname, IFNAMSIZ);
+		break;
+	case CP_DOWN:
+		if (!p->tc.up)
+			return -1;
+		tunctl_down(&p->tc);
+		break;
+	default:
+		return -1;
+	}
+	rc = fdpass_send(sock, &rep, sizeof(rep), fd);
+	explicit_bzero(&rep, sizeof(rep));
+	/* The engine holds the only descriptor of the tunnel now. */
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int cps_parent_run(int sock, pid_t engine, const struct client_config *cfg,
+		   const char *password)
+{
+	struct cp_parent p = { .cfg = cfg, .password = password,
+			       .tc = { .cfg = cfg } };
+	struct pollfd pfd[2];
+	sigset_t set;
+	int sigfd, status = 0, rc = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd < 0)
+		fatal("signalfd");
+	pfd[0] = (struct pollfd){ .fd = sock, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	for (;;) {
+		struct cp_req req;
+		ssize_t n;
+		int fd;
+
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			/* The engine says quit and asks for "down" itself. */
+			if (read(sigfd, &si, sizeof(si)) == sizeof(si) &&
+			    si.ssi_signo != SIGCHLD)
+				kill(engine, (int)si.ssi_signo);
+		}
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = fdpass_recv(sock, &req, sizeof(req), &fd);
+		if (n == 0)
+			break;
+		if (fd != -1) {
+			if (fd >= 0)
+				close(fd);
+			n = -1;
+		}
+		if (n != sizeof(req) || cp_serve(&p, sock, &req) < 0) {
+			log_warnx("invalid request from the engine (type %u); no "
+				  "longer trusting it: stopping",
+				  n >= (ssize_t)sizeof(uint32_t) ? req.type : 0);
+			kill(engine, SIGKILL);
+			rc = 1;
+			break;
+		}
+	}
+	close(sock);
+	/* A crashed engine cannot ask for "down": do it for it. */
+	tunctl_down(&p.tc);
+	while (waitpid(engine, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc == 0 && WIFSIGNALED(status)) {
+		log_warnx("engine killed by signal %d%s", WTERMSIG(status),
+			  WTERMSIG(status) == SIGSYS
+				  ? " (a system call outside its seccomp "
+				    "allow-list; the kernel log names it)" : "");
+		rc = 1;
+	} else if (rc == 0 && WIFEXITED(status)) {
+		rc = WEXITSTATUS(status);
+	}
+	close(sigfd);
+	return rc;
+}

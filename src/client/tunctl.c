@@ -1,0 +1,130 @@
+/* Client tunnel configuration in the privileged parent. */
+#include "client/tunctl.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/scriptenv.h"
+#include "common/log.h"
+#include "os/hook.h"
+#include "os/priv.h"
+
+/* Run the dtcpclient script for `event` with the documented environment.
+ * Returns 0 when it succeeded. */
+static int tunctl_script(struct tunctl *tc, const char *event)
+{
+	const struct client_config *cfg = tc->cfg;
+	struct script_info info = {
+		.event = event, .type = cfg->type, .reply = tc->reply,
+		.mtu = cfg->mtu, .local_udp_port = cfg->udp_port,
+		.udp_mode = client_udp_mode(cfg), .conf_path = cfg->script_conf,
+	};
+	char *argv[] = { (char *)cfg->script, (char *)event, tc->ifname, NULL };
+	struct scriptenv env;
+	int rc;
+
+	memcpy(info.ifname, tc->ifname, IFNAMSIZ);
+	if (scriptenv_build(&env, &info) < 0) {
+		log_warnx("the script environment does not fit");
+		return -1;
+	}
+	log_debug("running %s %s %s", cfg->script, event, tc->ifname);
+	rc = hook_run(argv, env.envp, cfg->script_timeout);
+	if (rc == 0)
+		return 0;
+	if (rc == -ETIMEDOUT)
+		log_warnx("script %s %s did not finish within %u s; killed it",
+			  cfg->script, event, cfg->script_timeout);
+	else if (rc < 0)
+		log_warnx("cannot run script %s: %s", cfg->script,
+			  strerror(-rc));
+	else
+		log_warnx("script %s %s failed with status %d", cfg->script,
+			  event, rc);
+	return -1;
+}
+
+/* dtcpc's own configuration: the host address pair and the routes. */
+static int tunctl_netlink(struct tunctl *tc)
+{
+	static const struct client_route def = { IN6ADDR_ANY_INIT, 0 };
+	const struct client_config *cfg = tc->cfg;
+	const struct proto_tunnel_reply *rep = &tc->reply;
+	char a[INET6_ADDRSTRLEN];
+	int err;
+
+	if (rep->has_v6) {
+		err = priv_addr6_add(tc->ifindex, &rep->client6, &rep->server6);
+		if (err < 0) {
+			log_warnx("cannot add address %s to %s: %s",
+				  inet_ntop(AF_INET6, &rep->client6, a, sizeof(a)),
+				  tc->ifname, strerror(-err));
+			return -1;
+		}
+	}
+	if (!cfg->routes_static)
+		return 0;
+	for (unsigned i = 0; i < (cfg->nroutes ? cfg->nroutes : 1); i++) {
+		const struct client_route *r = cfg->nroutes ? &cfg->routes[i]
+							    : &def;
+
+		err = priv_route6_add(tc->ifindex, &r->dst, r->plen);
+		if (err < 0) {
+			log_warnx("cannot route %s/%u into %s: %s%s",
+				  inet_ntop(AF_INET6, &r->dst, a, sizeof(a)),
+				  r->plen, tc->ifname, strerror(-err),
+				  err == -EEXIST ? " (a route to it exists "
+						   "already; remove it or use -R)"
+						 : "");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int tunctl_up(struct tunctl *tc, const struct proto_tunnel_reply *reply)
+{
+	const struct client_config *cfg = tc->cfg;
+	int fd;
+
+	tc->reply = *reply;
+	fd = priv_tun_create(cfg->ifname, cfg->mtu, tc->ifname, &tc->ifindex);
+	if (fd == -EBUSY) {
+		log_warnx("interface %s already exists; remove it or choose "
+			  "another name with %s", cfg->ifname,
+			  cfg->kind == CLIENT_DTCPC ? "-i" : "tunif");
+		return TUNCTL_ERR_FATAL;
+	}
+	if (fd < 0) {
+		log_warnx("cannot create interface %s: %s", cfg->ifname,
+			  strerror(-fd));
+		return TUNCTL_ERR_FATAL;
+	}
+	if (cfg->kind == CLIENT_DTCPCLIENT) {
+		/* Whatever the script did, "down" must get to undo it. */
+		tc->up = true;
+		if (tunctl_script(tc, "up") < 0) {
+			tunctl_down(tc);
+			close(fd);
+			return TUNCTL_ERR_RETRY;
+		}
+		return fd;
+	}
+	if (tunctl_netlink(tc) < 0) {
+		close(fd);
+		return TUNCTL_ERR_FATAL;
+	}
+	tc->up = true;
+	return fd;
+}
+
+void tunctl_down(struct tunctl *tc)
+{
+	if (!tc->up)
+		return;
+	tc->up = false;
+	if (tc->cfg->kind == CLIENT_DTCPCLIENT)
+		tunctl_script(tc, "down");
+}

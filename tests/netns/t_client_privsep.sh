@@ -1,0 +1,88 @@
+#!/bin/bash
+# Privilege separation of the clients. dtcpc's engine (the child of the
+# dtcpc process) runs as user dtcp with no capabilities, no_new_privs,
+# seccomp and /run/dtcpc-empty as its root, and its memory holds no copy of
+# the password; the parent stays root. When dtcpclient's engine is killed
+# with the tunnel up, the parent still runs the script's "down" and exits
+# non-zero; nothing is left behind.
+set -u
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_client.sh
+. "$(dirname "$0")/lib_client.sh"
+need_root
+need_bins
+need_dtcpclient
+
+# field PID NAME : the value of NAME: in /proc/PID/status
+field() { awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print; exit }' "/proc/$1/status"; }
+
+topo_std
+start_server
+client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
+start_client dtcpc "$CLI" -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 '
+run nsx "$CLI" ping -6 -c 2 -i 0.2 -W 2 "$INET_V6" || fail "no IPv6 through the tunnel"
+parent=${PIDS[dtcpc]}
+engine=$(pgrep -P "$parent" -x dtcpc | head -n 1)
+[ -n "$engine" ] || fail "no engine process under dtcpc $parent"
+uid=$(id -u dtcp)
+grep -E '^(Uid|CapEff|CapPrm|NoNewPrivs|Seccomp):' "/proc/$engine/status" | sed 's/^/  engine | /'
+[ "$(field "$engine" Uid)" = "$uid $uid $uid $uid" ] || fail "engine Uid is '$(field "$engine" Uid)'"
+[ "$(field "$engine" CapEff)" = 0000000000000000 ] || fail "engine has capabilities"
+[ "$(field "$engine" CapPrm)" = 0000000000000000 ] || fail "engine has permitted capabilities"
+[ "$(field "$engine" NoNewPrivs)" = 1 ] || fail "engine NoNewPrivs is not 1"
+[ "$(field "$engine" Seccomp)" = 2 ] || fail "engine Seccomp is not 2"
+[ "$(readlink "/proc/$engine/root")" = /run/dtcpc-empty ] || fail "engine root is $(readlink "/proc/$engine/root")"
+[ "$(field "$parent" Uid)" = "0 0 0 0" ] || fail "parent is not root"
+ok "engine: uid dtcp, no capabilities, no_new_privs, seccomp, chroot /run/dtcpc-empty; parent root"
+
+# Scan the engine's writable memory for the password; the parent, which
+# computes the digests, must have it (the positive control).
+scan() {
+	python3 - "$1" "$PASS1" <<'PY'
+import re, sys
+pid, secret = sys.argv[1], sys.argv[2].encode()
+found = 0
+with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+    for line in maps:
+        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (\S+)", line)
+        if not m or "w" not in m.group(3):
+            continue
+        start, end = int(m.group(1), 16), int(m.group(2), 16)
+        try:
+            mem.seek(start)
+            found += mem.read(end - start).count(secret)
+        except OSError:
+            pass
+print(found)
+PY
+}
+in_engine=$(scan "$engine")
+in_parent=$(scan "$parent")
+say "copies of the password: engine $in_engine, parent $in_parent"
+[ "$in_parent" -ge 1 ] || fail "the scan found no password in the parent either: it proves nothing"
+[ "$in_engine" = 0 ] || fail "the engine's memory holds the password $in_engine times"
+ok "the password is in the parent only"
+stop dtcpc TERM 5 || fail "dtcpc did not stop"
+[ "$STOP_RC" = 0 ] || fail "dtcpc exited $STOP_RC after SIGTERM"
+
+say "== dtcpclient: kill -9 of the engine, the parent runs down"
+CAP=$TMPD/capture.sh
+# shellcheck disable=SC2016 # $1 is for the capture script, not for us
+printf '#!/bin/sh\necho "$1" >>"%s/events"\n' "$TMPD" >"$CAP" || fail "cannot write $CAP"
+chmod 755 "$CAP"
+client_conf ng0
+start_dtcpclient dc "$CLI" -U -t host -s "$CAP" -u "$USER1" "$SRV_V4"
+wait_for_or_fail 10 "the up script ran" grep -qx up "$TMPD/events"
+dparent=${PIDS[dc]}
+dengine=$(pgrep -P "$dparent" -x dtcpclient | head -n 1)
+[ -n "$dengine" ] || fail "no engine under dtcpclient $dparent"
+run kill -KILL "$dengine"
+exit_status dc 5 || fail "the dtcpclient parent did not exit after its engine died"
+[ "$STOP_RC" -ne 0 ] || fail "dtcpclient exited 0 after its engine was killed"
+grep -qx down "$TMPD/events" || fail "the parent did not run down for the dead engine"
+ok "engine killed: parent ran down and exited $STOP_RC"
+wait_for_or_fail 5 "client ng0 gone" no_link "$CLI" ng0
+wait_for_or_fail 10 "server ng0 gone" no_ng_links "$SRV"
+pass "client engines are confined, hold no password, and a dead engine still gets its down"
