@@ -16,13 +16,16 @@
 #include <unistd.h>
 
 #include "authdb/authdb.h"
+#include "common/ev.h"
 #include "common/log.h"
 #include "os/fdpass.h"
 #include "os/priv.h"
 #include "server/pool.h"
 
 enum ps_type {
-	PS_AUTH = 1,
+	PS_HELLO = 1,
+	PS_HELLO_REPLY,
+	PS_AUTH,
 	PS_AUTH_REPLY,
 	PS_TUNNEL,
 	PS_TUNNEL_REPLY,
@@ -34,10 +37,14 @@ struct ps_hdr {
 	uint32_t sid;
 };
 
+struct ps_hello_reply {
+	struct ps_hdr h;
+	char challenge[PROTO_CHALLENGE_LEN + 1];
+};
+
 struct ps_auth {
 	struct ps_hdr h;
 	char user[PROTO_USER_MAX + 1];
-	char challenge[PROTO_CHALLENGE_LEN + 1];
 	char response[PROTO_DIGEST_LEN + 1];
 };
 
@@ -60,6 +67,7 @@ struct ps_tunnel_reply {
 
 union ps_msg {
 	struct ps_hdr h;
+	struct ps_hello_reply hello_reply;
 	struct ps_auth auth;
 	struct ps_auth_reply auth_reply;
 	struct ps_tunnel tunnel;
@@ -110,8 +118,23 @@ static void copy_field(char *dst, size_t size, const char *src)
 	strncpy(dst, src, size - 1);
 }
 
-int privsep_auth(unsigned sid, const char *user, const char *challenge,
-		 const char *response)
+int privsep_hello(unsigned sid, char challenge[PROTO_CHALLENGE_LEN + 1])
+{
+	struct ps_hdr req = { PS_HELLO, sid };
+	union ps_msg rep;
+	int fd;
+
+	ps_call(&req, sizeof(req), &rep, PS_HELLO_REPLY,
+		sizeof(rep.hello_reply), &fd);
+	if (fd != -1 || strnlen(rep.hello_reply.challenge,
+				sizeof(rep.hello_reply.challenge)) !=
+			PROTO_CHALLENGE_LEN)
+		fatalx("unexpected reply from the privileged parent");
+	memcpy(challenge, rep.hello_reply.challenge, PROTO_CHALLENGE_LEN + 1);
+	return 0;
+}
+
+int privsep_auth(unsigned sid, const char *user, const char *response)
 {
 	struct ps_auth req;
 	union ps_msg rep;
@@ -127,7 +150,6 @@ int privsep_auth(unsigned sid, const char *user, const char *challenge,
 	req.h.type = PS_AUTH;
 	req.h.sid = sid;
 	copy_field(req.user, sizeof(req.user), user);
-	copy_field(req.challenge, sizeof(req.challenge), challenge);
 	copy_field(req.response, sizeof(req.response), response);
 	ps_call(&req, sizeof(req), &rep, PS_AUTH_REPLY, sizeof(rep.auth_reply),
 		&fd);
@@ -186,6 +208,7 @@ enum ps_state {
 struct ps_session {
 	uint32_t sid;
 	enum ps_state state;
+	char challenge[PROTO_CHALLENGE_LEN + 1];   /* issued by the parent */
 	unsigned failures;
 	unsigned unit;
 };
@@ -194,6 +217,9 @@ struct ps_parent {
 	const struct server_config *cfg;
 	struct ps_session *s;
 	size_t n, cap;
+	uint64_t fail_window_ms;      /* start of the current second */
+	unsigned fail_count;          /* failed checks in it */
+	bool fail_reported;
 };
 
 static struct ps_session *ps_find(struct ps_parent *p, uint32_t sid)
@@ -231,43 +257,76 @@ static bool ps_unit_taken(struct ps_parent *p, unsigned unit)
 }
 
 /* Returns 0, or -1 when the message breaks the rules. */
+/* A new session: the parent issues its challenge, so that a subverted
+ * engine cannot pick the challenges that it has checked. */
+static int ps_on_hello(struct ps_parent *p, int sock, const struct ps_hdr *m)
+{
+	struct ps_hello_reply rep = { .h = { PS_HELLO_REPLY, m->sid } };
+	struct ps_session *s;
+
+	if (ps_find(p, m->sid) != NULL ||
+	    p->n >= (size_t)p->cfg->max_tunnels + 16)
+		return -1;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct ps_session *ns = realloc(p->s, cap * sizeof(*ns));
+
+		if (ns == NULL)
+			fatalx("out of memory");
+		p->s = ns;
+		p->cap = cap;
+	}
+	s = &p->s[p->n++];
+	*s = (struct ps_session){ .sid = m->sid, .state = PS_NEW };
+	if (proto_challenge_new(s->challenge) < 0)
+		fatal("cannot read the kernel's random source");
+	memcpy(rep.challenge, s->challenge, sizeof(rep.challenge));
+	return ps_send(sock, &rep, sizeof(rep), -1) < 0 ? -1 : 0;
+}
+
+/* A global ceiling on failed checks, whatever the engine does with its
+ * per-connection and per-address limits: 50 a second. */
+static bool ps_fail_budget(struct ps_parent *p)
+{
+	uint64_t now = monotime_ms();
+
+	if (now - p->fail_window_ms >= 1000) {
+		p->fail_window_ms = now;
+		p->fail_count = 0;
+		p->fail_reported = false;
+	}
+	if (p->fail_count < 50)
+		return true;
+	if (!p->fail_reported)
+		log_warnx("more than 50 failed logins in a second: refusing "
+			  "logins for the rest of it");
+	p->fail_reported = true;
+	return false;
+}
+
 static int ps_on_auth(struct ps_parent *p, int sock, const struct ps_auth *m)
 {
 	struct ps_auth_reply rep = { .h = { PS_AUTH_REPLY, m->h.sid } };
 	struct ps_session *s = ps_find(p, m->h.sid);
 
-	if (!ps_str_ok(m->user, sizeof(m->user), 0) || m->user[0] == '\0' ||
-	    !ps_str_ok(m->challenge, sizeof(m->challenge), PROTO_CHALLENGE_LEN) ||
+	if (s == NULL || !ps_str_ok(m->user, sizeof(m->user), 0) ||
+	    m->user[0] == '\0' ||
 	    !ps_str_ok(m->response, sizeof(m->response), PROTO_DIGEST_LEN))
 		return -1;
-	if (s == NULL) {
-		if (p->n == p->cap) {
-			size_t cap = p->cap ? p->cap * 2 : 64;
-			struct ps_session *ns;
-
-			if (cap > 1u << 20)
-				return -1;
-			ns = realloc(p->s, cap * sizeof(*ns));
-			if (ns == NULL)
-				fatalx("out of memory");
-			p->s = ns;
-			p->cap = cap;
-		}
-		s = &p->s[p->n++];
-		*s = (struct ps_session){ .sid = m->h.sid, .state = PS_NEW };
-	}
 	/* A client may log in again after a tunnel request failed (sold
 	 * out, wrong type); once it has its tunnel there is nothing to ask. */
 	if (s->state == PS_TUNNELED)
 		return -1;
 	/* The engine closes a connection after 3 failures; more would be
 	 * a brute force by a subverted engine. */
-	if (s->failures >= PRIVSEP_AUTH_PER_SESSION)
+	if (s->failures >= PRIVSEP_AUTH_PER_SESSION || !ps_fail_budget(p))
 		rep.result = 0;
 	else
-		rep.result = priv_auth_check(m->user, m->challenge, m->response);
-	if (rep.result != 1)
+		rep.result = priv_auth_check(m->user, s->challenge, m->response);
+	if (rep.result != 1) {
 		s->failures++;
+		p->fail_count++;
+	}
 	s->state = rep.result == 1 ? PS_AUTHED : PS_NEW;
 	return ps_send(sock, &rep, sizeof(rep), -1) < 0 ? -1 : 0;
 }
@@ -336,6 +395,8 @@ static int ps_dispatch(struct ps_parent *p, int sock, const union ps_msg *m,
 	if (len < (ssize_t)sizeof(struct ps_hdr))
 		return -1;
 	switch (m->h.type) {
+	case PS_HELLO:
+		return len == sizeof(m->h) ? ps_on_hello(p, sock, &m->h) : -1;
 	case PS_AUTH:
 		return len == sizeof(m->auth) ? ps_on_auth(p, sock, &m->auth) : -1;
 	case PS_TUNNEL:

@@ -30,10 +30,14 @@ struct privsep_tunnel {
 /* Set the engine's end of the channel. */
 void privsep_engine_init(int sock);
 
-/* Check a login for session sid. Returns 1 (ok), 0 (wrong user or
- * password, or too many attempts), -1 (password file unusable). */
-int privsep_auth(unsigned sid, const char *user, const char *challenge,
-		 const char *response);
+/* A new connection, session sid: the parent issues its challenge (32 hex
+ * digits) into challenge[33]. Returns 0. */
+int privsep_hello(unsigned sid, char challenge[PROTO_CHALLENGE_LEN + 1]);
+
+/* Check a login for session sid against the challenge the parent issued.
+ * Returns 1 (ok), 0 (wrong user or password, or too many attempts), -1
+ * (password file unusable). */
+int privsep_auth(unsigned sid, const char *user, const char *response);
 
 /* Create the tunnel interface of an authenticated session on `unit`, with
  * the host address pair when type is host. Returns the TUN descriptor and

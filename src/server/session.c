@@ -171,8 +171,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	log_escape(user, sizeof(user), req->user, sizeof(req->user));
 	if (session_throttled(s))
 		return;
-	s->parent_knows = true;
-	ok = privsep_auth(s->id, req->user, s->challenge, req->response);
+	ok = privsep_auth(s->id, req->user, req->response);
 	if (ok != 1) {
 		log_info("session %u: %s: login failed for user \"%s\"%s", s->id,
 			 s->peer_text, user,
@@ -370,16 +369,13 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	s->state = SESS_GREETED;
 	snprintf(s->peer_text, sizeof(s->peer_text), "%s:%u",
 		 inet_ntoa(peer->sin_addr), ntohs(peer->sin_port));
-	if (proto_challenge_new(s->challenge) < 0) {
-		log_warn("cannot read the kernel's random source");
-		close(fd);
-		free(s);
-		return;
-	}
+	privsep_hello(s->id, s->challenge);
+	s->parent_knows = true;
 	s->io = (struct ev_io){ .fd = fd, .cb = session_on_read, .arg = s };
 	s->timer = (struct ev_timer){ .cb = session_on_timeout, .arg = s };
 	if (ev_io_add(srv->loop, &s->io, EPOLLIN) < 0) {
 		log_warn("cannot watch a new connection");
+		privsep_end(s->id);
 		close(fd);
 		free(s);
 		return;
