@@ -122,7 +122,7 @@ install: $(PROGS)
 	@if [ -z "$(DESTDIR)" ] && ! getent passwd dtcp >/dev/null; then \
 		useradd --system --no-create-home --home-dir /nonexistent \
 			--shell /usr/sbin/nologin dtcp && \
-		echo "created system user dtcp for dtcps's engine"; \
+		echo "created system user dtcp for the engines of dtcps and the clients"; \
 	fi
 
 clean:

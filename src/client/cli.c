@@ -214,7 +214,7 @@ int cli_main(struct client_config *cfg)
 	log_init(cfg->progname, 1, cfg->verbose);
 	cli_password(cfg, password, sizeof(password));
 	if (priv_init(NULL, err, sizeof(err)) < 0 ||
-	    sandbox_lookup_user(cfg->engine_user, &user, err, sizeof(err)) < 0 ||
+	    sandbox_lookup_user(cfg->engine_user, "-E", &user, err, sizeof(err)) < 0 ||
 	    sandbox_prepare_dir(CLIENT_CHROOT, err, sizeof(err)) < 0) {
 		explicit_bzero(password, sizeof(password));
 		cli_die("%s", err);

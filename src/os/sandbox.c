@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int sandbox_lookup_user(const char *name, struct sandbox_user *out,
-			char *err, size_t errlen)
+int sandbox_lookup_user(const char *name, const char *option,
+			struct sandbox_user *out, char *err, size_t errlen)
 {
 	struct passwd *pw = getpwnam(name);
 
@@ -24,7 +24,7 @@ int sandbox_lookup_user(const char *name, struct sandbox_user *out,
 		snprintf(err, errlen, "user \"%s\" does not exist; create it "
 			 "with: useradd --system --no-create-home --shell "
 			 "/usr/sbin/nologin %s (make install does), or choose "
-			 "another with -u", name, name);
+			 "another with %s", name, name, option);
 		return -1;
 	}
 	if (pw->pw_uid == 0) {

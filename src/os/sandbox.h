@@ -15,9 +15,10 @@ struct sandbox_user {
 };
 
 /* Look up `name` in the user database. Returns 0, or -1 with a message
- * that says how to create the user in err[errlen]. Call before chroot. */
-int sandbox_lookup_user(const char *name, struct sandbox_user *out,
-			char *err, size_t errlen);
+ * that says how to create the user, or which option (`option`) picks
+ * another, in err[errlen]. Call before chroot. */
+int sandbox_lookup_user(const char *name, const char *option,
+			struct sandbox_user *out, char *err, size_t errlen);
 
 /* Create empty_dir (0755, root) when missing and check that only root can
  * write it. Returns 0, or -1 with the fix in err[errlen]. */

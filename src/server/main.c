@@ -401,7 +401,7 @@ int main(int argc, char **argv)
 	if (priv_init(srv.cfg.authfile, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	raise_fd_limit(&srv.cfg);
-	if (sandbox_lookup_user(srv.cfg.user, &user, err, sizeof(err)) < 0 ||
+	if (sandbox_lookup_user(srv.cfg.user, "-u", &user, err, sizeof(err)) < 0 ||
 	    sandbox_prepare_dir(SERVER_CHROOT, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	srv.user = &user;

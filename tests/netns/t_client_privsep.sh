@@ -32,8 +32,13 @@ grep -E '^(Uid|CapEff|CapPrm|NoNewPrivs|Seccomp):' "/proc/$engine/status" | sed 
 [ "$(field "$engine" CapEff)" = 0000000000000000 ] || fail "engine has capabilities"
 [ "$(field "$engine" CapPrm)" = 0000000000000000 ] || fail "engine has permitted capabilities"
 [ "$(field "$engine" NoNewPrivs)" = 1 ] || fail "engine NoNewPrivs is not 1"
-[ "$(field "$engine" Seccomp)" = 2 ] || fail "engine Seccomp is not 2"
-[ "$(readlink "/proc/$engine/root")" = /run/dtcpc-empty ] || fail "engine root is $(readlink "/proc/$engine/root")"
+if [ "${DTCP_SANITIZED:-0}" = 1 ]; then
+	say "sanitizer build: no seccomp filter and no chroot to check (see sandbox.c)"
+else
+	[ "$(field "$engine" Seccomp)" = 2 ] || fail "engine Seccomp is not 2"
+	[ "$(readlink "/proc/$engine/root")" = /run/dtcpc-empty ] ||
+		fail "engine root is $(readlink "/proc/$engine/root")"
+fi
 [ "$(field "$parent" Uid)" = "0 0 0 0" ] || fail "parent is not root"
 ok "engine: uid dtcp, no capabilities, no_new_privs, seccomp, chroot /run/dtcpc-empty; parent root"
 
@@ -50,11 +55,20 @@ with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem
         if not m or "w" not in m.group(3):
             continue
         start, end = int(m.group(1), 16), int(m.group(2), 16)
-        try:
-            mem.seek(start)
-            found += mem.read(end - start).count(secret)
-        except OSError:
-            pass
+        # Sanitizer shadow memory spans terabytes: skip what no heap,
+        # stack or data segment of ours is.
+        if end - start > 1 << 30:
+            continue
+        tail = b""
+        for off in range(start, end, 1 << 20):
+            try:
+                mem.seek(off)
+                chunk = tail + mem.read(min(1 << 20, end - off))
+            except OSError:
+                tail = b""
+                continue
+            found += chunk.count(secret)
+            tail = chunk[-(len(secret) - 1):]
 print(found)
 PY
 }
