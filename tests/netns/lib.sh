@@ -521,3 +521,35 @@ topo_nat() {
 	ok "NAT topology up: $CLI $NAT_CLI_V4 behind $NATR $NAT_OUT_V4 (UDP ports $NAT_PORTS," \
 		"UDP timeout ${NAT_UDP_TIMEOUT}s), $SRV${1:+ $FORGE} $INET"
 }
+
+# mem_count PID STRING : how many times STRING occurs in the writable memory
+# of process PID (regions over 1 GiB, such as sanitizer shadow memory, are
+# skipped); used to prove that a secret never reached a process
+mem_count() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+pid, secret = sys.argv[1], sys.argv[2].encode()
+found = 0
+with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+    for line in maps:
+        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (\S+)", line)
+        if not m or "w" not in m.group(3):
+            continue
+        start, end = int(m.group(1), 16), int(m.group(2), 16)
+        # Sanitizer shadow memory spans terabytes: skip what no heap,
+        # stack or data segment of ours is.
+        if end - start > 1 << 30:
+            continue
+        tail = b""
+        for off in range(start, end, 1 << 20):
+            try:
+                mem.seek(off)
+                chunk = tail + mem.read(min(1 << 20, end - off))
+            except OSError:
+                tail = b""
+                continue
+            found += chunk.count(secret)
+            tail = chunk[-(len(secret) - 1):]
+print(found)
+PY
+}

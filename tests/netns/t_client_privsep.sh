@@ -44,36 +44,8 @@ ok "engine: uid dtcp, no capabilities, no_new_privs, seccomp, chroot /run/dtcpc-
 
 # Scan the engine's writable memory for the password; the parent, which
 # computes the digests, must have it (the positive control).
-scan() {
-	python3 - "$1" "$PASS1" <<'PY'
-import re, sys
-pid, secret = sys.argv[1], sys.argv[2].encode()
-found = 0
-with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
-    for line in maps:
-        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (\S+)", line)
-        if not m or "w" not in m.group(3):
-            continue
-        start, end = int(m.group(1), 16), int(m.group(2), 16)
-        # Sanitizer shadow memory spans terabytes: skip what no heap,
-        # stack or data segment of ours is.
-        if end - start > 1 << 30:
-            continue
-        tail = b""
-        for off in range(start, end, 1 << 20):
-            try:
-                mem.seek(off)
-                chunk = tail + mem.read(min(1 << 20, end - off))
-            except OSError:
-                tail = b""
-                continue
-            found += chunk.count(secret)
-            tail = chunk[-(len(secret) - 1):]
-print(found)
-PY
-}
-in_engine=$(scan "$engine")
-in_parent=$(scan "$parent")
+in_engine=$(mem_count "$engine" "$PASS1")
+in_parent=$(mem_count "$parent" "$PASS1")
 say "copies of the password: engine $in_engine, parent $in_parent"
 [ "$in_parent" -ge 1 ] || fail "the scan found no password in the parent either: it proves nothing"
 [ "$in_engine" = 0 ] || fail "the engine's memory holds the password $in_engine times"

@@ -56,6 +56,14 @@ fi
 [ "$(proc_field "$PARENT" Uid)" = "0 0 0 0" ] ||
 	fail "parent Uid is '$(proc_field "$PARENT" Uid)', want 0"
 ok "parent runs as uid 0"
+# The password file's secret: in the parent (the positive control) and
+# nowhere in the engine, which was forked from it.
+in_engine=$(mem_count "$ENGINE" "$PASS1")
+in_parent=$(mem_count "$PARENT" "$PASS1")
+say "copies of the password: engine $in_engine, parent $in_parent"
+[ "$in_parent" -ge 1 ] || fail "the scan found no password in the parent either: it proves nothing"
+[ "$in_engine" = 0 ] || fail "the engine's memory holds the password $in_engine times"
+ok "the password is in the parent only"
 [ "$(pgrep -P "$PARENT" | wc -l)" -eq 1 ] || fail "the parent has more than one child: $(pgrep -P "$PARENT" | tr '\n' ' ')"
 
 say "== kill -9 of the engine"
