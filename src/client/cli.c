@@ -23,9 +23,22 @@
 
 static const char *cli_prog = "dtcpc";
 
-void cli_init(const char *progname)
+void cli_init(struct client_config *cfg, enum client_kind kind,
+	      const char *progname, const char *authfile)
 {
 	cli_prog = progname;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->kind = kind;
+	cfg->progname = progname;
+	cfg->authfile = authfile;
+	cfg->port = 20200;
+	cfg->udp_port = 4028;
+	strcpy(cfg->ifname, "ng0");
+	cfg->mtu = 1280;
+	cfg->type = PROTO_TYPE_TUNNELONLY;
+	cfg->ping_interval = 60;
+	cfg->keepalive = 25;
+	cfg->engine_user = CLIENT_ENGINE_USER;
 }
 
 void cli_die(const char *fmt, ...)

@@ -11,8 +11,10 @@
 #include "client/client.h"
 #include "os/pidfile.h"
 
-/* Name the program in error messages. */
-void cli_init(const char *progname);
+/* The defaults both clients share, and the program's name for error
+ * messages. */
+void cli_init(struct client_config *cfg, enum client_kind kind,
+	      const char *progname, const char *authfile);
 
 /* Print "<prog>: <message>" on stderr and exit 1. */
 void cli_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),

@@ -3,19 +3,17 @@
 
 #include <errno.h>
 #include <netdb.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "client/tunctl.h"
 #include "common/log.h"
 #include "os/fdpass.h"
+#include "os/privparent.h"
 #include "os/udp.h"
 
 enum cp_type {
@@ -253,77 +251,31 @@ static int cp_serve(struct cp_parent *p, int sock, const struct cp_req *req)
 	return rc;
 }
 
+static int cp_serve_msg(void *ctx, int sock, const void *msg, size_t len)
+{
+	struct cp_req req;
+
+	if (len != sizeof(req))
+		return -1;
+	memcpy(&req, msg, sizeof(req));
+	return cp_serve(ctx, sock, &req);
+}
+
+/* The engine says quit, asks for "down" itself, or reconnects (SIGHUP). */
+static int cp_forward(int signo)
+{
+	return signo;
+}
+
 int cps_parent_run(int sock, pid_t engine, const struct client_config *cfg,
 		   const char *password)
 {
+	static const struct privparent_ops ops = { cp_serve_msg, cp_forward };
 	struct cp_parent p = { .cfg = cfg, .password = password,
 			       .tc = { .cfg = cfg } };
-	struct pollfd pfd[2];
-	sigset_t set;
-	int sigfd, status = 0, rc = 0;
+	int rc = privparent_run(sock, engine, &ops, &p);
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sigfd < 0)
-		fatal("signalfd");
-	pfd[0] = (struct pollfd){ .fd = sock, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-	for (;;) {
-		struct cp_req req;
-		ssize_t n;
-		int fd;
-
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			fatal("poll");
-		}
-		if (pfd[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			/* The engine says quit and asks for "down" itself. */
-			if (read(sigfd, &si, sizeof(si)) == sizeof(si) &&
-			    si.ssi_signo != SIGCHLD)
-				kill(engine, (int)si.ssi_signo);
-		}
-		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		n = fdpass_recv(sock, &req, sizeof(req), &fd);
-		if (n == 0)
-			break;
-		if (fd != -1) {
-			if (fd >= 0)
-				close(fd);
-			n = -1;
-		}
-		if (n != sizeof(req) || cp_serve(&p, sock, &req) < 0) {
-			log_warnx("invalid request from the engine (type %u); no "
-				  "longer trusting it: stopping",
-				  n >= (ssize_t)sizeof(uint32_t) ? req.type : 0);
-			kill(engine, SIGKILL);
-			rc = 1;
-			break;
-		}
-	}
-	close(sock);
 	/* A crashed engine cannot ask for "down": do it for it. */
 	tunctl_down(&p.tc);
-	while (waitpid(engine, &status, 0) < 0 && errno == EINTR)
-		;
-	if (rc == 0 && WIFSIGNALED(status)) {
-		log_warnx("engine killed by signal %d%s", WTERMSIG(status),
-			  WTERMSIG(status) == SIGSYS
-				  ? " (a system call outside its seccomp "
-				    "allow-list; the kernel log names it)" : "");
-		rc = 1;
-	} else if (rc == 0 && WIFEXITED(status)) {
-		rc = WEXITSTATUS(status);
-	}
-	close(sigfd);
 	return rc;
 }

@@ -72,20 +72,7 @@ int main(int argc, char **argv)
 	const char *user = NULL;
 	int ch;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.kind = CLIENT_DTCPC;
-	cfg.progname = "dtcpc";
-	cfg.authfile = DTCPC_AUTHFILE;
-	cfg.port = 20200;
-	cfg.udp_port = 4028;
-	strcpy(cfg.ifname, "ng0");
-	cfg.mtu = 1280;
-	cfg.type = PROTO_TYPE_TUNNELONLY;
-	cfg.ping_interval = 60;
-	cfg.keepalive = 25;
-	cfg.engine_user = CLIENT_ENGINE_USER;
-
-	cli_init("dtcpc");
+	cli_init(&cfg, CLIENT_DTCPC, "dtcpc", DTCPC_AUTHFILE);
 	opterr = 0;
 	while ((ch = getopt(argc, argv, ":b:B:dDE:F:hi:k:lm:np:r:R:t:u:UaAcfoP")) != -1) {
 		if (cli_common_option(ch, optarg, &cfg, &user))

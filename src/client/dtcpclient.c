@@ -96,23 +96,11 @@ int main(int argc, char **argv)
 	bool pidfile_given = false;
 	int ch;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.kind = CLIENT_DTCPCLIENT;
-	cfg.progname = "dtcpclient";
-	cfg.authfile = DTCPCLIENT_AUTHFILE;
+	cli_init(&cfg, CLIENT_DTCPCLIENT, "dtcpclient", DTCPCLIENT_AUTHFILE);
 	cfg.script = DTCPCLIENT_SCRIPT;
 	cfg.script_conf = DTCPCLIENT_CONF;
 	cfg.script_timeout = CLIENT_SCRIPT_TIMEOUT;
 	cfg.pidfile = DTCPCLIENT_PIDFILE;
-	cfg.port = 20200;
-	cfg.udp_port = 4028;
-	cfg.mtu = 1280;
-	cfg.type = PROTO_TYPE_TUNNELONLY;
-	cfg.ping_interval = 60;
-	cfg.keepalive = 25;
-	cfg.engine_user = CLIENT_ENGINE_USER;
-
-	cli_init("dtcpclient");
 	opterr = 0;
 	while ((ch = getopt(argc, argv, ":b:B:c:dDE:f:F:hk:lm:np:s:t:u:U")) != -1) {
 		if (cli_common_option(ch, optarg, &cfg, &user))
@@ -138,7 +126,6 @@ int main(int argc, char **argv)
 			cli_die("unknown option -%c; see dtcpclient -h", optopt);
 		}
 	}
-	cfg.progname = "dtcpclient";
 	if (argc - optind != 1)
 		cli_die(argc - optind == 0 ? "no server given; see dtcpclient -h"
 				: "too many arguments; see dtcpclient -h");

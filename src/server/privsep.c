@@ -3,22 +3,20 @@
 #include "server/privsep.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "authdb/authdb.h"
 #include "common/ev.h"
 #include "common/log.h"
 #include "os/fdpass.h"
+#include "os/privparent.h"
 #include "os/priv.h"
 #include "server/pool.h"
 
@@ -414,75 +412,30 @@ static int ps_dispatch(struct ps_parent *p, int sock, const union ps_msg *m,
 	}
 }
 
+static int ps_serve(void *ctx, int sock, const void *msg, size_t len)
+{
+	union ps_msg m;
+
+	if (len > sizeof(m))
+		return -1;
+	memset(&m, 0, sizeof(m));
+	memcpy(&m, msg, len);
+	return ps_dispatch(ctx, sock, &m, (ssize_t)len);
+}
+
+/* The engine ends the sessions, then the channel closes and we go;
+ * SIGHUP means nothing to dtcps. */
+static int ps_forward(int signo)
+{
+	return signo == SIGHUP ? 0 : SIGTERM;
+}
+
 int privsep_parent_run(int sock, pid_t engine, const struct server_config *cfg)
 {
+	static const struct privparent_ops ops = { ps_serve, ps_forward };
 	struct ps_parent p = { .cfg = cfg };
-	struct pollfd pfd[2];
-	sigset_t set;
-	int sigfd, status = 0, rc = 0;
+	int rc = privparent_run(sock, engine, &ops, &p);
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sigfd < 0)
-		fatal("signalfd");
-	pfd[0] = (struct pollfd){ .fd = sock, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-	for (;;) {
-		union ps_msg m;
-		ssize_t n;
-		int fd;
-
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			fatal("poll");
-		}
-		if (pfd[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(sigfd, &si, sizeof(si)) == sizeof(si) &&
-			    si.ssi_signo != SIGCHLD && si.ssi_signo != SIGHUP) {
-				/* The engine ends the sessions; then we go. */
-				kill(engine, SIGTERM);
-			}
-		}
-		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		n = ps_recv(sock, &m, &fd);
-		if (n == 0)
-			break;
-		if (fd != -1) {
-			if (fd >= 0)
-				close(fd);
-			n = -1;
-		}
-		if (n < 0 || ps_dispatch(&p, sock, &m, n) < 0) {
-			log_warnx("invalid request from the engine (type %u, %zd "
-				  "bytes); no longer trusting it: stopping",
-				  n >= (ssize_t)sizeof(m.h) ? m.h.type : 0, n);
-			kill(engine, SIGKILL);
-			rc = 1;
-			break;
-		}
-	}
-	close(sock);
-	while (waitpid(engine, &status, 0) < 0 && errno == EINTR)
-		;
-	if (rc == 0 && WIFSIGNALED(status)) {
-		log_warnx("engine killed by signal %d%s", WTERMSIG(status),
-			  WTERMSIG(status) == SIGSYS
-				  ? " (a system call outside its seccomp "
-				    "allow-list; the kernel log names it)" : "");
-		rc = 1;
-	} else if (rc == 0 && WIFEXITED(status)) {
-		rc = WEXITSTATUS(status);
-	}
-	close(sigfd);
 	free(p.s);
 	return rc;
 }
