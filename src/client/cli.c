@@ -195,7 +195,7 @@ void cli_start(const struct client_config *cfg, struct pidfile *pf)
 
 /* The engine: drop everything privileged, then run the sessions. */
 static int cli_engine(const struct client_config *cfg,
-		      const struct sandbox_user *user, int chan)
+		      const struct sandbox_user *user, int chan, pid_t parent)
 {
 	char err[512];
 	int sigfd;
@@ -203,7 +203,8 @@ static int cli_engine(const struct client_config *cfg,
 	priv_shutdown();
 	/* syslog() needs the time zone, unreadable once chrooted. */
 	tzset();
-	if (sandbox_enter(user, CLIENT_CHROOT, true, err, sizeof(err)) < 0)
+	if (sandbox_enter(user, CLIENT_CHROOT, parent, true, err,
+			  sizeof(err)) < 0)
 		fatalx("engine: %s", err);
 	cps_engine_init(chan);
 	sigfd = client_signals_init();
@@ -220,7 +221,7 @@ int cli_main(struct client_config *cfg)
 	char err[512];
 	int chan[2], status;
 	sigset_t set;
-	pid_t pid;
+	pid_t pid, parent;
 
 	/* Nothing inherited may reach the confined engine. */
 	closefrom(3);
@@ -244,14 +245,17 @@ int cli_main(struct client_config *cfg)
 	cli_start(cfg, &pf);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
 		fatal("socketpair");
+	parent = getpid();
 	pid = fork();
 	if (pid < 0)
 		fatal("fork");
 	if (pid == 0) {
-		/* The password stays with the parent. */
+		/* The password and the pidfile stay with the parent. */
 		explicit_bzero(password, sizeof(password));
+		if (pf.fd >= 0)
+			close(pf.fd);
 		close(chan[0]);
-		exit(cli_engine(cfg, &user, chan[1]));
+		exit(cli_engine(cfg, &user, chan[1], parent));
 	}
 	close(chan[1]);
 	status = cps_parent_run(chan[0], pid, cfg, password);

@@ -184,13 +184,6 @@ static int cp_resolve(struct cp_parent *p, struct cp_rep *rep)
 	return 0;
 }
 
-/* True for an address a server may hand out as a tunnel end. */
-static bool cp_v6_ok(const struct in6_addr *a)
-{
-	return !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_LOOPBACK(a) &&
-	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_V4MAPPED(a);
-}
-
 /* Act on one checked request; -1 when it breaks the rules. */
 static int cp_serve(struct cp_parent *p, int sock, const struct cp_req *req)
 {
@@ -224,9 +217,12 @@ static int cp_serve(struct cp_parent *p, int sock, const struct cp_req *req)
 	case CP_UP:
 		/* A bool from another process: look at its byte. */
 		memcpy(&has_v6, &req->u.up.has_v6, 1);
+		/* Addresses only where the tunnel type has them, and only
+		 * what the engine's parser would have let through. */
 		if (p->tc.up || req->u.up.udp_port == 0 || has_v6 > 1 ||
-		    (req->u.up.has_v6 && (!cp_v6_ok(&req->u.up.client6) ||
-					  !cp_v6_ok(&req->u.up.server6))))
+		    has_v6 != (p->cfg->type == PROTO_TYPE_HOST) ||
+		    (has_v6 && (!proto_tunnel_addr_ok(&req->u.up.client6) ||
+				!proto_tunnel_addr_ok(&req->u.up.server6))))
 			return -1;
 		rc = tunctl_up(&p->tc, &req->u.up);
 		if (rc < 0)

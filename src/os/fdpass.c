@@ -47,10 +47,30 @@ ssize_t fdpass_recv(int sock, void *buf, size_t size, int *fd)
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return n;
-	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		size_t nfds;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (nfds == 1 && *fd == -1) {
 			memcpy(fd, CMSG_DATA(c), sizeof(int));
+			continue;
+		}
+		/* More than one descriptor is never legitimate: close every
+		 * one the kernel installed and refuse the message. */
+		for (size_t i = 0; i < nfds; i++) {
+			int extra;
+
+			memcpy(&extra, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			close(extra);
+		}
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		errno = EBADMSG;
+		return -1;
+	}
 	if (mh.msg_flags & MSG_TRUNC) {
 		if (*fd >= 0)
 			close(*fd);

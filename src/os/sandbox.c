@@ -143,10 +143,16 @@ int sandbox_prepare_dir(const char *empty_dir, char *err, size_t errlen)
 }
 
 int sandbox_enter(const struct sandbox_user *user, const char *empty_dir,
-		  bool allow_connect, char *err, size_t errlen)
+		  pid_t parent, bool allow_connect, char *err, size_t errlen)
 {
 	if (sandbox_prepare_dir(empty_dir, err, errlen) < 0)
 		return -1;
+	/* A terminal's ^C or hangup goes to the parent alone, which passes
+	 * it on once: the engine must not see it twice. */
+	if (setpgid(0, 0) < 0) {
+		snprintf(err, errlen, "setpgid: %s", strerror(errno));
+		return -1;
+	}
 #ifdef DTCP_NO_SECCOMP
 	/* Sanitizer builds: LeakSanitizer reads /proc and attaches to the
 	 * process at exit, so no chroot here (the uid change still holds). */
@@ -171,7 +177,8 @@ int sandbox_enter(const struct sandbox_user *user, const char *empty_dir,
 	}
 	/* Set after the uid change, which clears it: the engine must not
 	 * outlive the parent that holds the password file. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 || getppid() == 1) {
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 ||
+	    getppid() != parent) {
 		snprintf(err, errlen, "the privileged parent is gone");
 		return -1;
 	}

@@ -236,6 +236,13 @@ int proto_parse_greeting(const char *line,
 	return 0;
 }
 
+bool proto_tunnel_addr_ok(const struct in6_addr *a)
+{
+	return !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_LOOPBACK(a) &&
+	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_V4MAPPED(a) &&
+	       !IN6_IS_ADDR_LINKLOCAL(a);
+}
+
 int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 			     bool udp, struct proto_tunnel_reply *rep,
 			     const char **err_text)
@@ -263,7 +270,9 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 		return PROTO_ERR_SYNTAX;
 	if (type == PROTO_TYPE_HOST) {
 		if (parse_ipv6(t.v[3], &r.client6) < 0 ||
-		    parse_ipv6(t.v[4], &r.server6) < 0)
+		    parse_ipv6(t.v[4], &r.server6) < 0 ||
+		    !proto_tunnel_addr_ok(&r.client6) ||
+		    !proto_tunnel_addr_ok(&r.server6))
 			return PROTO_ERR_SYNTAX;
 		r.has_v6 = true;
 	}

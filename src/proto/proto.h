@@ -93,11 +93,15 @@ int proto_parse_greeting(const char *line,
 			 char challenge[PROTO_CHALLENGE_LEN + 1]);
 
 /* Client side: parse the reply to a tunnel request of `type` over UDP or
- * not. Returns 0, 1 when the line is a "-ERR" (text in *err_text, which
+ * not; host addresses must pass proto_tunnel_addr_ok. Returns 0, 1 when the line is a "-ERR" (text in *err_text, which
  * points into line), or PROTO_ERR_SYNTAX when malformed. */
 int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 			     bool udp, struct proto_tunnel_reply *rep,
 			     const char **err_text);
+
+/* True when a is an address a server may give a tunnel end: not
+ * unspecified, loopback, multicast, link-local or v4-mapped. */
+bool proto_tunnel_addr_ok(const struct in6_addr *a);
 
 /* True when line is "+OK" or starts with "+OK ". */
 bool proto_is_ok(const char *line);

@@ -98,11 +98,13 @@ enum relay_inner_verdict relay_inner_ok(const struct relay *r,
 		return RELAY_INNER_SCOPE;
 	if (!r->inner_check)
 		return RELAY_INNER_OK;
-	/* fe80::/10 stays on the tunnel link (neighbour and router
-	 * discovery); :: is what DAD and MLD may send from. */
+	/* fe80::/10 and :: (what DAD and MLD send from) are for the
+	 * tunnel link only: link-local or link-scope multicast
+	 * destinations. */
 	if ((src[0] == 0xfe && (src[1] & 0xc0) == 0x80) ||
 	    memcmp(src, unspec, 16) == 0)
-		return RELAY_INNER_OK;
+		return (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80) ||
+		       dst[0] == 0xff ? RELAY_INNER_OK : RELAY_INNER_SPOOF;
 	if (r->inner_has_src && memcmp(src, &r->inner_src, 16) == 0)
 		return RELAY_INNER_OK;
 	return RELAY_INNER_SPOOF;

@@ -332,8 +332,26 @@ static void raise_fd_limit(const struct server_config *cfg)
 		       (unsigned long long)rl.rlim_cur);
 }
 
+/* The unprivileged engine binds the tunnel ports itself: they must be
+ * ports an unprivileged process may bind. */
+static void check_udp_base(const struct server_config *cfg)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+	unsigned start = 1024;
+
+	if (f != NULL) {
+		if (fscanf(f, "%u", &start) != 1)
+			start = 1024;
+		fclose(f);
+	}
+	if (cfg->udp_base < start)
+		fatalx("-b %u: the engine runs unprivileged and cannot bind "
+		       "ports below %u (net.ipv4.ip_unprivileged_port_start); "
+		       "choose -b %u or higher", cfg->udp_base, start, start);
+}
+
 /* The network-facing engine: confined, then the event loop. */
-static int engine_main(struct server *srv, int chan)
+static int engine_main(struct server *srv, int chan, pid_t parent)
 {
 	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
 	const struct sandbox_user *user = srv->user;
@@ -344,7 +362,8 @@ static int engine_main(struct server *srv, int chan)
 	/* syslog() needs the time zone, which cannot be read once chrooted:
 	 * load it now. */
 	tzset();
-	if (sandbox_enter(user, SERVER_CHROOT, false, err, sizeof(err)) < 0)
+	if (sandbox_enter(user, SERVER_CHROOT, parent, false, err,
+			  sizeof(err)) < 0)
 		fatalx("engine: %s", err);
 	privsep_engine_init(chan);
 	if (pool_init(&srv->units, srv->cfg.if_base, srv->cfg.max_tunnels) < 0 ||
@@ -383,7 +402,7 @@ int main(int argc, char **argv)
 	struct server srv;
 	char err[512];
 	int chan[2], rc;
-	pid_t pid;
+	pid_t pid, parent;
 
 	/* Nothing inherited may reach the confined engine. */
 	closefrom(3);
@@ -401,6 +420,7 @@ int main(int argc, char **argv)
 	if (priv_init(srv.cfg.authfile, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	raise_fd_limit(&srv.cfg);
+	check_udp_base(&srv.cfg);
 	if (sandbox_lookup_user(srv.cfg.user, "-u", &user, err, sizeof(err)) < 0 ||
 	    sandbox_prepare_dir(SERVER_CHROOT, err, sizeof(err)) < 0)
 		fatalx("%s", err);
@@ -413,12 +433,13 @@ int main(int argc, char **argv)
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
 		fatal("socketpair");
+	parent = getpid();
 	pid = fork();
 	if (pid < 0)
 		fatal("fork");
 	if (pid == 0) {
 		close(chan[0]);
-		exit(engine_main(&srv, chan[1]));
+		exit(engine_main(&srv, chan[1], parent));
 	}
 	close(chan[1]);
 	close(srv.listen_fd);

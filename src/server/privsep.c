@@ -28,6 +28,7 @@ enum ps_type {
 	PS_TUNNEL,
 	PS_TUNNEL_REPLY,
 	PS_END,
+	PS_UNTUNNEL,
 };
 
 struct ps_hdr {
@@ -177,7 +178,7 @@ int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
 		 * must forget the session's tunnel too. */
 		log_warnx("out of file descriptors receiving a tunnel; raise "
 			  "the limit (ulimit -n, LimitNOFILE=) or lower -M");
-		privsep_end(sid);
+		privsep_untunnel(sid);
 		return -EMFILE;
 	}
 	if (fd < 0)
@@ -185,6 +186,14 @@ int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
 	*t = rep.tunnel_reply.t;
 	t->ifname[IFNAMSIZ - 1] = '\0';
 	return fd;
+}
+
+void privsep_untunnel(unsigned sid)
+{
+	struct ps_hdr req = { PS_UNTUNNEL, sid };
+
+	if (ps_send(ps_sock, &req, sizeof(req), -1) < 0)
+		fatal("privileged parent unreachable");
 }
 
 void privsep_end(unsigned sid)
@@ -317,15 +326,18 @@ static int ps_on_auth(struct ps_parent *p, int sock, const struct ps_auth *m)
 		return -1;
 	/* The engine closes a connection after 3 failures; more would be
 	 * a brute force by a subverted engine. */
-	if (s->failures >= PRIVSEP_AUTH_PER_SESSION || !ps_fail_budget(p))
+	if (s->failures >= PRIVSEP_AUTH_PER_SESSION)
 		rep.result = 0;
+	else if (!ps_fail_budget(p))
+		rep.result = PRIVSEP_AUTH_BUSY;   /* not checked, not counted */
 	else
 		rep.result = priv_auth_check(m->user, s->challenge, m->response);
-	if (rep.result != 1) {
+	if (rep.result == 0) {
 		s->failures++;
 		p->fail_count++;
 	}
-	s->state = rep.result == 1 ? PS_AUTHED : PS_NEW;
+	if (rep.result != PRIVSEP_AUTH_BUSY)
+		s->state = rep.result == 1 ? PS_AUTHED : PS_NEW;
 	return ps_send(sock, &rep, sizeof(rep), -1) < 0 ? -1 : 0;
 }
 
@@ -406,6 +418,16 @@ static int ps_dispatch(struct ps_parent *p, int sock, const union ps_msg *m,
 		s = ps_find(p, m->h.sid);
 		if (s)
 			ps_forget(p, s);
+		return 0;
+	case PS_UNTUNNEL:
+		/* The engine lost the tunnel before using it: the session
+		 * stays logged in and may ask again. */
+		if (len != sizeof(m->h))
+			return -1;
+		s = ps_find(p, m->h.sid);
+		if (s == NULL || s->state != PS_TUNNELED)
+			return -1;
+		s->state = PS_AUTHED;
 		return 0;
 	default:
 		return -1;

@@ -34,9 +34,12 @@ void privsep_engine_init(int sock);
  * digits) into challenge[33]. Returns 0. */
 int privsep_hello(unsigned sid, char challenge[PROTO_CHALLENGE_LEN + 1]);
 
+#define PRIVSEP_AUTH_BUSY (-2)
+
 /* Check a login for session sid against the challenge the parent issued.
  * Returns 1 (ok), 0 (wrong user or password, or too many attempts), -1
- * (password file unusable). */
+ * (password file unusable), PRIVSEP_AUTH_BUSY (over 50 failed logins this
+ * second server-wide: not checked; the client should try later). */
 int privsep_auth(unsigned sid, const char *user, const char *response);
 
 /* Create the tunnel interface of an authenticated session on `unit`, with
@@ -46,8 +49,11 @@ int privsep_auth(unsigned sid, const char *user, const char *response);
 int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
 		   struct privsep_tunnel *t);
 
-/* The session has ended, or its tunnel was taken down before use: the
- * parent forgets it (a later login on the same id starts afresh). */
+/* The session's tunnel was taken down before use: the session stays
+ * logged in, and may ask for a tunnel again. */
+void privsep_untunnel(unsigned sid);
+
+/* The session has ended: the parent forgets it. */
 void privsep_end(unsigned sid);
 
 /* Parent side: serve the engine `engine` over sock until it exits.

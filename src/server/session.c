@@ -172,6 +172,11 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	if (session_throttled(s))
 		return;
 	ok = privsep_auth(s->id, req->user, req->response);
+	if (ok == PRIVSEP_AUTH_BUSY) {
+		session_reply(s, false, "too many failed logins on this server, "
+					"try again later");
+		return;
+	}
 	if (ok != 1) {
 		log_info("session %u: %s: login failed for user \"%s\"%s", s->id,
 			 s->peer_text, user,
@@ -322,6 +327,22 @@ static void session_on_read(void *arg, uint32_t events)
 	}
 }
 
+/* The next session id: never 0, never one still in use (after 2^32
+ * connections the counter wraps). */
+static unsigned session_new_id(struct server *srv)
+{
+	const struct session *s;
+
+	for (;;) {
+		unsigned id = ++srv->next_id;
+
+		for (s = srv->sessions; s && s->id != id; s = s->next)
+			;
+		if (id != 0 && s == NULL)
+			return id;
+	}
+}
+
 static unsigned session_count_from(const struct server *srv,
 				   struct in_addr addr)
 {
@@ -362,7 +383,7 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 		return;
 	}
 	s->srv = srv;
-	s->id = ++srv->next_id;
+	s->id = session_new_id(srv);
 	s->fd = fd;
 	s->peer = *peer;
 	s->local = *local;

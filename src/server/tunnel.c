@@ -177,7 +177,7 @@ int tunnel_open(struct server *srv, unsigned session_id,
 fail:
 	/* The parent created the interface: it must forget it with us. */
 	if (t->tun_fd >= 0)
-		privsep_end(session_id);
+		privsep_untunnel(session_id);
 	tunnel_close(srv, t);
 	tunnel_free(t);
 	return err;

@@ -3,7 +3,8 @@
 # "udp", bad port) may send another request on the same connection, as the
 # protocol says errors keep the session open. The privileged parent must
 # accept the repeated login check and the server must stay up; the final,
-# valid request gets its tunnel.
+# valid request gets its tunnel. The same when the tunnel fails after the
+# parent created its interface (the UDP port is taken).
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -40,4 +41,31 @@ ctl_send s "ping"
 ctl_recv s 5 || fail "no reply to ping"
 [ "$CTL_LINE" = "+OK pong" ] || fail "ping: got '$CTL_LINE'"
 check "dtcps still running" alive dtcps
+ctl_send s quit
+ctl_recv s 5
+ctl_close s
+stop dtcps TERM 5 || fail "dtcps did not stop"
+
+say "== the tunnel fails after its interface exists (UDP port taken), then succeeds"
+# With -M 1 the only tunnel port is 4028; another program holds it, so the
+# parent creates ng0 and the engine then has to give it back.
+start_server -M 1
+spawn holder "$SRV" socat -u "UDP-RECV:4028,bind=$SRV_V4" /dev/null
+wait_for_or_fail 5 "port 4028 held" udp_listening "$SRV" 4028
+ctl_open t "$CLI"
+ctl_greeting t || fail "no greeting from dtcps"
+digest=$(dtcp_digest "$USER1" "$CHALLENGE" "$PASS1")
+for i in 1 2; do
+	ctl_send t "tunnel $USER1 $digest host udp 4028"
+	ctl_recv t 5 || fail "no reply to attempt $i (did the server die?)"
+	[ "$CTL_LINE" = "-ERR tunnel interface sold out" ] || fail "attempt $i: got '$CTL_LINE'"
+	check "dtcps alive after attempt $i" alive dtcps
+done
+check "no ng interface left behind" no_ng_links "$SRV"
+stop holder TERM 5
+wait_for_or_fail 5 "port 4028 free" eval "! udp_listening $SRV 4028"
+ctl_send t "tunnel $USER1 $digest host udp 4028"
+ctl_recv t 5 || fail "no reply once the port is free"
+[[ $CTL_LINE == "+OK "*" udp 4028" ]] || fail "once the port is free: got '$CTL_LINE'"
+ok "the same session gets its tunnel once the port is free"
 pass "refused tunnel requests keep the session and the server alive"

@@ -201,6 +201,15 @@ static void test_fmt_and_parse_reply(void **state)
 					     &err) < 0);
 	assert_true(proto_parse_tunnel_reply("   ", PROTO_TYPE_TUNNELONLY,
 					     false, &got, &err) < 0);
+	/* Host addresses a server may not hand out. */
+	assert_true(proto_parse_tunnel_reply("+OK 1.2.3.4 5.6.7.8 :: 2001:db8::5 "
+		"udp 9", PROTO_TYPE_HOST, true, &got, &err) < 0);
+	assert_true(proto_parse_tunnel_reply("+OK 1.2.3.4 5.6.7.8 2001:db8::6 ::1 "
+		"udp 9", PROTO_TYPE_HOST, true, &got, &err) < 0);
+	assert_true(proto_parse_tunnel_reply("+OK 1.2.3.4 5.6.7.8 ff02::1 "
+		"2001:db8::5 udp 9", PROTO_TYPE_HOST, true, &got, &err) < 0);
+	assert_true(proto_parse_tunnel_reply("+OK 1.2.3.4 5.6.7.8 fe80::1 "
+		"2001:db8::5 udp 9", PROTO_TYPE_HOST, true, &got, &err) < 0);
 	/* An unknown extra field before the udp suffix is tolerated. */
 	assert_int_equal(proto_parse_tunnel_reply("+OK 1.2.3.4 5.6.7.8 x udp 9",
 		PROTO_TYPE_TUNNELONLY, true, &got, &err), 0);
