@@ -219,7 +219,7 @@ int cli_main(struct client_config *cfg)
 	struct sandbox_user user;
 	struct pidfile pf;
 	char err[512];
-	int chan[2], status;
+	int chan[2], logs[2], status;
 	sigset_t set;
 	pid_t pid, parent;
 
@@ -243,7 +243,8 @@ int cli_main(struct client_config *cfg)
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	cli_start(cfg, &pf);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0 ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, logs) < 0)
 		fatal("socketpair");
 	parent = getpid();
 	pid = fork();
@@ -255,10 +256,14 @@ int cli_main(struct client_config *cfg)
 		if (pf.fd >= 0)
 			close(pf.fd);
 		close(chan[0]);
+		close(logs[0]);
+		log_relay(logs[1]);
 		exit(cli_engine(cfg, &user, chan[1], parent));
 	}
 	close(chan[1]);
-	status = cps_parent_run(chan[0], pid, cfg, password);
+	close(logs[1]);
+	status = cps_parent_run(chan[0], logs[0], pid, cfg, password);
+	close(logs[0]);
 	explicit_bzero(password, sizeof(password));
 	priv_shutdown();
 	pidfile_release(&pf);

@@ -263,13 +263,13 @@ static int cp_forward(int signo)
 	return signo;
 }
 
-int cps_parent_run(int sock, pid_t engine, const struct client_config *cfg,
-		   const char *password)
+int cps_parent_run(int sock, int log_fd, pid_t engine,
+		   const struct client_config *cfg, const char *password)
 {
 	static const struct privparent_ops ops = { cp_serve_msg, cp_forward };
 	struct cp_parent p = { .cfg = cfg, .password = password,
 			       .tc = { .cfg = cfg } };
-	int rc = privparent_run(sock, engine, &ops, &p);
+	int rc = privparent_run(sock, log_fd, engine, &ops, &p);
 
 	/* A crashed engine cannot ask for "down": do it for it. */
 	tunctl_down(&p.tc);

@@ -40,9 +40,10 @@ int cps_tunnel_up(const struct proto_tunnel_reply *reply,
  * descriptor; returns when done. */
 void cps_tunnel_down(void);
 
-/* Parent side: serve the engine until it exits, run "down" if it died with
- * the tunnel up. Returns the exit status. */
-int cps_parent_run(int sock, pid_t engine, const struct client_config *cfg,
-		   const char *password);
+/* Parent side: serve the engine until it exits, log what it sends on
+ * log_fd (see log_relay), run "down" if it died with the tunnel up.
+ * Returns the exit status. */
+int cps_parent_run(int sock, int log_fd, pid_t engine,
+		   const struct client_config *cfg, const char *password);
 
 #endif

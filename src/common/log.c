@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <syslog.h>
 
 static int log_foreground = 1;
 static int log_level;
 static const char *log_ident = "dtcp";
+static int log_relay_fd = -1;   /* an engine's channel to its parent */
 
 void log_init(const char *ident, int foreground, int verbose)
 {
@@ -26,11 +28,44 @@ int log_verbose(void)
 	return log_level;
 }
 
+void log_relay(int fd)
+{
+	if (!log_foreground) {
+		log_relay_fd = fd;
+		closelog();
+	}
+}
+
+void log_relay_emit(int pri, const char *msg, size_t len)
+{
+	char esc[LOG_RELAY_MAX + 4];
+
+	if (pri < LOG_EMERG || pri > LOG_DEBUG)
+		pri = LOG_WARNING;
+	/* Whatever the engine sends is escaped before it reaches syslog. */
+	log_escape(esc, sizeof(esc), msg, len);
+	syslog(pri, "%s", esc);
+}
+
 static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_relay_fd >= 0) {
+		char rec[LOG_RELAY_MAX + 1];
+		int n = snprintf(rec, sizeof(rec), "%c%s%s%s", '0' + pri, msg,
+				 suffix ? ": " : "", suffix ? suffix : "");
+
+		if (n > (int)sizeof(rec) - 1)
+			n = (int)sizeof(rec) - 1;
+		/* Best effort: a full channel drops the line rather than
+		 * block the engine. */
+		if (send(log_relay_fd, rec, (size_t)n, MSG_DONTWAIT) < 0) {
+			/* Nowhere else to say it. */
+		}
+		return;
+	}
 	if (log_foreground) {
 		fprintf(stderr, "%s: %s%s%s\n", log_ident, msg,
 			suffix ? ": " : "", suffix ? suffix : "");

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,10 +33,25 @@ static int privparent_reap(pid_t engine, int rc)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
-int privparent_run(int sock, pid_t engine, const struct privparent_ops *ops,
-		   void *ctx)
+/* Log what the engine sent, a bounded number of records per wakeup. */
+static void privparent_logs(int fd)
 {
-	struct pollfd pfd[2];
+	char rec[LOG_RELAY_MAX + 1];
+
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = recv(fd, rec, sizeof(rec) - 1, MSG_DONTWAIT);
+
+		if (n <= 0)
+			return;
+		if (rec[0] >= '0' && rec[0] <= '7')
+			log_relay_emit(rec[0] - '0', rec + 1, (size_t)n - 1);
+	}
+}
+
+int privparent_run(int sock, int log_fd, pid_t engine,
+		   const struct privparent_ops *ops, void *ctx)
+{
+	struct pollfd pfd[3];
 	sigset_t set;
 	int sigfd, rc = 0;
 
@@ -50,6 +66,7 @@ int privparent_run(int sock, pid_t engine, const struct privparent_ops *ops,
 		fatal("signalfd");
 	pfd[0] = (struct pollfd){ .fd = sock, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = log_fd, .events = POLLIN };
 	for (;;) {
 		union {
 			uint32_t type;
@@ -58,11 +75,13 @@ int privparent_run(int sock, pid_t engine, const struct privparent_ops *ops,
 		ssize_t n;
 		int fd;
 
-		if (poll(pfd, 2, -1) < 0) {
+		if (poll(pfd, log_fd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
+		if (log_fd >= 0 && (pfd[2].revents & POLLIN))
+			privparent_logs(log_fd);
 		if (pfd[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			int sig;
@@ -95,5 +114,9 @@ int privparent_run(int sock, pid_t engine, const struct privparent_ops *ops,
 	}
 	close(sock);
 	close(sigfd);
-	return privparent_reap(engine, rc);
+	rc = privparent_reap(engine, rc);
+	/* The engine's last words, sent before it exited. */
+	if (log_fd >= 0)
+		privparent_logs(log_fd);
+	return rc;
 }

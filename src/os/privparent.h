@@ -19,9 +19,10 @@ struct privparent_ops {
 };
 
 /* Serve the engine over sock until it closes the channel or breaks a
- * rule, then reap it. Returns dtcp's exit status: the engine's own, or 1
+ * rule, then reap it. Log records from the engine arriving on log_fd
+ * (-1: none; see log_relay) are logged here. Returns dtcp's exit status: the engine's own, or 1
  * when it was killed or distrusted (logged, SIGSYS explained). */
-int privparent_run(int sock, pid_t engine, const struct privparent_ops *ops,
-		   void *ctx);
+int privparent_run(int sock, int log_fd, pid_t engine,
+		   const struct privparent_ops *ops, void *ctx);
 
 #endif

@@ -401,7 +401,7 @@ int main(int argc, char **argv)
 	struct sandbox_user user;
 	struct server srv;
 	char err[512];
-	int chan[2], rc;
+	int chan[2], logs[2], rc;
 	pid_t pid, parent;
 
 	/* Nothing inherited may reach the confined engine. */
@@ -431,7 +431,8 @@ int main(int argc, char **argv)
 			fatal("cannot become a daemon");
 		log_init("dtcps", 0, srv.cfg.verbose);
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0 ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, logs) < 0)
 		fatal("socketpair");
 	parent = getpid();
 	pid = fork();
@@ -439,11 +440,15 @@ int main(int argc, char **argv)
 		fatal("fork");
 	if (pid == 0) {
 		close(chan[0]);
+		close(logs[0]);
+		log_relay(logs[1]);
 		exit(engine_main(&srv, chan[1], parent));
 	}
 	close(chan[1]);
+	close(logs[1]);
 	close(srv.listen_fd);
-	rc = privsep_parent_run(chan[0], pid, &srv.cfg);
+	rc = privsep_parent_run(chan[0], logs[0], pid, &srv.cfg);
+	close(logs[0]);
 	priv_shutdown();
 	log_info("stopped");
 	return rc;

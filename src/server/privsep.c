@@ -452,11 +452,12 @@ static int ps_forward(int signo)
 	return signo == SIGHUP ? 0 : SIGTERM;
 }
 
-int privsep_parent_run(int sock, pid_t engine, const struct server_config *cfg)
+int privsep_parent_run(int sock, int log_fd, pid_t engine,
+		       const struct server_config *cfg)
 {
 	static const struct privparent_ops ops = { ps_serve, ps_forward };
 	struct ps_parent p = { .cfg = cfg };
-	int rc = privparent_run(sock, engine, &ops, &p);
+	int rc = privparent_run(sock, log_fd, engine, &ops, &p);
 
 	free(p.s);
 	return rc;

@@ -56,8 +56,9 @@ void privsep_untunnel(unsigned sid);
 /* The session has ended: the parent forgets it. */
 void privsep_end(unsigned sid);
 
-/* Parent side: serve the engine `engine` over sock until it exits.
- * Returns the exit status for dtcps. */
-int privsep_parent_run(int sock, pid_t engine, const struct server_config *cfg);
+/* Parent side: serve the engine `engine` over sock until it exits, and log
+ * what it sends on log_fd (see log_relay). Returns the exit status. */
+int privsep_parent_run(int sock, int log_fd, pid_t engine,
+		       const struct server_config *cfg);
 
 #endif
