@@ -17,6 +17,7 @@
 #define SERVER_THROTTLE_BURST 10           /* -R: failed logins in a row */
 #define SERVER_THROTTLE_REFILL 30          /* -R: seconds to earn one back */
 #define SERVER_LOGIN_TRIES 3               /* failures before a close */
+#define SERVER_LOGIN_GRACE 10              /* × login timeout: time to log in */
 #define SERVER_USER_DEFAULT "dtcp"
 #define SERVER_CHROOT "/run/dtcps-empty"
 

@@ -36,6 +36,7 @@ struct session {
 	struct linebuf in;
 	struct tunnel *tunnel;
 	bool parent_knows;      /* the privileged parent has seen this id */
+	uint64_t accepted_ms;   /* monotime of the accept */
 	unsigned failures;      /* failed logins on this connection */
 };
 
@@ -61,19 +62,40 @@ static void session_reply(struct session *s, bool ok, const char *text)
 	session_send(s, buf, n);
 }
 
+/* Any line restarts the silence timer (PROTOCOL.md); before a tunnel
+ * exists there is also an absolute grace period, so that a connection
+ * that only ever says "ping" cannot hold a session slot forever. */
 static void session_arm_timer(struct session *s)
 {
 	const struct server_config *cfg = &s->srv->cfg;
-	unsigned secs = s->state == SESS_TUNNELED ? cfg->session_timeout
-						 : cfg->login_timeout;
+	uint64_t ms, now, grace_end;
 
-	ev_timer_arm(s->srv->loop, &s->timer, (uint64_t)secs * 1000);
+	if (s->state == SESS_TUNNELED) {
+		ms = (uint64_t)cfg->session_timeout * 1000;
+	} else {
+		ms = (uint64_t)cfg->login_timeout * 1000;
+		now = monotime_ms();
+		grace_end = s->accepted_ms +
+			    (uint64_t)cfg->login_timeout * 1000 * SERVER_LOGIN_GRACE;
+		if (grace_end < now + ms)
+			ms = grace_end > now ? grace_end - now : 0;
+	}
+	ev_timer_arm(s->srv->loop, &s->timer, ms);
 }
 
 static void session_on_timeout(void *arg)
 {
 	struct session *s = arg;
+	const struct server_config *cfg = &s->srv->cfg;
 
+	if (s->state != SESS_TUNNELED &&
+	    monotime_ms() - s->accepted_ms + 50 >=
+		    (uint64_t)cfg->login_timeout * 1000 * SERVER_LOGIN_GRACE) {
+		session_reply(s, false, "no tunnel within the login grace time, "
+					"disconnecting");
+		session_close(s, "login grace time over");
+		return;
+	}
 	session_reply(s, false, "connection timed out, disconnecting");
 	session_close(s, "timed out");
 }
@@ -388,6 +410,7 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	s->peer = *peer;
 	s->local = *local;
 	s->state = SESS_GREETED;
+	s->accepted_ms = monotime_ms();
 	snprintf(s->peer_text, sizeof(s->peer_text), "%s:%u",
 		 inet_ntoa(peer->sin_addr), ntohs(peer->sin_port));
 	privsep_hello(s->id, s->challenge);

@@ -1,0 +1,47 @@
+#!/bin/bash
+# The login grace time: before a tunnel exists, any line restarts the
+# silence timer (-T), but a connection that keeps talking without getting a
+# tunnel is still closed after 10 login timeouts. With -T 1,5 a session
+# that pings every 0.5 s is closed after about 10 s, not before ~9 s; a
+# session that logged in is not affected.
+set -u
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+need_root
+need_bins
+
+topo_std
+start_server -T 1,5
+ctl_open idle "$CLI"
+ctl_greeting idle || fail "no greeting from dtcps"
+ctl_open user "$CLI"
+ctl_login user "$USER1" "$PASS1" "tunnelonly udp 4028" || fail "login refused: '$CTL_LINE'"
+t0=$(now)
+closed=""
+for _ in $(seq 30); do
+	ctl_send idle ping >/dev/null
+	ctl_send user ping >/dev/null
+	ctl_recv idle 1 >/dev/null || break
+	if [[ $CTL_LINE != "+OK pong" ]]; then
+		closed=$CTL_LINE
+		break
+	fi
+	ctl_recv user 1 >/dev/null || fail "the logged-in session lost its pong"
+	if [[ $CTL_LINE != "+OK pong" ]]; then
+		fail "logged-in session: got '$CTL_LINE'"
+	fi
+	sleep 0.5
+done
+el=$(elapsed "$t0")
+say "pre-login session ended after ${el}s with: $closed"
+[ "$closed" = "-ERR no tunnel within the login grace time, disconnecting" ] ||
+	fail "the pre-login session did not end with the grace-time error: '$closed'"
+grep -q 'login grace time over' "$TMPD/dtcps.log" || fail "no 'login grace time over' in the server log"
+fcmp "$el" ">=" 8.5 || fail "closed after ${el}s, before the 10 s grace time"
+fcmp "$el" "<=" 12.5 || fail "closed after ${el}s, well after the 10 s grace time"
+ok "a talking pre-login session closed after ${el}s (grace 10 s)"
+ctl_send user ping
+ctl_recv user 2 || fail "the logged-in session was closed too"
+[ "$CTL_LINE" = "+OK pong" ] || fail "logged-in session: got '$CTL_LINE'"
+ok "the logged-in session is still served"
+pass "login grace time closes sessions that never get a tunnel"
