@@ -19,6 +19,7 @@
 #include "common/tty.h"
 #include "client/cprivsep.h"
 #include "os/priv.h"
+#include "os/privparent.h"
 #include "os/sandbox.h"
 
 static const char *cli_prog = "dtcpc";
@@ -117,6 +118,21 @@ bool cli_common_option(int ch, const char *arg, struct client_config *cfg,
 	default:
 		return false;
 	}
+}
+
+void cli_bad_option(int ch)
+{
+	if (ch == ':')
+		cli_die("option -%c needs a value; see %s -h", optopt, cli_prog);
+	cli_die("unknown option -%c; see %s -h", optopt, cli_prog);
+}
+
+void cli_server_arg(struct client_config *cfg, int argc, char **argv)
+{
+	if (argc - optind != 1)
+		cli_die("%s; see %s -h", argc - optind == 0 ? "no server given"
+			: "too many arguments", cli_prog);
+	cfg->server = argv[optind];
 }
 
 void cli_finish(struct client_config *cfg, const char *user)
@@ -219,9 +235,10 @@ int cli_main(struct client_config *cfg)
 	struct sandbox_user user;
 	struct pidfile pf;
 	char err[512];
-	int chan[2], logs[2], status;
+	struct privparent_chan chan;
+	int status;
 	sigset_t set;
-	pid_t pid, parent;
+	pid_t pid;
 
 	/* Nothing inherited may reach the confined engine. */
 	closefrom(3);
@@ -243,27 +260,16 @@ int cli_main(struct client_config *cfg)
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	cli_start(cfg, &pf);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0 ||
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, logs) < 0)
-		fatal("socketpair");
-	parent = getpid();
-	pid = fork();
-	if (pid < 0)
-		fatal("fork");
+	pid = privparent_fork(&chan);
 	if (pid == 0) {
 		/* The password and the pidfile stay with the parent. */
 		explicit_bzero(password, sizeof(password));
 		if (pf.fd >= 0)
 			close(pf.fd);
-		close(chan[0]);
-		close(logs[0]);
-		log_relay(logs[1]);
-		exit(cli_engine(cfg, &user, chan[1], parent));
+		exit(cli_engine(cfg, &user, chan.sock, chan.parent));
 	}
-	close(chan[1]);
-	close(logs[1]);
-	status = cps_parent_run(chan[0], logs[0], pid, cfg, password);
-	close(logs[0]);
+	status = cps_parent_run(chan.sock, chan.log_fd, pid, cfg, password);
+	close(chan.log_fd);
 	explicit_bzero(password, sizeof(password));
 	priv_shutdown();
 	pidfile_release(&pf);

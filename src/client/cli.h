@@ -28,6 +28,12 @@ unsigned cli_uint(const char *s, uint64_t min, uint64_t max, const char *what);
 bool cli_common_option(int ch, const char *arg, struct client_config *cfg,
 		       const char **user);
 
+/* The error for getopt's ':' (missing value) or '?' (unknown option). */
+void cli_bad_option(int ch) __attribute__((__noreturn__));
+
+/* Take the one non-option argument, the server, or die saying why. */
+void cli_server_arg(struct client_config *cfg, int argc, char **argv);
+
 /* Checks common to both clients after option parsing: user name (default
  * the login name), -U, -B/-n/-k combinations. */
 void cli_finish(struct client_config *cfg, const char *user);

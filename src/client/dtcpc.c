@@ -100,16 +100,11 @@ int main(int argc, char **argv)
 		case 'a': case 'A': case 'c': case 'f': case 'o': case 'P':
 			cli_die("option -%c is not implemented in this version; "
 				"see dtcpc -h", ch);
-		case ':':
-			cli_die("option -%c needs a value; see dtcpc -h", optopt);
 		default:
-			cli_die("unknown option -%c; see dtcpc -h", optopt);
+			cli_bad_option(ch);
 		}
 	}
-	if (argc - optind != 1)
-		cli_die(argc - optind == 0 ? "no server given; see dtcpc -h"
-					   : "too many arguments; see dtcpc -h");
-	cfg.server = argv[optind];
+	cli_server_arg(&cfg, argc, argv);
 	if (cfg.nroutes && !cfg.routes_static)
 		cli_die("-R needs -r static");
 	cli_finish(&cfg, user);

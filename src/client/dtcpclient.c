@@ -119,17 +119,11 @@ int main(int argc, char **argv)
 		case 's':
 			cfg.script = optarg;
 			break;
-		case ':':
-			cli_die("option -%c needs a value; see dtcpclient -h",
-				optopt);
 		default:
-			cli_die("unknown option -%c; see dtcpclient -h", optopt);
+			cli_bad_option(ch);
 		}
 	}
-	if (argc - optind != 1)
-		cli_die(argc - optind == 0 ? "no server given; see dtcpclient -h"
-				: "too many arguments; see dtcpclient -h");
-	cfg.server = argv[optind];
+	cli_server_arg(&cfg, argc, argv);
 	cli_finish(&cfg, user);
 	/* A daemon works from "/": relative paths must be made absolute. */
 	cfg.script = absolute(cfg.script, script_path, "script (-s)");

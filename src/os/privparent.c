@@ -14,6 +14,28 @@
 #include "common/log.h"
 #include "os/fdpass.h"
 
+pid_t privparent_fork(struct privparent_chan *chan)
+{
+	int req[2], logs[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, req) < 0 ||
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, logs) < 0)
+		fatal("socketpair");
+	chan->parent = getpid();
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	/* Each side keeps its own ends: [0] the parent's, [1] the engine's. */
+	close(req[pid == 0 ? 0 : 1]);
+	close(logs[pid == 0 ? 0 : 1]);
+	chan->sock = req[pid == 0 ? 1 : 0];
+	chan->log_fd = logs[pid == 0 ? 1 : 0];
+	if (pid == 0)
+		log_relay(chan->log_fd);
+	return pid;
+}
+
 /* Reap the engine and turn its end into our exit status. */
 static int privparent_reap(pid_t engine, int rc)
 {

@@ -18,6 +18,19 @@ struct privparent_ops {
 	int (*forward)(int signo);
 };
 
+/* The parent's and the engine's ends of a separation. */
+struct privparent_chan {
+	int sock;      /* requests and replies (SOCK_SEQPACKET) */
+	int log_fd;    /* the engine's log records (SOCK_DGRAM) */
+	pid_t parent;  /* the parent's pid, taken before the fork */
+};
+
+/* Create both channels and fork. In the child (return 0) *chan holds the
+ * engine's ends and its logging already goes to the parent; in the parent
+ * (return the engine's pid) *chan holds the parent's ends. Fatal on
+ * failure. */
+pid_t privparent_fork(struct privparent_chan *chan);
+
 /* Serve the engine over sock until it closes the channel or breaks a
  * rule, then reap it. Log records from the engine arriving on log_fd
  * (-1: none; see log_relay) are logged here. Returns dtcp's exit status: the engine's own, or 1

@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "os/priv.h"
+#include "os/privparent.h"
 #include "os/sandbox.h"
 #include "server/privsep.h"
 #include "server/server.h"
@@ -401,8 +402,9 @@ int main(int argc, char **argv)
 	struct sandbox_user user;
 	struct server srv;
 	char err[512];
-	int chan[2], logs[2], rc;
-	pid_t pid, parent;
+	struct privparent_chan chan;
+	int rc;
+	pid_t pid;
 
 	/* Nothing inherited may reach the confined engine. */
 	closefrom(3);
@@ -431,24 +433,12 @@ int main(int argc, char **argv)
 			fatal("cannot become a daemon");
 		log_init("dtcps", 0, srv.cfg.verbose);
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0 ||
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, logs) < 0)
-		fatal("socketpair");
-	parent = getpid();
-	pid = fork();
-	if (pid < 0)
-		fatal("fork");
-	if (pid == 0) {
-		close(chan[0]);
-		close(logs[0]);
-		log_relay(logs[1]);
-		exit(engine_main(&srv, chan[1], parent));
-	}
-	close(chan[1]);
-	close(logs[1]);
+	pid = privparent_fork(&chan);
+	if (pid == 0)
+		exit(engine_main(&srv, chan.sock, chan.parent));
 	close(srv.listen_fd);
-	rc = privsep_parent_run(chan[0], logs[0], pid, &srv.cfg);
-	close(logs[0]);
+	rc = privsep_parent_run(chan.sock, chan.log_fd, pid, &srv.cfg);
+	close(chan.log_fd);
 	priv_shutdown();
 	log_info("stopped");
 	return rc;
