@@ -1,82 +1,120 @@
-# dtcp: plain Makefile. `make` builds, `make check` runs every test (as root),
-# `make demo` runs the end-to-end story, `make bench` measures throughput.
-CC       ?= cc
+# dtcp: plain Makefile. `make` builds the programs, `make check` runs every
+# test (as root), `make demo` runs the end-to-end story, `make bench`
+# measures throughput.
+#
+# CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are the packager's (dpkg-buildflags
+# sets them): they add to what the build needs, kept in DTCP_* variables, and
+# never replace it, so `make CFLAGS=-O0` still builds.
 PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc/dtcp
 LIBEXECDIR ?= $(PREFIX)/libexec/dtcp
 BUILD    ?= build
+PKG_CONFIG ?= pkg-config
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
-	    -Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough \
-	    -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
-	    -Isrc -DDTCP_SYSCONFDIR='"$(SYSCONFDIR)"' \
-	    -DDTCP_LIBEXECDIR='"$(LIBEXECDIR)"'
-LDFLAGS  += -pie -Wl,-z,relro,-z,now
+DTCP_CPPFLAGS = -Isrc -D_GNU_SOURCE \
+		-DDTCP_SYSCONFDIR='"$(SYSCONFDIR)"' \
+		-DDTCP_LIBEXECDIR='"$(LIBEXECDIR)"'
+DTCP_CFLAGS = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 \
+	      -Wstrict-prototypes -Wmissing-prototypes -Wimplicit-fallthrough \
+	      -fstack-protector-strong -fstack-clash-protection -fPIE
+DTCP_LDFLAGS = -pie -Wl,-z,relro,-z,now,-z,noexecstack
+# Fortify needs an optimising build, and a packager's own setting wins
+# (defining it twice would be a redefinition warning).
+ifeq ($(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),)
+ifeq ($(filter -O0,$(CFLAGS)),)
+DTCP_CPPFLAGS += -D_FORTIFY_SOURCE=3
+endif
+endif
 ifeq ($(WERROR),1)
-CFLAGS   += -Werror
+DTCP_CFLAGS += -Werror
 endif
 ifeq ($(SANITIZE),1)
-CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -DDTCP_NO_SECCOMP
-LDFLAGS  += -fsanitize=address,undefined
+DTCP_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
+DTCP_CPPFLAGS += -DDTCP_NO_SECCOMP
+DTCP_LDFLAGS += -fsanitize=address,undefined
 endif
-LIBS     = -lmnl -lmd -lseccomp
+
+# Every library ships a .pc file; the fallback keeps a bare system working.
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null || echo $(2))
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+DTCP_LIBS   := $(call pkg_libs,libmnl,-lmnl) $(call pkg_libs,libmd,-lmd) \
+	       $(call pkg_libs,libseccomp,-lseccomp)
+DTCP_CPPFLAGS += $(call pkg_cflags,libmnl libmd libseccomp)
+CMOCKA_LIBS := $(call pkg_libs,cmocka,-lcmocka)
+
+COMPILE = $(CC) $(DTCP_CPPFLAGS) $(CPPFLAGS) $(DTCP_CFLAGS) $(CFLAGS)
+LINK    = $(CC) $(DTCP_CFLAGS) $(CFLAGS) $(DTCP_LDFLAGS) $(LDFLAGS)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 LIB_SRC  = $(wildcard src/common/*.c src/proto/*.c src/authdb/*.c src/os/*.c src/relay/*.c)
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
-SRV_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/server/*.c))
-CLI_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(filter-out src/client/dtcpc.c src/client/dtcpclient.c,$(wildcard src/client/*.c)))
-AUTH_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard src/tools/*.c))
+LIB_OBJ  = $(call obj,$(LIB_SRC))
+SRV_OBJ  = $(call obj,$(wildcard src/server/*.c))
+CLI_OBJ  = $(call obj,$(filter-out src/client/dtcpc.c src/client/dtcpclient.c,$(wildcard src/client/*.c)))
+AUTH_OBJ = $(call obj,$(wildcard src/tools/*.c))
 PROGS    = $(BUILD)/dtcps $(BUILD)/dtcpc $(BUILD)/dtcpclient $(BUILD)/dtcpauth
-UNIT_SRC = $(wildcard tests/unit/test_*.c)
-UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-# Unit tests may also test server and client modules without their main().
-SRV_LIB_OBJ = $(filter-out $(BUILD)/src/server/main.o,$(SRV_OBJ)) $(CLI_OBJ)
+
+# Unit tests: one binary per module, linking only the module under test and
+# what it needs (UNIT_<name> lists their sources).
+UNIT_authdb   = src/authdb/authdb.c src/proto/rules.c
+UNIT_gso      = src/relay/csum.c src/relay/gso.c src/relay/gro.c
+UNIT_parse    = src/common/parse.c
+UNIT_pool     = src/server/pool.c
+UNIT_proto    = src/proto/proto.c src/proto/digest.c src/proto/rules.c src/common/parse.c
+UNIT_throttle = src/server/throttle.c
+UNIT_NAMES = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BIN   = $(UNIT_NAMES:%=$(BUILD)/tests/test_%)
 
 # Fuzzing (clang's libFuzzer): `make fuzz` runs every target for
 # FUZZ_SECONDS (long, by hand); `make fuzz-check` runs each briefly.
 FUZZ_CC      ?= clang
-FUZZ_FLAGS   = -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -DDTCP_SYSCONFDIR='"$(SYSCONFDIR)"' \
+FUZZ_FLAGS   = -g -O1 -std=c11 $(DTCP_CPPFLAGS) \
 	       -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps check unit netns-check demo bench install clean fuzz fuzz-build fuzz-check
-all: $(PROGS) $(UNIT_BIN)
+.PHONY: all tests deps check unit netns-check demo bench install uninstall \
+	clean fuzz fuzz-build fuzz-check
+all: $(PROGS)
+tests: $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(COMPILE) -MMD -MP -c $< -o $@
 
 $(BUILD)/libdtcp.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BUILD)/dtcps: $(SRV_OBJ) $(BUILD)/libdtcp.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) -o $@ $^ $(LDLIBS) $(DTCP_LIBS)
 $(BUILD)/dtcpc: $(BUILD)/src/client/dtcpc.o $(CLI_OBJ) $(BUILD)/libdtcp.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) -o $@ $^ $(LDLIBS) $(DTCP_LIBS)
 $(BUILD)/dtcpclient: $(BUILD)/src/client/dtcpclient.o $(CLI_OBJ) $(BUILD)/libdtcp.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) -o $@ $^ $(LDLIBS) $(DTCP_LIBS)
 $(BUILD)/dtcpauth: $(AUTH_OBJ) $(BUILD)/libdtcp.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(LINK) -o $@ $^ $(LDLIBS) $(DTCP_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(SRV_LIB_OBJ) $(BUILD)/libdtcp.a
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+define unit_rule
+$(BUILD)/tests/test_$(1): $(BUILD)/tests/unit/test_$(1).o $(call obj,$(UNIT_$(1)))
+	@mkdir -p $$(dir $$@)
+	$$(LINK) -o $$@ $$^ $$(LDLIBS) $$(CMOCKA_LIBS) $$(DTCP_LIBS)
+endef
+$(foreach t,$(UNIT_NAMES),$(eval $(call unit_rule,$(t))))
 
 $(BUILD)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(BUILD)/fuzz/libdtcp-fuzz.a: $(FUZZ_LIB_OBJ)
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libdtcp-fuzz.a
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(DTCP_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -87,17 +125,21 @@ fuzz-check: fuzz-build
 	@bash tests/fuzz/run.sh 10
 
 # deps installs missing Debian packages (only as root, only when absent).
+# check, demo and bench depend on it on purpose: the README promises that
+# each works on a fresh Debian machine with one command.
 deps:
 	@sh scripts/install-deps.sh
 
-# check also builds everything again with ASan+UBSan into $(BUILD)/asan;
-# tests/run.sh then runs the unit and netns suites a second time on it.
+# check also builds everything with clang -Werror (a second compiler's
+# warnings) and with ASan+UBSan into $(BUILD)/asan; tests/run.sh then runs
+# the unit and netns suites a second time on the sanitizer build.
 check: deps
-	@$(MAKE) --no-print-directory all fuzz-build
-	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD)/asan all
+	@$(MAKE) --no-print-directory all tests fuzz-build
+	@$(MAKE) --no-print-directory CC=clang WERROR=1 BUILD=$(BUILD)/clang all tests
+	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD)/asan all tests
 	@bash tests/run.sh
 
-unit: all
+unit: all tests
 	@bash tests/run.sh unit
 
 netns-check: all
@@ -124,6 +166,13 @@ install: $(PROGS)
 			--shell /usr/sbin/nologin dtcp && \
 		echo "created system user dtcp for the engines of dtcps and the clients"; \
 	fi
+
+uninstall:
+	rm -f $(PROGS:$(BUILD)/%=$(DESTDIR)$(SBINDIR)/%) \
+		$(DESTDIR)$(SBINDIR)/dtcpclient-pinger.sh \
+		$(DESTDIR)$(LIBEXECDIR)/dtcpclient.script \
+		$(DESTDIR)$(SYSCONFDIR)/dtcpclient_script.conf.example \
+		$(patsubst man/%,$(DESTDIR)$(MANDIR)/man8/%,$(wildcard man/*.8))
 
 clean:
 	rm -rf $(BUILD)

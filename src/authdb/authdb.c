@@ -14,11 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "proto/proto.h"
+
 /* A password file bigger than this is not a password file. */
 #define AUTHDB_FILE_MAX (16u * 1024 * 1024)
 
 struct authdb_entry {
-	char user[AUTHDB_USER_MAX + 1];
+	char user[PROTO_USER_MAX + 1];
 	uint8_t secret[AUTHDB_SECRET_MAX];
 	size_t len;
 	unsigned line; /* where it was read, for duplicate messages; 0 if set */
@@ -35,26 +37,6 @@ void authdb_wipe(void *p, size_t len)
 {
 	if (p != NULL && len > 0)
 		explicit_bzero(p, len);
-}
-
-static bool user_byte_ok(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' ||
-	       c == '+' || c == '-';
-}
-
-bool authdb_user_ok(const char *user)
-{
-	size_t n;
-
-	if (user == NULL || user[0] == '\0' || user[0] == '-')
-		return false;
-	for (n = 0; user[n] != '\0'; n++)
-		if (n >= AUTHDB_USER_MAX ||
-		    !user_byte_ok((unsigned char)user[n]))
-			return false;
-	return true;
 }
 
 /* FNV-1a; the names are administrator-chosen, so no keyed hash is needed. */
@@ -199,7 +181,7 @@ int authdb_set(struct authdb *db, const char *user, const uint8_t *secret,
 {
 	struct authdb_entry *e;
 
-	if (db == NULL || !authdb_user_ok(user) || secret == NULL ||
+	if (db == NULL || !proto_user_ok(user) || secret == NULL ||
 	    !secret_ok(secret, len))
 		return -1;
 	e = find(db, user);
@@ -279,7 +261,7 @@ static int parse_line(struct authdb *db, const char *s, size_t n, unsigned line,
 		      struct authdb_error *err)
 {
 	uint8_t secret[AUTHDB_SECRET_MAX];
-	char user[AUTHDB_USER_MAX + 1];
+	char user[PROTO_USER_MAX + 1];
 	const struct authdb_entry *dup;
 	const char *colon;
 	size_t ulen, i, len = 0;
@@ -292,12 +274,12 @@ static int parse_line(struct authdb *db, const char *s, size_t n, unsigned line,
 	ulen = (size_t)(colon - s);
 	if (ulen == 0)
 		return set_err(err, line, "empty user name");
-	if (ulen > AUTHDB_USER_MAX)
+	if (ulen > PROTO_USER_MAX)
 		return set_err(err, line, "user name longer than %d bytes",
-			       AUTHDB_USER_MAX);
+			       PROTO_USER_MAX);
 	memcpy(user, s, ulen);
 	user[ulen] = '\0';
-	if (!authdb_user_ok(user))
+	if (!proto_user_ok(user))
 		return set_err(
 			err, line,
 			"bad user name; use letters, digits and . _ @ + - "
@@ -578,7 +560,7 @@ static size_t encode_entry(const struct authdb_entry *e, char *dst)
 	return n;
 }
 
-#define ENC_LINE_MAX (AUTHDB_USER_MAX + 1 + 3 * AUTHDB_SECRET_MAX + 1)
+#define ENC_LINE_MAX (PROTO_USER_MAX + 1 + 3 * AUTHDB_SECRET_MAX + 1)
 
 static int write_entries(int fd, const struct authdb *db)
 {

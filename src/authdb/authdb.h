@@ -2,7 +2,8 @@
  * user, the secret percent-encoded so that any byte but NUL and newline can
  * be stored. The server needs each secret in clear for the MD5
  * challenge-response, so the file is kept mode 0600 and refused when group-
- * or world-readable. Parsing is pure (no logging, no exit). */
+ * or world-readable. User names follow proto_user_ok. Parsing is pure (no
+ * logging, no exit). */
 #ifndef DTCP_AUTHDB_H
 #define DTCP_AUTHDB_H
 
@@ -10,7 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AUTHDB_USER_MAX 64     /* bytes of a user name */
 #define AUTHDB_SECRET_MAX 256  /* bytes of a decoded secret */
 #define AUTHDB_LINE_MAX 1024   /* bytes of one encoded line */
 
@@ -21,10 +21,6 @@ struct authdb_error {
 	unsigned line;     /* 1-based line number, 0 when not about a line */
 	char msg[160];     /* lower case, no trailing period */
 };
-
-/* True when `user` is an acceptable user name: 1..AUTHDB_USER_MAX bytes of
- * [A-Za-z0-9._@+-], not starting with '-'. */
-bool authdb_user_ok(const char *user);
 
 /* Read and parse the file at `path` (a symbolic link is always refused).
  * With `check_mode`, refuse a file that is not a regular file, that has any

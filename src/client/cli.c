@@ -152,7 +152,7 @@ void cli_finish(struct client_config *cfg, const char *user)
 				"with -u");
 		user = pw->pw_name;
 	}
-	if (!authdb_user_ok(user))
+	if (!proto_user_ok(user))
 		cli_die("invalid user name \"%.64s\": letters, digits and "
 			". _ @ + - only, at most %d characters", user,
 			PROTO_USER_MAX);

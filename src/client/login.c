@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "client/cprivsep.h"
-#include "common/ev.h"
+#include "common/monotime.h"
 #include "common/log.h"
 
 /* Wait for fd to be ready for `events`, or a signal. Returns 1 when ready,

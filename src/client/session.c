@@ -13,6 +13,7 @@
 #include "client/login.h"
 #include "client/tunctl.h"
 #include "common/ev.h"
+#include "common/monotime.h"
 #include "common/log.h"
 #include "relay/relay.h"
 

@@ -1,6 +1,8 @@
 /* Event loop implementation: epoll + sorted timer list + signalfd. */
 #include "common/ev.h"
 
+#include "common/monotime.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -21,14 +23,6 @@ struct ev_loop {
 	void (*after_cb)(void *arg);
 	void *after_arg;
 };
-
-uint64_t monotime_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 struct ev_loop *ev_new(void)
 {

@@ -29,9 +29,6 @@ struct ev_timer {
 	bool armed;
 };
 
-/* Milliseconds on CLOCK_MONOTONIC. */
-uint64_t monotime_ms(void);
-
 struct ev_loop *ev_new(void);
 void ev_free(struct ev_loop *loop);
 

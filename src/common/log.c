@@ -47,7 +47,8 @@ void log_relay_emit(int pri, const char *msg, size_t len)
 	syslog(pri, "%s", esc);
 }
 
-static void vlog(int pri, const char *fmt, va_list ap, const char *suffix)
+static void __attribute__((format(printf, 2, 0)))
+vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
 	char msg[1024];
 

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/ev.h"
+#include "common/monotime.h"
 
 int hook_run(char *const argv[], char *const envp[], unsigned timeout_s)
 {

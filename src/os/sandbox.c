@@ -67,6 +67,15 @@ static const int sandbox_syscalls[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
+/* One argument comparison, every field named (libseccomp's SCMP_A0()
+ * leaves datum_b to a missing initialiser, which clang warns about). */
+static struct scmp_arg_cmp arg_cmp(unsigned arg, enum scmp_compare op,
+				   scmp_datum_t value)
+{
+	return (struct scmp_arg_cmp){ .arg = arg, .op = op, .datum_a = value,
+				      .datum_b = 0 };
+}
+
 static int sandbox_seccomp(bool allow_connect, char *err, size_t errlen)
 {
 	const scmp_datum_t tungetiff = TUNGETIFF;
@@ -95,16 +104,16 @@ static int sandbox_seccomp(bool allow_connect, char *err, size_t errlen)
 	 * TUNGETIFF fail harmlessly instead of killing it (no TUNSETPERSIST
 	 * or TUNSETOWNER for a subverted engine). Everything else is fatal. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-			     SCMP_A0(SCMP_CMP_EQ, AF_INET)) < 0 ||
+			     arg_cmp(0, SCMP_CMP_EQ, AF_INET)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
-			     SCMP_A0(SCMP_CMP_EQ, AF_UNIX)) < 0 ||
+			     arg_cmp(0, SCMP_CMP_EQ, AF_UNIX)) < 0 ||
 	    seccomp_rule_add(ctx, allow_connect ? SCMP_ACT_ALLOW
 						: SCMP_ACT_ERRNO(EACCES),
 			     SCMP_SYS(connect), 0) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-			     SCMP_A1(SCMP_CMP_EQ, tungetiff)) < 0 ||
+			     arg_cmp(1, SCMP_CMP_EQ, tungetiff)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOTTY), SCMP_SYS(ioctl), 1,
-			     SCMP_A1(SCMP_CMP_NE, tungetiff)) < 0) {
+			     arg_cmp(1, SCMP_CMP_NE, tungetiff)) < 0) {
 		snprintf(err, errlen, "cannot add the seccomp argument rules");
 		seccomp_release(ctx);
 		return -1;

@@ -205,18 +205,6 @@ int proto_fmt_err(char *buf, size_t len, const char *text)
 	return fmt_end(snprintf(buf, len, "-ERR %s\r\n", text), len);
 }
 
-static bool is_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		      (c >= 'A' && c <= 'F')))
-			return false;
-	}
-	return s[n] == '\0';
-}
-
 bool proto_is_ok(const char *line)
 {
 	return strncmp(line, "+OK", 3) == 0 &&
@@ -229,8 +217,7 @@ int proto_parse_greeting(const char *line,
 	struct tokens t;
 
 	if (tokenize(line, &t) < 0 || t.n < 2 || strcmp(t.v[0], "+OK") != 0 ||
-	    strlen(t.v[1]) != PROTO_CHALLENGE_LEN ||
-	    !is_hex(t.v[1], PROTO_CHALLENGE_LEN))
+	    !proto_hex_ok(t.v[1], PROTO_CHALLENGE_LEN))
 		return PROTO_ERR_SYNTAX;
 	memcpy(challenge, t.v[1], PROTO_CHALLENGE_LEN + 1);
 	return 0;

@@ -103,6 +103,17 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
  * unspecified, loopback, multicast, link-local or v4-mapped. */
 bool proto_tunnel_addr_ok(const struct in6_addr *a);
 
+/* True when `user` is a user name the protocol allows: 1..PROTO_USER_MAX
+ * bytes of [A-Za-z0-9._@+-], not starting with '-' (rules.c). */
+bool proto_user_ok(const char *user);
+
+/* True when s is exactly n hex digits (either case) and then a NUL: the
+ * shape of a challenge or a digest (rules.c). */
+bool proto_hex_ok(const char *s, size_t n);
+
+/* True for the tunnel types this version serves (rules.c). */
+bool proto_type_supported(enum proto_type type);
+
 /* True when line is "+OK" or starts with "+OK ". */
 bool proto_is_ok(const char *line);
 

@@ -2,7 +2,7 @@
  * keepalives. The two directions live in relay_tx.c and relay_rx.c. */
 #include "relay/relay_int.h"
 
-#include "common/ev.h"
+#include "common/monotime.h"
 #include "os/tun.h"
 
 #include <errno.h>

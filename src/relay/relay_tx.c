@@ -5,7 +5,7 @@
  * cuts into one datagram per packet (or hands whole to a veth). */
 #include "relay/relay_int.h"
 
-#include "common/ev.h"
+#include "common/monotime.h"
 #include "relay/gso.h"
 
 #include <errno.h>

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "authdb/authdb.h"
-#include "common/ev.h"
+#include "common/monotime.h"
 #include "common/log.h"
 #include "os/fdpass.h"
 #include "os/privparent.h"
@@ -142,7 +142,7 @@ int privsep_auth(unsigned sid, const char *user, const char *response)
 	/* The parent trusts nothing it gets: check here what a client may
 	 * legitimately send wrong, so that only a subverted engine can
 	 * break the parent's rules. */
-	if (!authdb_user_ok(user) || strlen(response) != PROTO_DIGEST_LEN ||
+	if (!proto_user_ok(user) || strlen(response) != PROTO_DIGEST_LEN ||
 	    strspn(response, "0123456789abcdefABCDEF") != PROTO_DIGEST_LEN)
 		return 0;
 	memset(&req, 0, sizeof(req));

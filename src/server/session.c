@@ -12,6 +12,7 @@
 
 #include "common/linebuf.h"
 #include "common/log.h"
+#include "common/monotime.h"
 #include "server/privsep.h"
 #include "proto/proto.h"
 #include "server/tunnel.h"

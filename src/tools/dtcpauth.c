@@ -3,6 +3,7 @@
  * authdb_save(). */
 #include "authdb/authdb.h"
 #include "common/tty.h"
+#include "proto/proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -179,7 +180,7 @@ static ssize_t read_secret(const char *prompt, char *buf)
 /* Ask twice on the terminal; both entries must match. */
 static ssize_t prompt_secret(const char *user, char *buf)
 {
-	char again[AUTHDB_SECRET_MAX + 2], prompt[AUTHDB_USER_MAX + 32];
+	char again[AUTHDB_SECRET_MAX + 2], prompt[PROTO_USER_MAX + 32];
 	ssize_t n, m;
 
 	snprintf(prompt, sizeof(prompt), "password for %s: ", user);
@@ -204,9 +205,9 @@ static ssize_t prompt_secret(const char *user, char *buf)
 
 static int check_user(const char *user)
 {
-	if (authdb_user_ok(user))
+	if (proto_user_ok(user))
 		return 0;
-	char shown[AUTHDB_USER_MAX + 2];
+	char shown[PROTO_USER_MAX + 2];
 	size_t i;
 
 	/* Shown escaped and truncated: it came from the command line. */
@@ -215,7 +216,7 @@ static int check_user(const char *user)
 	shown[i] = '\0';
 	errx1("bad user name '%s'; use 1-%d letters, digits and . _ @ + - "
 	      "(not starting with -)",
-	      shown, AUTHDB_USER_MAX);
+	      shown, PROTO_USER_MAX);
 	return -1;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "authdb/authdb.h"
+#include "proto/proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < authdb_count(db); i++) {
 		const char *user = authdb_user_at(db, i);
 
-		if (!authdb_user_ok(user) ||
+		if (!proto_user_ok(user) ||
 		    authdb_lookup(db, user, s1, &l1) < 0 ||
 		    authdb_set(copy, user, s1, l1) < 0 ||
 		    authdb_lookup(copy, user, s2, &l2) < 0 || l1 != l2 ||

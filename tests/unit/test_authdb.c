@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "authdb/authdb.h"
+#include "proto/proto.h"
 
 struct fx {
 	char dir[64];
@@ -104,25 +105,25 @@ static void assert_secret(const struct authdb *db, const char *user,
 
 static void test_user_ok(void **state)
 {
-	char longname[AUTHDB_USER_MAX + 2];
+	char longname[PROTO_USER_MAX + 2];
 
 	(void)state;
-	assert_true(authdb_user_ok("alice"));
-	assert_true(authdb_user_ok("a.b_c@d+e-f9"));
-	assert_true(authdb_user_ok("ALL"));
-	assert_false(authdb_user_ok(NULL));
-	assert_false(authdb_user_ok(""));
-	assert_false(authdb_user_ok("-alice"));
-	assert_false(authdb_user_ok("al ice"));
-	assert_false(authdb_user_ok("al:ice"));
-	assert_false(authdb_user_ok("al/ice"));
-	assert_false(authdb_user_ok("\xc3\xa9"));
+	assert_true(proto_user_ok("alice"));
+	assert_true(proto_user_ok("a.b_c@d+e-f9"));
+	assert_true(proto_user_ok("ALL"));
+	assert_false(proto_user_ok(NULL));
+	assert_false(proto_user_ok(""));
+	assert_false(proto_user_ok("-alice"));
+	assert_false(proto_user_ok("al ice"));
+	assert_false(proto_user_ok("al:ice"));
+	assert_false(proto_user_ok("al/ice"));
+	assert_false(proto_user_ok("\xc3\xa9"));
 	memset(longname, 'a', sizeof(longname));
-	longname[AUTHDB_USER_MAX] = '\0';
-	assert_true(authdb_user_ok(longname));
-	longname[AUTHDB_USER_MAX] = 'a';
-	longname[AUTHDB_USER_MAX + 1] = '\0';
-	assert_false(authdb_user_ok(longname));
+	longname[PROTO_USER_MAX] = '\0';
+	assert_true(proto_user_ok(longname));
+	longname[PROTO_USER_MAX] = 'a';
+	longname[PROTO_USER_MAX + 1] = '\0';
+	assert_false(proto_user_ok(longname));
 }
 
 static void test_round_trip(void **state)
@@ -264,12 +265,12 @@ static void test_limits(void **state)
 	size_t n;
 
 	/* User name: 64 bytes fine, 65 too long. */
-	n = (size_t)sprintf(line, "%0*d:x\n", AUTHDB_USER_MAX, 0);
-	memset(line, 'u', AUTHDB_USER_MAX);
+	n = (size_t)sprintf(line, "%0*d:x\n", PROTO_USER_MAX, 0);
+	memset(line, 'u', PROTO_USER_MAX);
 	write_file(fx->path, line, n, 0600);
 	assert_int_equal(authdb_load(fx->path, true, &db, &err), 0);
 	authdb_free(db);
-	n = (size_t)sprintf(line, "%0*d:x\n", AUTHDB_USER_MAX + 1, 0);
+	n = (size_t)sprintf(line, "%0*d:x\n", PROTO_USER_MAX + 1, 0);
 	write_file(fx->path, line, n, 0600);
 	assert_int_equal(authdb_load(fx->path, true, &db, &err), -1);
 	assert_int_equal(err.line, 1);

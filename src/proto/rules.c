@@ -1,0 +1,42 @@
+/* The protocol's rules about tokens, each written once: which user names
+ * exist, what a hex token is, which tunnel types this version serves.
+ * Every side (clients, engine, privileged parent, dtcpauth) asks here. */
+#include "proto/proto.h"
+
+static bool user_byte_ok(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' ||
+	       c == '+' || c == '-';
+}
+
+bool proto_user_ok(const char *user)
+{
+	size_t n;
+
+	if (user == NULL || user[0] == '\0' || user[0] == '-')
+		return false;
+	for (n = 0; user[n] != '\0'; n++)
+		if (n >= PROTO_USER_MAX || !user_byte_ok((unsigned char)user[n]))
+			return false;
+	return true;
+}
+
+bool proto_hex_ok(const char *s, size_t n)
+{
+	if (s == NULL)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F')))
+			return false;
+	}
+	return s[n] == '\0';
+}
+
+bool proto_type_supported(enum proto_type type)
+{
+	return type == PROTO_TYPE_TUNNELONLY || type == PROTO_TYPE_HOST;
+}
