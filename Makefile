@@ -58,13 +58,8 @@ AUTH_OBJ = $(call obj,$(wildcard src/tools/*.c))
 PROGS    = $(BUILD)/dtcps $(BUILD)/dtcpc $(BUILD)/dtcpclient $(BUILD)/dtcpauth
 
 # Unit tests: one binary per module, linking only the module under test and
-# what it needs (UNIT_<name> lists their sources).
-UNIT_authdb   = src/authdb/authdb.c src/proto/rules.c
-UNIT_gso      = src/relay/csum.c src/relay/gso.c src/relay/gro.c
-UNIT_parse    = src/common/parse.c
-UNIT_pool     = src/server/pool.c
-UNIT_proto    = src/proto/proto.c src/proto/digest.c src/proto/rules.c src/common/parse.c
-UNIT_throttle = src/server/throttle.c
+# what it needs (tests/unit/units.mk lists them).
+include tests/unit/units.mk
 UNIT_NAMES = $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BIN   = $(UNIT_NAMES:%=$(BUILD)/tests/test_%)
 

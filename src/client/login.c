@@ -150,7 +150,7 @@ int login_read_line(struct login *lg, char *line, int timeout_ms)
 		n = linebuf_fill(&lg->in, lg->fd);
 		if (n == 0)
 			return 0;
-		if (n < 0 && n != -EAGAIN && n != -EINTR) {
+		if (n < 0 && n != -EAGAIN) {
 			log_warnx("reading from the server: %s",
 				  strerror((int)-n));
 			return LOGIN_ERR_IO;

@@ -73,7 +73,7 @@ static void on_control(void *arg, uint32_t events)
 		stop(cs, CLIENT_END_RETRY);
 		return;
 	}
-	if (n < 0 && n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
+	if (n < 0 && n != -EAGAIN) {
 		log_warnx("control connection: %s", strerror((int)-n));
 		stop(cs, CLIENT_END_RETRY);
 		return;
@@ -293,6 +293,7 @@ enum client_end client_session(const struct client_config *cfg, int sigfd,
 {
 	struct csession cs = { .cfg = cfg, .udp_fd = -1, .tun_fd = -1,
 			       .sigfd = sigfd, .end = CLIENT_END_RETRY };
+	char stats[RELAY_STATS_TEXT_MAX];
 	uint64_t up_since = 0;
 	int err;
 
@@ -331,12 +332,8 @@ enum client_end client_session(const struct client_config *cfg, int sigfd,
 	up_since = monotime_ms();
 	run_loop(&cs);
 	*lived_ms = monotime_ms() - up_since;
-	log_info("tunnel %s down: %llu packets in, %llu out, %llu dropped",
-		 cs.ifname, (unsigned long long)cs.relay.stats.tun_tx,
-		 (unsigned long long)cs.relay.stats.udp_tx,
-		 (unsigned long long)(cs.relay.stats.drop_source +
-				      cs.relay.stats.drop_malformed +
-				      cs.relay.stats.drop_io));
+	relay_stats_format(stats, sizeof(stats), &cs.relay.stats);
+	log_info("tunnel %s down: %s", cs.ifname, stats);
 out:
 	if (cs.quit)
 		send_quit(&cs);

@@ -14,12 +14,14 @@ ssize_t linebuf_fill(struct linebuf *lb, int fd)
 		lb->len -= lb->consumed;
 		lb->consumed = 0;
 	}
+	/* A full buffer is the caller's to drain (linebuf_next reports a
+	 * line that can never fit). */
 	if (lb->len == sizeof(lb->buf))
-		return -ENOBUFS;
+		return -EAGAIN;
 	n = recv(fd, lb->buf + lb->len, sizeof(lb->buf) - lb->len,
 		 MSG_DONTWAIT);
 	if (n < 0)
-		return -errno;
+		return errno == EINTR || errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	lb->len += (size_t)n;
 	return n;
 }

@@ -15,7 +15,9 @@ struct linebuf {
 };
 
 /* Read what fd has (one recv, non-blocking). Returns the number of bytes
- * read, 0 at end of file, or -errno (-EAGAIN when nothing was ready). */
+ * read, 0 at end of file, -EAGAIN when there is nothing to do now (nothing
+ * ready, interrupted, or the buffer is full: take lines first), or another
+ * -errno when the connection failed. */
 ssize_t linebuf_fill(struct linebuf *lb, int fd);
 
 /* Move the next complete line, without its LF, into out[LINEBUF_MAX] as

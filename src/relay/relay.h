@@ -75,22 +75,10 @@ void relay_from_udp(struct relay *r);
 /* Send one zero-length keepalive datagram to the peer. Returns 0/-errno. */
 int relay_send_keepalive(struct relay *r);
 
-/* Why relay_inner_ok refused a packet. */
-enum relay_inner_verdict {
-	RELAY_INNER_OK,
-	RELAY_INNER_SPOOF,   /* source address not the tunnel's */
-	RELAY_INNER_SCOPE,   /* multicast destination beyond link scope */
-};
-
-/* Check a well-formed IPv6 packet that came out of the tunnel against the
- * relay's inner policy. A multicast destination wider than link scope is
- * never accepted from a tunnel: it is not the client's to reach. Pure. */
-enum relay_inner_verdict relay_inner_ok(const struct relay *r,
-					const uint8_t *pkt);
-
-/* True when pkt[0..len) is a well-formed IPv6 packet: at least the 40-byte
- * header, version 6, and a payload length that matches (no jumbograms).
- * Pure; fuzzed. */
-bool relay_packet_ok(const uint8_t *pkt, size_t len);
+/* Format the closing statistics of a tunnel ("packets in N, out N;
+ * dropped: ...", every drop reason named) into buf[size]; the server and
+ * the clients log the same line. Returns snprintf's count. */
+#define RELAY_STATS_TEXT_MAX 400
+int relay_stats_format(char *buf, size_t size, const struct relay_stats *st);
 
 #endif

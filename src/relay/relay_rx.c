@@ -3,7 +3,7 @@
  * (udp_cmsg_recv()); each datagram is checked exactly as a lone one. The
  * packets then go through the coalescer, which writes runs of TCP segments
  * to a TUN device with a virtio-net header as one GSO packet. */
-#include "relay/relay_int.h"
+#include "relay/relay_priv.h"
 
 #include "relay/gro.h"
 
@@ -66,57 +66,25 @@ static size_t rx_gro_size(struct msghdr *m)
 	return 0;
 }
 
+static void rx_accept(void *arg, uint8_t *pkt, size_t len)
+{
+	gro_add(arg, pkt, len);
+}
+
 /* Check and pass on the datagrams of message i. */
 static void rx_one(struct relay *r, int i)
 {
 	struct msghdr *m = &rx_msgs[i].msg_hdr;
-	size_t len = rx_msgs[i].msg_len, seg = rx_gro_size(m);
-	uint8_t *buf = relay_bufs[i];
-	uint64_t n = 1;
+	bool from_v4 = m->msg_namelen == sizeof(rx_srcs[i]) &&
+		       rx_srcs[i].sin_family == AF_INET;
 
-	if (seg == 0 || seg > len)
-		seg = len;
-	else
-		n = (len + seg - 1) / seg;
-	r->stats.udp_rx += n;
-	if (m->msg_namelen != sizeof(rx_srcs[i]) ||
-	    rx_srcs[i].sin_family != AF_INET ||
-	    !relay_source_ok(r, &rx_srcs[i])) {
-		r->stats.drop_source += n;
-		return;
-	}
-	if (len == 0) {
-		r->stats.keepalives++;
-		relay_learn(r, &rx_srcs[i]);
-		return;
-	}
-	if (m->msg_flags & MSG_TRUNC) {
-		r->stats.drop_malformed += n;
-		return;
-	}
-	for (size_t off = 0; off < len; off += seg) {
-		size_t plen = len - off < seg ? len - off : seg;
-
-		if (!relay_packet_ok(buf + off, plen)) {
-			r->stats.drop_malformed++;
-			continue;
-		}
-		switch (relay_inner_ok(r, buf + off)) {
-		case RELAY_INNER_SPOOF:
-			r->stats.drop_spoof++;
-			continue;
-		case RELAY_INNER_SCOPE:
-			r->stats.drop_scope++;
-			continue;
-		case RELAY_INNER_OK:
-			break;
-		}
-		relay_learn(r, &rx_srcs[i]);
-		gro_add(&rx_gro, buf + off, plen);
-	}
+	relay_check_datagrams(r, from_v4 ? &rx_srcs[i] : NULL, relay_bufs[i],
+			      rx_msgs[i].msg_len, rx_gro_size(m),
+			      (m->msg_flags & MSG_TRUNC) != 0, rx_accept,
+			      &rx_gro);
 }
 
-void relay_rx(struct relay *r)
+void relay_from_udp(struct relay *r)
 {
 	int n;
 

@@ -3,7 +3,7 @@
  * whose payloads stay in the read buffer; each run of equal-sized packets
  * goes to the kernel as one UDP GSO message (UDP_SEGMENT), which the kernel
  * cuts into one datagram per packet (or hands whole to a veth). */
-#include "relay/relay_int.h"
+#include "relay/relay_priv.h"
 
 #include "common/monotime.h"
 #include "relay/gso.h"
@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+uint8_t relay_bufs[RELAY_BATCH][RELAY_BUF];
 
 /* udp_send_skb() refuses more segments than UDP_MAX_SEGMENTS (64 before
  * Linux 6.9) and, through ip_append_data(), a message over the 64 KB IPv4
@@ -64,7 +66,7 @@ static void tx_sendmmsg(struct relay *r, struct mmsghdr *msgs, int n)
 	}
 }
 
-void relay_tx_plain(struct relay *r)
+static void relay_tx_plain(struct relay *r)
 {
 	static struct iovec iovs[RELAY_BATCH];
 	static struct mmsghdr msgs[RELAY_BATCH];
@@ -230,7 +232,7 @@ static void tx_add_gso(struct relay *r, const struct gso_pkt *g)
 	}
 }
 
-void relay_tx_vnet(struct relay *r)
+static void relay_tx_vnet(struct relay *r)
 {
 	struct virtio_net_hdr vh;
 	struct gso_pkt g;
@@ -269,4 +271,12 @@ void relay_tx_vnet(struct relay *r)
 			tx_add_single(r, pkt, plen);
 	}
 	tx_flush(r);
+}
+
+void relay_from_tun(struct relay *r)
+{
+	if (r->tun_vnet)
+		relay_tx_vnet(r);
+	else
+		relay_tx_plain(r);
 }

@@ -109,25 +109,15 @@ static void session_close(struct session *s, const char *why)
 	if (s->state == SESS_CLOSED)
 		return;
 	if (s->tunnel) {
-		const struct relay_stats *st = &s->tunnel->relay.stats;
+		char stats[RELAY_STATS_TEXT_MAX];
 
-		log_info("session %u: %s: tunnel %s closed (%s); packets in %llu, "
-			 "out %llu; dropped: foreign source %llu, malformed %llu, "
-			 "spoofed inner source %llu, out-of-scope destination "
-			 "%llu, before the endpoint was known %llu, i/o %llu",
-			 s->id, s->peer_text, s->tunnel->ifname, why,
-			 (unsigned long long)st->tun_tx,
-			 (unsigned long long)st->udp_tx,
-			 (unsigned long long)st->drop_source,
-			 (unsigned long long)st->drop_malformed,
-			 (unsigned long long)st->drop_spoof,
-			 (unsigned long long)st->drop_scope,
-			 (unsigned long long)st->drop_no_peer,
-			 (unsigned long long)st->drop_io);
-	}
-	else
+		relay_stats_format(stats, sizeof(stats), &s->tunnel->relay.stats);
+		log_info("session %u: %s: tunnel %s closed (%s); %s", s->id,
+			 s->peer_text, s->tunnel->ifname, why, stats);
+	} else {
 		log_debug("session %u: %s: closed (%s)", s->id, s->peer_text,
 			  why);
+	}
 	/* Release the interface and port now so the next session can have
 	 * them; only the struct waits for the end of the event batch. */
 	tunnel_close(srv, s->tunnel);
@@ -332,7 +322,7 @@ static void session_on_read(void *arg, uint32_t events)
 		session_close(s, "client closed the connection");
 		return;
 	}
-	if (n < 0 && n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
+	if (n < 0 && n != -EAGAIN) {
 		session_close(s, strerror((int)-n));
 		return;
 	}

@@ -13,7 +13,7 @@
 #include "relay/csum.h"
 #include "relay/gro.h"
 #include "relay/gso.h"
-#include "relay/relay.h"
+#include "relay/relay_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

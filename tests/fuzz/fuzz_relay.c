@@ -1,18 +1,141 @@
-/* libFuzzer target: the relay's packet check must accept exactly the
- * packets whose IPv6 header is consistent with the datagram length. */
+/* libFuzzer target: the relay's receive checks (relay_check_datagrams, the
+ * function relay_rx.c calls on every receive) on any datagram buffer, any
+ * GRO segment size and any tunnel policy. The oracle is the relay's
+ * contract, not its code: every datagram is counted exactly once; what is
+ * accepted is a well-formed IPv6 packet, a whole segment, in order, within
+ * the tunnel's inner policy; nothing from a foreign source gets through or
+ * moves the endpoint; only a learning relay moves it, to the sender. */
+#include <arpa/inet.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "relay/relay.h"
+#include "relay/relay_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#define HDR 21   /* flags, seg (2), inner source (16), source port (2) */
+
+struct seen {
+	const uint8_t *buf;
+	size_t len, seg, next_off, accepted;
+	const struct relay *r;
+	int moves;
+};
+
+static void check(int cond)
+{
+	if (!cond)
+		__builtin_trap();
+}
+
+static int link_local(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+static void on_accept(void *arg, uint8_t *pkt, size_t len)
+{
+	struct seen *s = arg;
+	const struct relay *r = s->r;
+	const uint8_t *src = pkt + 8, *dst = pkt + 24;
+	static const uint8_t unspec[16];
+	size_t off = (size_t)(pkt - s->buf);
+
+	/* Whole segments, in order, none twice. */
+	check(off >= s->next_off && off % s->seg == 0 && off < s->len);
+	check(len == (s->len - off < s->seg ? s->len - off : s->seg));
+	s->next_off = off + len;
+	s->accepted++;
+	/* A well-formed IPv6 packet: version 6, payload length exact. */
+	check(len >= 40 && (pkt[0] >> 4) == 6 &&
+	      (size_t)((pkt[4] << 8) | pkt[5]) + 40 == len);
+	/* Never multicast beyond link scope out of a tunnel. */
+	check(!(dst[0] == 0xff && (dst[1] & 0x0f) > 2));
+	if (r->inner_check) {
+		int own = r->inner_has_src && memcmp(src, &r->inner_src, 16) == 0;
+		int on_link = link_local(src) || memcmp(src, unspec, 16) == 0;
+
+		check(own || on_link);
+		if (!own)
+			check(link_local(dst) || dst[0] == 0xff);
+	}
+}
+
+static void on_move(void *arg, const struct sockaddr_in *old,
+		    const struct sockaddr_in *now)
+{
+	struct seen *s = arg;
+
+	check(old->sin_port != now->sin_port);
+	s->moves++;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	bool ok = relay_packet_ok(data, size);
-	bool expect = size >= 40 && (data[0] >> 4) == 6 &&
-		      (size_t)((data[4] << 8) | data[5]) + 40 == size;
+	static uint8_t buf[65536];
+	struct sockaddr_in peer = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(0xc0000202),
+				    .sin_port = htons(4028) };
+	struct sockaddr_in src = peer;
+	struct relay r;
+	struct seen s = { 0 };
+	uint64_t n, counted;
+	uint8_t flags;
+	size_t len;
 
-	if (ok != expect)
-		__builtin_trap();
+	if (size < HDR || size - HDR > sizeof(buf))
+		return 0;
+	flags = data[0];
+	memset(&r, 0, sizeof(r));
+	r.mode = flags & 1 ? RELAY_LEARN : RELAY_FIXED;
+	r.peer = peer;
+	r.inner_check = flags & 2;
+	r.inner_has_src = flags & 4;
+	memcpy(&r.inner_src, data + 3, 16);
+	r.on_peer_change = on_move;
+	r.arg = &s;
+	if (flags & 8)
+		src.sin_addr.s_addr = htonl(0xc0000203);   /* a neighbour */
+	memcpy(&src.sin_port, data + 19, 2);
+	len = size - HDR;
+	memcpy(buf, data + HDR, len);
+
+	s.buf = buf;
+	s.len = len;
+	s.seg = (size_t)(data[1] << 8 | data[2]);
+	if (s.seg == 0 || s.seg > len)
+		s.seg = len ? len : 1;
+	s.r = &r;
+	relay_check_datagrams(&r, flags & 16 ? NULL : &src, buf, len,
+			      (size_t)(data[1] << 8 | data[2]), flags & 32,
+			      on_accept, &s);
+
+	/* Every datagram counted once, as received and as one outcome. */
+	n = len ? (len + s.seg - 1) / s.seg : 1;
+	check(r.stats.udp_rx == n);
+	counted = s.accepted + r.stats.keepalives + r.stats.drop_source +
+		  r.stats.drop_malformed + r.stats.drop_spoof +
+		  r.stats.drop_scope;
+	check(counted == n);
+	/* Nothing from a foreign or unknown source. */
+	if ((flags & 16) || (flags & 8) ||
+	    (r.mode == RELAY_FIXED && src.sin_port != peer.sin_port)) {
+		check(s.accepted == 0 && r.stats.keepalives == 0);
+		check(r.stats.drop_source == n);
+	}
+	/* Nothing from a truncated receive. */
+	if ((flags & 32) && len)
+		check(s.accepted == 0);
+	/* The endpoint: only a learning relay moves, only to the sender's
+	 * port, only after a keepalive or a packet it accepted. */
+	if (s.moves == 0)
+		check(r.peer.sin_port == peer.sin_port);
+	if (s.moves) {
+		check(r.mode == RELAY_LEARN && !(flags & 8) && !(flags & 16));
+		check(s.accepted > 0 || r.stats.keepalives > 0);
+		check(r.peer.sin_port == src.sin_port);
+	}
+	check(r.peer.sin_addr.s_addr == peer.sin_addr.s_addr);
 	return 0;
 }

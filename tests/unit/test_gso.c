@@ -14,7 +14,7 @@
 #include "relay/csum.h"
 #include "relay/gro.h"
 #include "relay/gso.h"
-#include "relay/relay.h"
+#include "relay/relay_check.h"
 
 #define MSS 1208
 #define THLEN 32        /* TCP header with a timestamp option */

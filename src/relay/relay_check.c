@@ -1,0 +1,100 @@
+/* Packet, source and inner-policy checks, and endpoint learning. */
+#include "relay/relay_check.h"
+
+#include <string.h>
+
+bool relay_packet_ok(const uint8_t *pkt, size_t len)
+{
+	if (len < RELAY_IP6_HLEN || (pkt[0] >> 4) != 6)
+		return false;
+	return (size_t)((pkt[4] << 8) | pkt[5]) + RELAY_IP6_HLEN == len;
+}
+
+bool relay_source_ok(const struct relay *r, const struct sockaddr_in *src)
+{
+	if (src->sin_addr.s_addr != r->peer.sin_addr.s_addr)
+		return false;
+	return r->mode == RELAY_LEARN || src->sin_port == r->peer.sin_port;
+}
+
+/* Only a valid datagram from the client's address moves the endpoint. */
+static void relay_learn(struct relay *r, const struct sockaddr_in *src)
+{
+	struct sockaddr_in old = r->peer;
+
+	if (r->mode != RELAY_LEARN || src->sin_port == r->peer.sin_port)
+		return;
+	r->peer.sin_port = src->sin_port;
+	if (r->on_peer_change)
+		r->on_peer_change(r->arg, &old, &r->peer);
+}
+
+enum relay_inner_verdict relay_inner_ok(const struct relay *r,
+					const uint8_t *pkt)
+{
+	const uint8_t *src = pkt + 8, *dst = pkt + 24;
+	static const uint8_t unspec[16];
+
+	/* ff0s::/16 with scope s: 1 interface, 2 link; wider ones could be
+	 * forwarded by a multicast router on the server. */
+	if (dst[0] == 0xff && (dst[1] & 0x0f) > 2)
+		return RELAY_INNER_SCOPE;
+	if (!r->inner_check)
+		return RELAY_INNER_OK;
+	/* fe80::/10 and :: (what DAD and MLD send from) are for the
+	 * tunnel link only: link-local or link-scope multicast
+	 * destinations. */
+	if ((src[0] == 0xfe && (src[1] & 0xc0) == 0x80) ||
+	    memcmp(src, unspec, 16) == 0)
+		return (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80) ||
+		       dst[0] == 0xff ? RELAY_INNER_OK : RELAY_INNER_SPOOF;
+	if (r->inner_has_src && memcmp(src, &r->inner_src, 16) == 0)
+		return RELAY_INNER_OK;
+	return RELAY_INNER_SPOOF;
+}
+
+void relay_check_datagrams(struct relay *r, const struct sockaddr_in *src,
+			   uint8_t *buf, size_t len, size_t seg, bool truncated,
+			   relay_accept_fn *accept, void *arg)
+{
+	uint64_t n = 1;
+
+	if (seg == 0 || seg > len)
+		seg = len;
+	else
+		n = (len + seg - 1) / seg;
+	r->stats.udp_rx += n;
+	if (src == NULL || !relay_source_ok(r, src)) {
+		r->stats.drop_source += n;
+		return;
+	}
+	if (len == 0) {
+		r->stats.keepalives++;
+		relay_learn(r, src);
+		return;
+	}
+	if (truncated) {
+		r->stats.drop_malformed += n;
+		return;
+	}
+	for (size_t off = 0; off < len; off += seg) {
+		size_t plen = len - off < seg ? len - off : seg;
+
+		if (!relay_packet_ok(buf + off, plen)) {
+			r->stats.drop_malformed++;
+			continue;
+		}
+		switch (relay_inner_ok(r, buf + off)) {
+		case RELAY_INNER_SPOOF:
+			r->stats.drop_spoof++;
+			continue;
+		case RELAY_INNER_SCOPE:
+			r->stats.drop_scope++;
+			continue;
+		case RELAY_INNER_OK:
+			break;
+		}
+		relay_learn(r, src);
+		accept(arg, buf + off, plen);
+	}
+}

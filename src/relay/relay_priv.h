@@ -1,0 +1,20 @@
+/* Shared by the relay's files only: the packet buffers, one set for all
+ * relays (the daemons are single-threaded and a relay call never returns
+ * with a packet still in them). Defined in relay_tx.c, used by both
+ * directions. */
+#ifndef DTCP_RELAY_PRIV_H
+#define DTCP_RELAY_PRIV_H
+
+#include <stdint.h>
+
+#include "relay/relay_check.h"
+#include "relay/vnet.h"
+
+#define RELAY_BATCH 32
+/* A whole TUN super-packet (virtio-net header, IPv6 header, 64 KB payload)
+ * or the largest datagram, so that nothing is ever truncated. */
+#define RELAY_BUF (VNET_HDR_LEN + RELAY_IP6_HLEN + 65535 + 7)
+
+extern uint8_t relay_bufs[RELAY_BATCH][RELAY_BUF];
+
+#endif
