@@ -1,15 +1,13 @@
-/* Command-line plumbing shared by dtcpc and dtcpclient: strict option
- * values, one-line fatal errors, the password source, and starting as a
- * daemon with a pidfile. */
-#ifndef DTCP_CLI_H
-#define DTCP_CLI_H
+/* Option parsing shared by dtcpc and dtcpclient: the defaults, strict
+ * option values and one-line fatal errors that say what to fix. */
+#ifndef DTCP_CLIENT_CLI_H
+#define DTCP_CLIENT_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "client/client.h"
-#include "os/pidfile.h"
+#include "client/config.h"
 
 /* The defaults both clients share, and the program's name for error
  * messages. */
@@ -37,18 +35,5 @@ void cli_server_arg(struct client_config *cfg, int argc, char **argv);
 /* Checks common to both clients after option parsing: user name (default
  * the login name), -U, -B/-n/-k combinations. */
 void cli_finish(struct client_config *cfg, const char *user);
-
-/* The password from cfg->authfile, else the terminal with echo off; a
- * fatal error when neither has it. */
-void cli_password(const struct client_config *cfg, char *pw, size_t size);
-
-/* Detach when cfg->daemonize, holding cfg->pidfile (refusing to start when
- * a live instance holds it); with cfg->pidfile set but no -D, just hold
- * it. Fatal errors happen before detaching. */
-void cli_start(const struct client_config *cfg, struct pidfile *pf);
-
-/* The whole life of a client after option parsing; returns the exit
- * status. */
-int cli_main(struct client_config *cfg);
 
 #endif

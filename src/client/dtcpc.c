@@ -6,7 +6,8 @@
 #include <unistd.h>
 
 #include "client/cli.h"
-#include "client/client.h"
+#include "client/main.h"
+#include "client/config.h"
 #include "common/parse.h"
 
 #define DTCPC_AUTHFILE DTCP_SYSCONFDIR "/dtcpc.auth"
@@ -113,5 +114,5 @@ int main(int argc, char **argv)
 			 cfg.ifname);
 		cfg.pidfile = pidfile;
 	}
-	return cli_main(&cfg);
+	return client_main(&cfg);
 }

@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 #include "client/cli.h"
-#include "client/client.h"
+#include "client/main.h"
+#include "client/config.h"
 #include "client/scriptconf.h"
 
 #define DTCPCLIENT_AUTHFILE DTCP_SYSCONFDIR "/dtcpclient.auth"
@@ -140,5 +141,5 @@ int main(int argc, char **argv)
 	 * daemons and explicit -f, and spare foreground runs the default. */
 	if (!cfg.daemonize && !pidfile_given)
 		cfg.pidfile = NULL;
-	return cli_main(&cfg);
+	return client_main(&cfg);
 }

@@ -10,7 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "client/cprivsep.h"
+#include "client/privsep.h"
+#include "client/signals.h"
 #include "common/monotime.h"
 #include "common/log.h"
 
@@ -28,7 +29,7 @@ static int wait_fd(struct login *lg, int fd, short events, int timeout_ms)
 		n = poll(pfd, lg->sigfd >= 0 ? 2 : 1, timeout_ms);
 	while (n < 0 && errno == EINTR);
 	if (n > 0 && (pfd[1].revents & POLLIN)) {
-		lg->signo = client_signal_take(lg->sigfd);
+		lg->signo = signals_take(lg->sigfd);
 		if (lg->signo)
 			return LOGIN_ERR_SIGNAL;
 		return wait_fd(lg, fd, events, timeout_ms);
@@ -71,7 +72,7 @@ static int connect_one(struct login *lg, const struct sockaddr_in *sin,
 int login_connect(const struct client_config *cfg, struct login *lg,
 		  int sigfd)
 {
-	struct in_addr addrs[CPS_ADDRS_MAX];
+	struct in_addr addrs[PRIVSEP_ADDRS_MAX];
 	socklen_t len;
 	int n, err = 0;
 
@@ -79,7 +80,7 @@ int login_connect(const struct client_config *cfg, struct login *lg,
 	lg->fd = -1;
 	lg->sigfd = sigfd;
 	/* The parent resolves: the engine's chroot has no resolver. */
-	n = cps_resolve(addrs);
+	n = privsep_resolve(addrs);
 	if (n < 0)
 		return LOGIN_ERR_IO;
 	for (int i = 0; i < n; i++) {
@@ -196,8 +197,7 @@ int login_request(const struct client_config *cfg, struct login *lg,
 			  log_escape(esc, sizeof(esc), line, strlen(line)));
 		return LOGIN_ERR_IO;
 	}
-	if (cps_digest(challenge, digest) < 0)
-		return LOGIN_ERR_CONFIG;
+	privsep_digest(challenge, digest);
 	n = proto_fmt_request(req, sizeof(req), cfg->user, digest, cfg->type,
 			      !cfg->udp ? PROTO_UDP_NONE
 			      : udp_port ? PROTO_UDP_PORT : PROTO_UDP_LEARN,

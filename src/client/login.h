@@ -5,7 +5,7 @@
 
 #include <netinet/in.h>
 
-#include "client/client.h"
+#include "client/config.h"
 #include "common/linebuf.h"
 #include "proto/proto.h"
 

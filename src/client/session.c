@@ -1,5 +1,7 @@
 /* One client session: log in, bring the tunnel up (by netlink for dtcpc,
  * by the script for dtcpclient), relay, tear everything down. */
+#include "client/session.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
@@ -8,13 +10,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "client/client.h"
-#include "client/cprivsep.h"
 #include "client/login.h"
-#include "client/tunctl.h"
+#include "client/privsep.h"
+#include "client/signals.h"
 #include "common/ev.h"
-#include "common/monotime.h"
 #include "common/log.h"
+#include "common/monotime.h"
 #include "relay/relay.h"
 
 #define QUIT_WAIT_MS 2000
@@ -31,7 +32,7 @@ struct csession {
 	struct ev_timer keepalive_timer;
 	unsigned pings_unanswered;
 	int sigfd;
-	enum client_end end;   /* why the loop stopped */
+	enum session_end end;   /* why the loop stopped */
 	bool quit;             /* say quit to the server before closing */
 	bool tun_up;           /* the parent owes a "down" */
 };
@@ -52,7 +53,7 @@ static void on_udp(void *arg, uint32_t events)
 	relay_from_udp(&cs->relay);
 }
 
-static void stop(struct csession *cs, enum client_end end)
+static void stop(struct csession *cs, enum session_end end)
 {
 	cs->end = end;
 	ev_stop(cs->loop);
@@ -70,18 +71,18 @@ static void on_control(void *arg, uint32_t events)
 	n = linebuf_fill(&cs->lg.in, cs->lg.fd);
 	if (n == 0) {
 		log_warnx("the server closed the session");
-		stop(cs, CLIENT_END_RETRY);
+		stop(cs, SESSION_END_RETRY);
 		return;
 	}
 	if (n < 0 && n != -EAGAIN) {
 		log_warnx("control connection: %s", strerror((int)-n));
-		stop(cs, CLIENT_END_RETRY);
+		stop(cs, SESSION_END_RETRY);
 		return;
 	}
 	while ((got = linebuf_next(&cs->lg.in, line, &len)) != 0) {
 		if (got < 0 || proto_line_prepare(line, len) < 0) {
 			log_warnx("the server sent a malformed line");
-			stop(cs, CLIENT_END_RETRY);
+			stop(cs, SESSION_END_RETRY);
 			return;
 		}
 		log_escape(esc, sizeof(esc), line, len);
@@ -101,31 +102,17 @@ static void on_ping_timer(void *arg)
 	if (cs->pings_unanswered >= 2) {
 		log_warnx("the server has not answered %u pings; giving up",
 			  cs->pings_unanswered);
-		stop(cs, CLIENT_END_RETRY);
+		stop(cs, SESSION_END_RETRY);
 		return;
 	}
 	log_debug("-> ping");
 	if (login_send(&cs->lg, "ping\r\n", 6) < 0) {
-		stop(cs, CLIENT_END_RETRY);
+		stop(cs, SESSION_END_RETRY);
 		return;
 	}
 	cs->pings_unanswered++;
 	ev_timer_arm(cs->loop, &cs->ping_timer,
 		     (uint64_t)cs->cfg->ping_interval * 1000);
-}
-
-uint16_t client_announced_port(const struct client_config *cfg)
-{
-	if (cfg->nat_port)
-		return cfg->nat_port;
-	return cfg->skip_nat_check ? 0 : cfg->udp_port;
-}
-
-const char *client_udp_mode(const struct client_config *cfg)
-{
-	if (cfg->nat_port)
-		return "static-nat";
-	return client_announced_port(cfg) ? "plain" : "nat-traversal";
 }
 
 /* NAT traversal: the server can reach us only through the mapping our own
@@ -152,7 +139,7 @@ static void on_keepalive_timer(void *arg)
 static void on_signal(void *arg, uint32_t events)
 {
 	struct csession *cs = arg;
-	int signo = client_signal_take(cs->sigfd);
+	int signo = signals_take(cs->sigfd);
 
 	(void)events;
 	if (signo == 0)
@@ -160,15 +147,15 @@ static void on_signal(void *arg, uint32_t events)
 	log_info("%s: closing the tunnel%s", strsignal(signo),
 		 signo == SIGHUP ? " to reconnect" : "");
 	cs->quit = true;
-	stop(cs, signo == SIGHUP ? CLIENT_END_HUP : CLIENT_END_STOP);
+	stop(cs, signo == SIGHUP ? SESSION_END_HUP : SESSION_END_STOP);
 }
 
 /* Have the parent create and configure the interface. Everything it sets
  * up goes with the TUN device when the descriptor is closed, after
- * "down". Returns 0, or a tunctl_err. */
+ * "down". Returns 0, or PRIVSEP_UP_FATAL / PRIVSEP_UP_RETRY. */
 static int setup_interface(struct csession *cs)
 {
-	int fd = cps_tunnel_up(&cs->lg.reply, cs->ifname);
+	int fd = privsep_tunnel_up(&cs->lg.reply, cs->ifname);
 
 	if (fd < 0)
 		return fd;
@@ -209,7 +196,7 @@ static void log_tunnel_up(struct csession *cs)
 		 "mode %s", cs->ifname, proto_type_name(cs->cfg->type),
 		 rep->has_v6 ? " local " : "", l, rep->has_v6 ? " peer " : "",
 		 p, inet_ntoa(cs->lg.server.sin_addr), rep->udp_port,
-		 cs->cfg->udp_port, client_udp_mode(cs->cfg));
+		 cs->cfg->udp_port, config_udp_mode(cs->cfg));
 }
 
 static void run_loop(struct csession *cs)
@@ -219,7 +206,7 @@ static void run_loop(struct csession *cs)
 	peer.sin_addr = cs->lg.server.sin_addr;
 	peer.sin_port = htons(cs->lg.reply.udp_port);
 	relay_init(&cs->relay, cs->tun_fd, cs->udp_fd, RELAY_FIXED, &peer);
-	cs->end = CLIENT_END_RETRY;
+	cs->end = SESSION_END_RETRY;
 	cs->loop = ev_new();
 	if (cs->loop == NULL) {
 		log_warn("cannot create the event loop");
@@ -242,7 +229,7 @@ static void run_loop(struct csession *cs)
 		     (uint64_t)cs->cfg->ping_interval * 1000);
 	cs->keepalive_timer = (struct ev_timer){ .cb = on_keepalive_timer,
 						 .arg = cs };
-	if (client_announced_port(cs->cfg) == 0 && cs->cfg->keepalive) {
+	if (config_announced_port(cs->cfg) == 0 && cs->cfg->keepalive) {
 		/* Open the NAT mapping at once so inbound traffic works. */
 		cs->relay.last_tx_ms = 0;
 		on_keepalive_timer(cs);
@@ -271,28 +258,28 @@ static void send_quit(struct csession *cs)
 }
 
 /* Map a login failure to what the reconnect loop should do. */
-static enum client_end login_end(struct csession *cs, int err)
+static enum session_end login_end(struct csession *cs, int err)
 {
 	switch (err) {
 	case LOGIN_ERR_SIGNAL:
 		log_info("%s: stopping", strsignal(cs->lg.signo));
-		return cs->lg.signo == SIGHUP ? CLIENT_END_HUP : CLIENT_END_STOP;
+		return cs->lg.signo == SIGHUP ? SESSION_END_HUP : SESSION_END_STOP;
 	case LOGIN_ERR_AUTH:
 		log_warnx("not retrying with a password the server refused; "
 			  "fix it in %s or at the prompt", cs->cfg->authfile);
-		return CLIENT_END_FATAL;
+		return SESSION_END_FATAL;
 	case LOGIN_ERR_CONFIG:
-		return CLIENT_END_FATAL;
+		return SESSION_END_FATAL;
 	default:
-		return CLIENT_END_RETRY;
+		return SESSION_END_RETRY;
 	}
 }
 
-enum client_end client_session(const struct client_config *cfg, int sigfd,
-			       uint64_t *lived_ms)
+enum session_end session_run(const struct client_config *cfg, int sigfd,
+			     uint64_t *lived_ms)
 {
 	struct csession cs = { .cfg = cfg, .udp_fd = -1, .tun_fd = -1,
-			       .sigfd = sigfd, .end = CLIENT_END_RETRY };
+			       .sigfd = sigfd, .end = SESSION_END_RETRY };
 	char stats[RELAY_STATS_TEXT_MAX];
 	uint64_t up_since = 0;
 	int err;
@@ -301,7 +288,7 @@ enum client_end client_session(const struct client_config *cfg, int sigfd,
 	err = login_connect(cfg, &cs.lg, sigfd);
 	if (err < 0)
 		return login_end(&cs, err);
-	cs.udp_fd = cps_udp_socket(cs.lg.local.sin_addr);
+	cs.udp_fd = privsep_udp_socket(cs.lg.local.sin_addr);
 	if (cs.udp_fd < 0) {
 		log_warnx("cannot bind udp port %u: %s%s", cfg->udp_port,
 			  strerror(-cs.udp_fd),
@@ -309,13 +296,13 @@ enum client_end client_session(const struct client_config *cfg, int sigfd,
 						   : "");
 		goto out;
 	}
-	err = login_request(cfg, &cs.lg, client_announced_port(cfg));
+	err = login_request(cfg, &cs.lg, config_announced_port(cfg));
 	if (err < 0) {
 		cs.end = login_end(&cs, err);
 		goto out;
 	}
 	if (!nat_check(&cs)) {
-		cs.end = CLIENT_END_FATAL;
+		cs.end = SESSION_END_FATAL;
 		cs.quit = true;
 		goto out;
 	}
@@ -323,8 +310,8 @@ enum client_end client_session(const struct client_config *cfg, int sigfd,
 	if (err < 0) {
 		/* A failed script may succeed later; a netlink refusal or a
 		 * taken interface name will not. */
-		cs.end = err == TUNCTL_ERR_RETRY ? CLIENT_END_RETRY
-						 : CLIENT_END_FATAL;
+		cs.end = err == PRIVSEP_UP_RETRY ? SESSION_END_RETRY
+						 : SESSION_END_FATAL;
 		cs.quit = true;
 		goto out;
 	}
@@ -340,7 +327,7 @@ out:
 	/* "down" runs whatever ended the session, while the interface still
 	 * exists, so the script can undo what "up" did. */
 	if (cs.tun_up)
-		cps_tunnel_down();
+		privsep_tunnel_down();
 	if (cs.tun_fd >= 0)
 		close(cs.tun_fd);
 	if (cs.udp_fd >= 0)

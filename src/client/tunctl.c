@@ -9,7 +9,7 @@
 #include "client/scriptenv.h"
 #include "common/log.h"
 #include "os/hook.h"
-#include "os/priv.h"
+#include "os/ifconf.h"
 
 /* Run the dtcpclient script for `event` with the documented environment.
  * Returns 0 when it succeeded. */
@@ -19,7 +19,7 @@ static int tunctl_script(struct tunctl *tc, const char *event)
 	struct script_info info = {
 		.event = event, .type = cfg->type, .reply = tc->reply,
 		.mtu = cfg->mtu, .local_udp_port = cfg->udp_port,
-		.udp_mode = client_udp_mode(cfg), .conf_path = cfg->script_conf,
+		.udp_mode = config_udp_mode(cfg), .conf_path = cfg->script_conf,
 	};
 	char *argv[] = { (char *)cfg->script, (char *)event, tc->ifname, NULL };
 	struct scriptenv env;
@@ -56,7 +56,8 @@ static int tunctl_netlink(struct tunctl *tc)
 	int err;
 
 	if (rep->has_v6) {
-		err = priv_addr6_add(tc->ifindex, &rep->client6, &rep->server6);
+		err = rtnl_addr6_add(tc->nl, tc->ifindex, &rep->client6,
+				     &rep->server6, 128);
 		if (err < 0) {
 			log_warnx("cannot add address %s to %s: %s",
 				  inet_ntop(AF_INET6, &rep->client6, a, sizeof(a)),
@@ -70,7 +71,7 @@ static int tunctl_netlink(struct tunctl *tc)
 		const struct client_route *r = cfg->nroutes ? &cfg->routes[i]
 							    : &def;
 
-		err = priv_route6_add(tc->ifindex, &r->dst, r->plen);
+		err = rtnl_route6_add(tc->nl, tc->ifindex, &r->dst, r->plen);
 		if (err < 0) {
 			log_warnx("cannot route %s/%u into %s: %s%s",
 				  inet_ntop(AF_INET6, &r->dst, a, sizeof(a)),
@@ -90,17 +91,18 @@ int tunctl_up(struct tunctl *tc, const struct proto_tunnel_reply *reply)
 	int fd;
 
 	tc->reply = *reply;
-	fd = priv_tun_create(cfg->ifname, cfg->mtu, tc->ifname, &tc->ifindex);
+	fd = ifconf_tun_create(tc->nl, cfg->ifname, cfg->mtu, tc->ifname,
+			       &tc->ifindex);
 	if (fd == -EBUSY) {
 		log_warnx("interface %s already exists; remove it or choose "
 			  "another name with %s", cfg->ifname,
 			  cfg->kind == CLIENT_DTCPC ? "-i" : "tunif");
-		return TUNCTL_ERR_FATAL;
+		return PRIVSEP_UP_FATAL;
 	}
 	if (fd < 0) {
 		log_warnx("cannot create interface %s: %s", cfg->ifname,
 			  strerror(-fd));
-		return TUNCTL_ERR_FATAL;
+		return PRIVSEP_UP_FATAL;
 	}
 	if (cfg->kind == CLIENT_DTCPCLIENT) {
 		/* Whatever the script did, "down" must get to undo it. */
@@ -108,13 +110,13 @@ int tunctl_up(struct tunctl *tc, const struct proto_tunnel_reply *reply)
 		if (tunctl_script(tc, "up") < 0) {
 			tunctl_down(tc);
 			close(fd);
-			return TUNCTL_ERR_RETRY;
+			return PRIVSEP_UP_RETRY;
 		}
 		return fd;
 	}
 	if (tunctl_netlink(tc) < 0) {
 		close(fd);
-		return TUNCTL_ERR_FATAL;
+		return PRIVSEP_UP_FATAL;
 	}
 	tc->up = true;
 	return fd;

@@ -1,22 +1,20 @@
 /* The client's privileged tunnel work, done in the root parent: create the
  * TUN interface and configure it — by netlink for dtcpc, by the "up" script
  * for dtcpclient — and undo it ("down"). */
-#ifndef DTCP_TUNCTL_H
-#define DTCP_TUNCTL_H
+#ifndef DTCP_CLIENT_TUNCTL_H
+#define DTCP_CLIENT_TUNCTL_H
 
 #include <net/if.h>
 #include <stdbool.h>
 
-#include "client/client.h"
+#include "client/config.h"
+#include "client/privsep_msg.h"
+#include "os/rtnl.h"
 #include "proto/proto.h"
-
-enum tunctl_err {
-	TUNCTL_ERR_FATAL = -1,   /* retrying cannot help: give up */
-	TUNCTL_ERR_RETRY = -2,   /* the script failed: a later session may work */
-};
 
 struct tunctl {
 	const struct client_config *cfg;
+	struct rtnl *nl;
 	struct proto_tunnel_reply reply;   /* what the server granted */
 	char ifname[IFNAMSIZ];
 	unsigned ifindex;
@@ -24,8 +22,8 @@ struct tunctl {
 };
 
 /* Create and configure the interface for `reply`. Returns the TUN
- * descriptor (the caller passes it on and closes its copy), or a
- * tunctl_err after logging what to fix. */
+ * descriptor (the caller passes it on and closes its copy), or
+ * PRIVSEP_UP_FATAL / PRIVSEP_UP_RETRY after logging what to fix. */
 int tunctl_up(struct tunctl *tc, const struct proto_tunnel_reply *reply);
 
 /* Run the "down" script (dtcpclient) if "up" ran; netlink configuration

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int sandbox_lookup_user(const char *name, const char *option,
@@ -154,6 +155,9 @@ int sandbox_prepare_dir(const char *empty_dir, char *err, size_t errlen)
 int sandbox_enter(const struct sandbox_user *user, const char *empty_dir,
 		  pid_t parent, bool allow_connect, char *err, size_t errlen)
 {
+	/* syslog() needs the time zone, which cannot be read once chrooted:
+	 * load it now. */
+	tzset();
 	if (sandbox_prepare_dir(empty_dir, err, errlen) < 0)
 		return -1;
 	/* A terminal's ^C or hangup goes to the parent alone, which passes

@@ -24,12 +24,13 @@ int sandbox_lookup_user(const char *name, const char *option,
  * write it. Returns 0, or -1 with the fix in err[errlen]. */
 int sandbox_prepare_dir(const char *empty_dir, char *err, size_t errlen);
 
-/* Leave the terminal's process group to the parent (which forwards
- * signals), enter an empty directory as root (created 0755 owned by root when
- * missing), drop to `user` (groups, gid, uid: all capabilities go), set
+/* Load the time zone (for syslog, unreadable once chrooted), leave the
+ * terminal's process group to the parent (which forwards signals), enter
+ * an empty directory as root (created 0755 owned by root when missing),
+ * drop to `user` (groups, gid, uid: all capabilities go), set
  * no_new_privs, die with `parent` (the pid before the fork) and load the
- * engine's seccomp filter, which lets connect()
- * through only with allow_connect (a client engine dials its server). Returns 0, or -1 with
+ * engine's seccomp filter, which lets connect() through only with
+ * allow_connect (a client engine dials its server). Returns 0, or -1 with
  * a message in err[errlen]. */
 int sandbox_enter(const struct sandbox_user *user, const char *empty_dir,
 		  pid_t parent, bool allow_connect, char *err, size_t errlen);

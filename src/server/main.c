@@ -1,6 +1,6 @@
-/* dtcps: the DTCP tunnel broker daemon. Parses options, checks the
- * configuration before detaching, then serves sessions from one event
- * loop. */
+/* dtcps: the DTCP tunnel broker daemon, and its privileged parent. Parses
+ * options, checks the configuration before detaching, forks the engine
+ * (server/engine.c) and serves its requests (server/privsep_parent.c). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,12 +16,13 @@
 
 #include "common/log.h"
 #include "common/parse.h"
-#include "os/priv.h"
-#include "os/privparent.h"
+#include "os/privchan.h"
+#include "os/rtnl.h"
 #include "os/sandbox.h"
-#include "server/privsep.h"
+#include "server/auth.h"
+#include "server/engine.h"
+#include "server/privsep_parent.h"
 #include "server/server.h"
-#include "server/session.h"
 
 #define DTCPS_AUTHFILE DTCP_SYSCONFDIR "/dtcps.auth"
 
@@ -246,72 +247,6 @@ static int listen_socket(const struct server_config *cfg)
 	return fd;
 }
 
-static void on_accept(void *arg, uint32_t events)
-{
-	struct server *srv = arg;
-	struct sockaddr_in peer, local;
-	socklen_t plen, llen;
-	int fd;
-
-	(void)events;
-	for (int i = 0; i < 16; i++) {
-		plen = sizeof(peer);
-		fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &plen,
-			     SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0 && (errno == EMFILE || errno == ENFILE ||
-			       errno == ENOBUFS || errno == ENOMEM)) {
-			/* The connection stays queued; polling the listener
-			 * now would spin. Come back when sessions have ended. */
-			log_warn("accept paused for 1 s (raise the descriptor "
-				 "limit: ulimit -n, LimitNOFILE=; or lower -M)");
-			ev_io_del(srv->loop, &srv->listen_io);
-			ev_timer_arm(srv->loop, &srv->accept_pause, 1000);
-			return;
-		}
-		if (fd < 0) {
-			if (errno != EAGAIN && errno != EINTR &&
-			    errno != ECONNABORTED)
-				log_warn("accept");
-			return;
-		}
-		llen = sizeof(local);
-		if (getsockname(fd, (struct sockaddr *)&local, &llen) < 0 ||
-		    peer.sin_family != AF_INET) {
-			close(fd);
-			continue;
-		}
-		session_accept(srv, fd, &peer, &local);
-	}
-}
-
-static void on_accept_resume(void *arg)
-{
-	struct server *srv = arg;
-
-	if (ev_io_add(srv->loop, &srv->listen_io, EPOLLIN) < 0)
-		fatal("cannot watch the listening socket again");
-}
-
-static void on_signal(void *arg, int signo)
-{
-	struct server *srv = arg;
-
-	if (signo == SIGHUP) {
-		/* Nothing to reload: the password file is re-read whenever it
-		 * changes. Say so rather than die of the default action. */
-		log_info("SIGHUP ignored: the password file is re-read "
-			 "automatically when it changes");
-		return;
-	}
-	log_info("signal %d: shutting down", signo);
-	ev_stop(srv->loop);
-}
-
-static void after_batch(void *arg)
-{
-	session_reap(arg);
-}
-
 /* Each tunnel holds three descriptors in the engine (control socket, TUN,
  * UDP): make sure -M of them fit, raising the soft limit to the hard one. */
 static void raise_fd_limit(const struct server_config *cfg)
@@ -351,58 +286,15 @@ static void check_udp_base(const struct server_config *cfg)
 		       "choose -b %u or higher", cfg->udp_base, start, start);
 }
 
-/* The network-facing engine: confined, then the event loop. */
-static int engine_main(struct server *srv, int chan, pid_t parent)
-{
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
-	const struct sandbox_user *user = srv->user;
-	char err[512];
-
-	/* The password file's secrets stay with the parent. */
-	priv_shutdown();
-	/* syslog() needs the time zone, which cannot be read once chrooted:
-	 * load it now. */
-	tzset();
-	if (sandbox_enter(user, SERVER_CHROOT, parent, false, err,
-			  sizeof(err)) < 0)
-		fatalx("engine: %s", err);
-	privsep_engine_init(chan);
-	if (pool_init(&srv->units, srv->cfg.if_base, srv->cfg.max_tunnels) < 0 ||
-	    pool_init(&srv->ports, srv->cfg.udp_base, srv->cfg.max_tunnels) < 0)
-		fatalx("out of memory");
-	srv->loop = ev_new();
-	if (srv->loop == NULL)
-		fatal("cannot create the event loop");
-	srv->listen_io = (struct ev_io){ .fd = srv->listen_fd, .cb = on_accept,
-					 .arg = srv };
-	if (ev_io_add(srv->loop, &srv->listen_io, EPOLLIN) < 0 ||
-	    ev_signals(srv->loop, signals, on_signal, srv) < 0)
-		fatal("cannot set up the event loop");
-	ev_after_batch(srv->loop, after_batch, srv);
-	srv->accept_pause = (struct ev_timer){ .cb = on_accept_resume, .arg = srv };
-	throttle_init(&srv->throttle, srv->cfg.throttle_burst,
-		      srv->cfg.throttle_refill);
-	log_info("engine running as %s in %s; listening on %s port %u, udp "
-		 "tunnels from port %u on %s%u%s", user->name, SERVER_CHROOT,
-		 inet_ntoa(srv->cfg.listen_addr), srv->cfg.port,
-		 srv->cfg.udp_base, srv->cfg.if_stem, srv->cfg.if_base,
-		 srv->cfg.has_prefix ? ", host tunnels enabled" : "");
-	if (ev_run(srv->loop) < 0)
-		log_warn("event loop failed");
-	session_close_all(srv);
-	close(srv->listen_fd);
-	ev_free(srv->loop);
-	pool_destroy(&srv->units);
-	pool_destroy(&srv->ports);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
+	struct privsep_parent *parent;
 	struct sandbox_user user;
+	struct privchan chan;
 	struct server srv;
+	struct auth *auth;
+	struct rtnl *nl;
 	char err[512];
-	struct privparent_chan chan;
 	int rc;
 	pid_t pid;
 
@@ -419,8 +311,12 @@ int main(int argc, char **argv)
 		fatalx("must run as root to create tunnel interfaces; the "
 		       "network-facing engine drops to user %s by itself",
 		       srv.cfg.user);
-	if (priv_init(srv.cfg.authfile, err, sizeof(err)) < 0)
+	auth = auth_open(srv.cfg.authfile, err, sizeof(err));
+	if (auth == NULL)
 		fatalx("%s", err);
+	nl = rtnl_open();
+	if (nl == NULL)
+		fatal("cannot open a netlink socket");
 	raise_fd_limit(&srv.cfg);
 	check_udp_base(&srv.cfg);
 	if (sandbox_lookup_user(srv.cfg.user, "-u", &user, err, sizeof(err)) < 0 ||
@@ -433,13 +329,22 @@ int main(int argc, char **argv)
 			fatal("cannot become a daemon");
 		log_init("dtcps", 0, srv.cfg.verbose);
 	}
-	pid = privparent_fork(&chan);
-	if (pid == 0)
+	pid = privchan_fork(&chan);
+	if (pid == 0) {
+		/* The engine's copy of the secrets and of netlink goes. */
+		auth_close(auth);
+		rtnl_close(nl);
 		exit(engine_main(&srv, chan.sock, chan.parent));
+	}
 	close(srv.listen_fd);
-	rc = privsep_parent_run(chan.sock, chan.log_fd, pid, &srv.cfg);
+	parent = privsep_parent_new(&srv.cfg, auth, nl);
+	if (parent == NULL)
+		fatalx("out of memory");
+	rc = privsep_parent_run(parent, chan.sock, chan.log_fd, pid);
 	close(chan.log_fd);
-	priv_shutdown();
+	privsep_parent_free(parent);
+	auth_close(auth);
+	rtnl_close(nl);
 	log_info("stopped");
 	return rc;
 }

@@ -1,8 +1,26 @@
 # The sources each unit test links besides its own file: the module under
 # test and what it needs, nothing more (UNIT_<name> for test_<name>.c).
 UNIT_authdb   = src/authdb/authdb.c src/proto/rules.c
+UNIT_authfile = src/client/authfile.c
+UNIT_backoff  = src/client/backoff.c
 UNIT_gso      = src/relay/csum.c src/relay/gso.c src/relay/gro.c src/relay/relay_check.c
+UNIT_linebuf  = src/common/linebuf.c
+UNIT_log      = src/common/log.c
 UNIT_parse    = src/common/parse.c
 UNIT_pool     = src/server/pool.c
 UNIT_proto    = src/proto/proto.c src/proto/digest.c src/proto/rules.c src/common/parse.c
+UNIT_scriptconf = src/client/scriptconf.c src/common/parse.c
+UNIT_scriptenv = src/client/scriptenv.c src/proto/proto.c src/proto/rules.c src/common/parse.c
 UNIT_throttle = src/server/throttle.c
+# The trust boundaries: each parent's dispatch with what it calls.
+UNIT_server_privsep = src/server/privsep_parent.c src/server/auth.c \
+	src/server/pool.c src/os/privchan.c src/os/fdpass.c src/os/ifconf.c \
+	src/os/tun.c src/os/rtnl.c src/authdb/authdb.c src/proto/proto.c \
+	src/proto/digest.c src/proto/rules.c src/common/parse.c \
+	src/common/log.c src/common/monotime.c
+UNIT_client_privsep = src/client/privsep_parent.c src/client/tunctl.c \
+	src/client/scriptenv.c src/client/config.c src/os/privchan.c \
+	src/os/fdpass.c src/os/ifconf.c src/os/tun.c src/os/rtnl.c \
+	src/os/hook.c src/os/udp.c src/proto/proto.c src/proto/digest.c \
+	src/proto/rules.c src/common/parse.c src/common/log.c \
+	src/common/monotime.c

@@ -1,5 +1,5 @@
-/* The privileged parent's loop. */
-#include "os/privparent.h"
+/* Privilege separation: fork, engine call, parent dispatch and loop. */
+#include "os/privchan.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -14,7 +14,7 @@
 #include "common/log.h"
 #include "os/fdpass.h"
 
-pid_t privparent_fork(struct privparent_chan *chan)
+pid_t privchan_fork(struct privchan *chan)
 {
 	int req[2], logs[2];
 	pid_t pid;
@@ -36,8 +36,74 @@ pid_t privparent_fork(struct privparent_chan *chan)
 	return pid;
 }
 
+void privchan_send(int sock, const void *msg, size_t len)
+{
+	if (fdpass_send(sock, msg, len, -1) < 0)
+		fatal("privileged parent unreachable");
+}
+
+void privchan_call(int sock, const void *req, size_t len, void *rep,
+		   size_t rep_len, int *fd)
+{
+	const struct privchan_hdr *q = req, *a = rep;
+	int got_fd;
+	ssize_t n;
+
+	privchan_send(sock, req, len);
+	n = fdpass_recv(sock, rep, rep_len, &got_fd);
+	if (n == 0)
+		fatalx("privileged parent has exited");
+	if (n < 0)
+		fatal("privileged parent unreachable");
+	if ((size_t)n != rep_len || a->type != (q->type | PRIVCHAN_REPLY) ||
+	    a->id != q->id || (fd == NULL && got_fd != -1)) {
+		if (got_fd >= 0)
+			close(got_fd);
+		fatalx("unexpected reply from the privileged parent (type %u, "
+		       "%zd bytes)", a->type, n);
+	}
+	if (fd != NULL)
+		*fd = got_fd;
+}
+
+int privchan_dispatch(const struct privchan_table *t, void *ctx, int sock,
+		      const void *msg, size_t len)
+{
+	const struct privchan_hdr *h = msg;
+	const struct privchan_rule *rule = NULL;
+	union {
+		struct privchan_hdr h;
+		char buf[PRIVCHAN_MSG_MAX];
+	} rep;
+	unsigned state;
+	int fd = -1, rc;
+
+	if (len < sizeof(*h))
+		return -1;
+	for (size_t i = 0; i < t->nrules && rule == NULL; i++)
+		if (t->rules[i].type == h->type)
+			rule = &t->rules[i];
+	if (rule == NULL || len != rule->len || rule->rep_len > sizeof(rep))
+		return -1;
+	state = t->state(ctx, h);
+	if (state >= 32 || !(rule->states & (1u << state)))
+		return -1;
+	memset(&rep, 0, sizeof(rep));
+	rep.h.type = h->type | PRIVCHAN_REPLY;
+	rep.h.id = h->id;
+	rc = rule->handle(ctx, msg, &rep, &fd);
+	if (rc == 0 && rule->rep_len > 0)
+		rc = fdpass_send(sock, &rep, rule->rep_len, fd) < 0 ? -1 : 0;
+	/* The engine holds the only descriptor now: when it closes it, or
+	 * dies, the kernel removes what it stands for (a TUN device). */
+	if (fd >= 0)
+		close(fd);
+	explicit_bzero(&rep, sizeof(rep));   /* may have held a digest */
+	return rc < 0 ? -1 : 0;
+}
+
 /* Reap the engine and turn its end into our exit status. */
-static int privparent_reap(pid_t engine, int rc)
+static int privchan_reap(pid_t engine, int rc)
 {
 	int status = 0;
 
@@ -56,11 +122,15 @@ static int privparent_reap(pid_t engine, int rc)
 }
 
 /* Log what the engine sent, a bounded number of records per wakeup. */
-static void privparent_logs(int fd)
+/* The most log records taken per wakeup, so the engine cannot starve
+ * the requests. */
+#define PRIVCHAN_LOG_BATCH 64
+
+static void privchan_logs(int fd)
 {
 	char rec[LOG_RELAY_MAX + 1];
 
-	for (int i = 0; i < 64; i++) {
+	for (int i = 0; i < PRIVCHAN_LOG_BATCH; i++) {
 		ssize_t n = recv(fd, rec, sizeof(rec) - 1, MSG_DONTWAIT);
 
 		if (n <= 0)
@@ -70,8 +140,8 @@ static void privparent_logs(int fd)
 	}
 }
 
-int privparent_run(int sock, int log_fd, pid_t engine,
-		   const struct privparent_ops *ops, void *ctx)
+int privchan_serve(int sock, int log_fd, pid_t engine,
+		   const struct privchan_table *t, void *ctx)
 {
 	struct pollfd pfd[3];
 	sigset_t set;
@@ -92,7 +162,7 @@ int privparent_run(int sock, int log_fd, pid_t engine,
 	for (;;) {
 		union {
 			uint32_t type;
-			char buf[PRIVPARENT_MSG_MAX];
+			char buf[PRIVCHAN_MSG_MAX];
 		} m;
 		ssize_t n;
 		int fd;
@@ -103,14 +173,14 @@ int privparent_run(int sock, int log_fd, pid_t engine,
 			fatal("poll");
 		}
 		if (log_fd >= 0 && (pfd[2].revents & POLLIN))
-			privparent_logs(log_fd);
+			privchan_logs(log_fd);
 		if (pfd[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			int sig;
 
 			if (read(sigfd, &si, sizeof(si)) == sizeof(si) &&
 			    si.ssi_signo != SIGCHLD &&
-			    (sig = ops->forward((int)si.ssi_signo)) != 0)
+			    (sig = t->forward((int)si.ssi_signo)) != 0)
 				kill(engine, sig);
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -125,7 +195,7 @@ int privparent_run(int sock, int log_fd, pid_t engine,
 				close(fd);
 			n = -1;
 		}
-		if (n < 0 || ops->serve(ctx, sock, &m, (size_t)n) < 0) {
+		if (n < 0 || privchan_dispatch(t, ctx, sock, &m, (size_t)n) < 0) {
 			log_warnx("invalid request from the engine (type %u, %zd "
 				  "bytes); no longer trusting it: stopping",
 				  n >= (ssize_t)sizeof(m.type) ? m.type : 0, n);
@@ -136,9 +206,9 @@ int privparent_run(int sock, int log_fd, pid_t engine,
 	}
 	close(sock);
 	close(sigfd);
-	rc = privparent_reap(engine, rc);
+	rc = privchan_reap(engine, rc);
 	/* The engine's last words, sent before it exited. */
 	if (log_fd >= 0)
-		privparent_logs(log_fd);
+		privchan_logs(log_fd);
 	return rc;
 }

@@ -1,8 +1,8 @@
-/* The client engine shared by dtcpc (configures the tunnel itself) and
- * dtcpclient (leaves addresses and routes to a script): configuration,
- * one session, and the reconnect loop. */
-#ifndef DTCP_CLIENT_H
-#define DTCP_CLIENT_H
+/* The configuration of dtcpc (configures the tunnel itself) and dtcpclient
+ * (leaves addresses and routes to a script), fixed once the options are
+ * parsed and read by both processes, and what follows from it. */
+#ifndef DTCP_CLIENT_CONFIG_H
+#define DTCP_CLIENT_CONFIG_H
 
 #include <net/if.h>
 #include <netinet/in.h>
@@ -57,33 +57,12 @@ struct client_config {
 #define CLIENT_ENGINE_USER "dtcp"
 #define CLIENT_CHROOT "/run/dtcpc-empty"
 
-/* How a session ended, which decides what the reconnect loop does. */
-enum client_end {
-	CLIENT_END_STOP,      /* SIGINT/SIGTERM: quit sent, exit 0 */
-	CLIENT_END_HUP,       /* SIGHUP: reconnect at once */
-	CLIENT_END_RETRY,     /* a transient failure: retry with -l */
-	CLIENT_END_FATAL,     /* wrong password or configuration: give up */
-};
-
 /* The UDP port to announce: the static NAT's (-B), none for NAT traversal
  * (-n without -B: the server learns it), else the bound one. */
-uint16_t client_announced_port(const struct client_config *cfg);
-const char *client_udp_mode(const struct client_config *cfg);
+uint16_t config_announced_port(const struct client_config *cfg);
 
-/* Block SIGINT, SIGTERM and SIGHUP and return a signalfd for them, which
- * every wait of the client watches. Returns -errno on failure. */
-int client_signals_init(void);
-/* Read one pending signal from the signalfd: its number, or 0. */
-int client_signal_take(int sigfd);
-
-/* Run one session in the engine: log in, have the parent bring the tunnel
- * up, relay until a signal or the server ends it, then have everything
- * removed. *lived_ms gets how long the tunnel was up. */
-enum client_end client_session(const struct client_config *cfg, int sigfd,
-			       uint64_t *lived_ms);
-
-/* Run sessions until the end: with cfg->reconnect, retry transient
- * failures with backoff and SIGHUP at once. Returns the exit status. */
-int client_run(const struct client_config *cfg, int sigfd);
+/* "plain", "static-nat" or "nat-traversal": how the server reaches us
+ * (logged, and given to the dtcpclient script as UDP_MODE). */
+const char *config_udp_mode(const struct client_config *cfg);
 
 #endif

@@ -1,0 +1,39 @@
+/* A client's engine side of the privilege separation: one stub per
+ * request to the root parent (client/privsep_parent.c), which keeps the
+ * password, the resolver, TUN creation, netlink and the scripts. Each stub
+ * is one request and its checked reply (os/privchan.h); a broken channel
+ * is fatal (the parent is gone). */
+#ifndef DTCP_CLIENT_PRIVSEP_H
+#define DTCP_CLIENT_PRIVSEP_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "client/privsep_msg.h"
+#include "proto/proto.h"
+
+/* Set the engine's end of the channel. */
+void privsep_engine_init(int sock);
+
+/* The server's IPv4 addresses, resolved again by the parent. Returns how
+ * many (>= 1), or -1 after the parent logged why. */
+int privsep_resolve(struct in_addr addrs[PRIVSEP_ADDRS_MAX]);
+
+/* A UDP socket bound to addr and the configured port (-b). Returns the
+ * descriptor or -errno. */
+int privsep_udp_socket(struct in_addr addr);
+
+/* The login digest for `challenge` (32 hex digits), into out[33]. The
+ * password stays in the parent. */
+void privsep_digest(const char *challenge, char out[PROTO_DIGEST_LEN + 1]);
+
+/* Bring the tunnel up for `reply`. Returns the TUN descriptor and its name
+ * in ifname, or PRIVSEP_UP_FATAL / PRIVSEP_UP_RETRY. */
+int privsep_tunnel_up(const struct proto_tunnel_reply *reply,
+		      char ifname[IFNAMSIZ]);
+
+/* Undo "up" (the "down" script) while the engine still holds the TUN
+ * descriptor; returns when done. */
+void privsep_tunnel_down(void);
+
+#endif

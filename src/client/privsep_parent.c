@@ -1,0 +1,192 @@
+/* A client's privileged parent: the request table and its handlers. */
+#include "client/privsep_parent.h"
+
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/privsep_msg.h"
+#include "client/tunctl.h"
+#include "common/log.h"
+#include "os/privchan.h"
+#include "os/udp.h"
+
+/* The one tunnel a client has is in one of these states. */
+enum pp_state {
+	PP_DOWN,   /* no tunnel: "up" allowed */
+	PP_UP,     /* tunnel up: "down" owed */
+};
+
+#define IN(s) (1u << (s))
+
+struct privsep_parent {
+	const struct client_config *cfg;
+	const char *password;
+	struct tunctl tc;
+};
+
+static unsigned pp_state_of(void *ctx, const struct privchan_hdr *h)
+{
+	struct privsep_parent *p = ctx;
+
+	(void)h;
+	return p->tc.up ? PP_UP : PP_DOWN;
+}
+
+static int pp_resolve(void *ctx, const void *msg, void *reply, int *fd)
+{
+	struct privsep_parent *p = ctx;
+	struct privsep_msg_resolve_reply *rep = reply;
+	struct addrinfo hints = { .ai_family = AF_INET,
+				  .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res, *ai;
+	int rc;
+
+	(void)msg;
+	(void)fd;
+	rc = getaddrinfo(p->cfg->server, NULL, &hints, &res);
+	if (rc != 0) {
+		log_warnx("cannot resolve server %s: %s", p->cfg->server,
+			  gai_strerror(rc));
+		rep->err = -1;
+		return 0;
+	}
+	for (ai = res; ai && rep->n < PRIVSEP_ADDRS_MAX; ai = ai->ai_next)
+		rep->addrs[rep->n++] =
+			((const struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int pp_udp(void *ctx, const void *msg, void *reply, int *fdp)
+{
+	struct privsep_parent *p = ctx;
+	const struct privsep_msg_udp *m = msg;
+	struct privsep_msg_udp_reply *rep = reply;
+	struct in_addr addr = { m->addr };
+	int fd = udp_tunnel_socket(addr, p->cfg->udp_port);
+
+	if (fd < 0)
+		rep->err = fd;
+	else
+		*fdp = fd;
+	return 0;
+}
+
+/* The engine may ask for digests of challenges it picks (see dtcpc(8)):
+ * the password itself never leaves. */
+static int pp_digest(void *ctx, const void *msg, void *reply, int *fd)
+{
+	struct privsep_parent *p = ctx;
+	const struct privsep_msg_digest *m = msg;
+	struct privsep_msg_digest_reply *rep = reply;
+
+	(void)fd;
+	if (!proto_hex_ok(m->challenge, PROTO_CHALLENGE_LEN))
+		return -1;
+	proto_digest(p->cfg->user, m->challenge, (const uint8_t *)p->password,
+		     strlen(p->password), rep->digest);
+	return 0;
+}
+
+static int pp_up(void *ctx, const void *msg, void *reply, int *fdp)
+{
+	struct privsep_parent *p = ctx;
+	const struct privsep_msg_up *m = msg;
+	struct privsep_msg_up_reply *rep = reply;
+	struct proto_tunnel_reply tr = {
+		.client4.s_addr = m->client4, .server4.s_addr = m->server4,
+		.has_v6 = m->has_v6 == 1, .udp_port = m->udp_port,
+	};
+	int fd;
+
+	memcpy(&tr.client6, m->client6, 16);
+	memcpy(&tr.server6, m->server6, 16);
+	/* Addresses only where the tunnel type has them, and only what the
+	 * engine's parser would have let through. */
+	if (m->udp_port == 0 || m->has_v6 > 1 ||
+	    tr.has_v6 != (p->cfg->type == PROTO_TYPE_HOST) ||
+	    (tr.has_v6 && (!proto_tunnel_addr_ok(&tr.client6) ||
+			   !proto_tunnel_addr_ok(&tr.server6))))
+		return -1;
+	fd = tunctl_up(&p->tc, &tr);
+	if (fd < 0)
+		rep->err = fd;
+	else
+		*fdp = fd;
+	memcpy(rep->ifname, p->tc.ifname, IFNAMSIZ);
+	return 0;
+}
+
+static int pp_down(void *ctx, const void *msg, void *reply, int *fd)
+{
+	struct privsep_parent *p = ctx;
+
+	(void)msg;
+	(void)reply;
+	(void)fd;
+	tunctl_down(&p->tc);
+	return 0;
+}
+
+#define ANY (IN(PP_DOWN) | IN(PP_UP))
+
+/* The boundary: every request the engine may make, its exact length,
+ * the tunnel states in which it is allowed, and its reply. */
+static const struct privchan_rule pp_rules[] = {
+	{ PRIVSEP_RESOLVE, sizeof(struct privchan_hdr), ANY,
+	  sizeof(struct privsep_msg_resolve_reply), pp_resolve },
+	{ PRIVSEP_UDP, sizeof(struct privsep_msg_udp), ANY,
+	  sizeof(struct privsep_msg_udp_reply), pp_udp },
+	{ PRIVSEP_DIGEST, sizeof(struct privsep_msg_digest), ANY,
+	  sizeof(struct privsep_msg_digest_reply), pp_digest },
+	{ PRIVSEP_UP, sizeof(struct privsep_msg_up), IN(PP_DOWN),
+	  sizeof(struct privsep_msg_up_reply), pp_up },
+	{ PRIVSEP_DOWN, sizeof(struct privchan_hdr), IN(PP_UP),
+	  sizeof(struct privchan_hdr), pp_down },
+};
+
+/* The engine says quit, asks for "down" itself, or reconnects (SIGHUP). */
+static int pp_forward(int signo)
+{
+	return signo;
+}
+
+static const struct privchan_table pp_table = {
+	pp_rules, sizeof(pp_rules) / sizeof(pp_rules[0]), pp_state_of,
+	pp_forward,
+};
+
+struct privsep_parent *privsep_parent_new(const struct client_config *cfg,
+					  const char *password,
+					  struct rtnl *nl)
+{
+	struct privsep_parent *p = calloc(1, sizeof(*p));
+
+	if (p != NULL)
+		*p = (struct privsep_parent){
+			.cfg = cfg, .password = password,
+			.tc = { .cfg = cfg, .nl = nl },
+		};
+	return p;
+}
+
+void privsep_parent_free(struct privsep_parent *p)
+{
+	if (p == NULL)
+		return;
+	tunctl_down(&p->tc);
+	free(p);
+}
+
+int privsep_parent_dispatch(struct privsep_parent *p, int sock,
+			    const void *msg, size_t len)
+{
+	return privchan_dispatch(&pp_table, p, sock, msg, len);
+}
+
+int privsep_parent_run(struct privsep_parent *p, int sock, int log_fd,
+		       pid_t engine)
+{
+	return privchan_serve(sock, log_fd, engine, &pp_table, p);
+}

@@ -1,0 +1,27 @@
+/* dtcps's password check, in the privileged parent: the password file,
+ * re-read whenever it changes (dtcpauth takes effect without a restart, as
+ * with the original's DBM), and the challenge-response comparison. Secrets
+ * never leave this module. */
+#ifndef DTCP_AUTH_H
+#define DTCP_AUTH_H
+
+#include <stddef.h>
+
+struct auth;
+
+/* Load and check the password file at path. Returns the checker, or NULL
+ * with a message in err[errlen] that names the file, the line and what to
+ * fix. */
+struct auth *auth_open(const char *path, char *err, size_t errlen);
+
+/* Forget every secret. NULL is ignored. */
+void auth_close(struct auth *a);
+
+/* Check `response` for `user` and `challenge`. Returns 1 for a match, 0
+ * for no match or an unknown user (indistinguishable, also in time), -1
+ * when the file cannot be used now (the reason is logged once per change;
+ * every login is refused until it is fixed). */
+int auth_check(struct auth *a, const char *user, const char *challenge,
+	       const char *response);
+
+#endif

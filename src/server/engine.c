@@ -1,0 +1,128 @@
+/* dtcps's network-facing engine: runs confined (chroot, unprivileged
+ * user, seccomp), accepts control connections and serves every session
+ * and relay from one event loop; asks the parent (server/privsep.h) for
+ * what needs privilege. */
+#include "server/engine.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "os/sandbox.h"
+#include "server/privsep.h"
+#include "server/session.h"
+
+/* Connections accepted per wakeup, so that a flood of them cannot starve
+ * the sessions. */
+#define ENGINE_ACCEPT_BATCH 16
+
+static void on_accept(void *arg, uint32_t events)
+{
+	struct server *srv = arg;
+	struct sockaddr_in peer, local;
+	socklen_t plen, llen;
+	int fd;
+
+	(void)events;
+	for (int i = 0; i < ENGINE_ACCEPT_BATCH; i++) {
+		plen = sizeof(peer);
+		fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &plen,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE ||
+			       errno == ENOBUFS || errno == ENOMEM)) {
+			/* The connection stays queued; polling the listener
+			 * now would spin. Come back when sessions have ended. */
+			log_warn("accept paused for 1 s (raise the descriptor "
+				 "limit: ulimit -n, LimitNOFILE=; or lower -M)");
+			ev_io_del(srv->loop, &srv->listen_io);
+			ev_timer_arm(srv->loop, &srv->accept_pause, 1000);
+			return;
+		}
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR &&
+			    errno != ECONNABORTED)
+				log_warn("accept");
+			return;
+		}
+		llen = sizeof(local);
+		if (getsockname(fd, (struct sockaddr *)&local, &llen) < 0 ||
+		    peer.sin_family != AF_INET) {
+			close(fd);
+			continue;
+		}
+		session_accept(srv, fd, &peer, &local);
+	}
+}
+
+static void on_accept_resume(void *arg)
+{
+	struct server *srv = arg;
+
+	if (ev_io_add(srv->loop, &srv->listen_io, EPOLLIN) < 0)
+		fatal("cannot watch the listening socket again");
+}
+
+static void on_signal(void *arg, int signo)
+{
+	struct server *srv = arg;
+
+	if (signo == SIGHUP) {
+		/* Nothing to reload: the password file is re-read whenever it
+		 * changes. Say so rather than die of the default action. */
+		log_info("SIGHUP ignored: the password file is re-read "
+			 "automatically when it changes");
+		return;
+	}
+	log_info("signal %d: shutting down", signo);
+	ev_stop(srv->loop);
+}
+
+static void after_batch(void *arg)
+{
+	session_reap(arg);
+}
+
+/* The network-facing engine: confined, then the event loop. */
+int engine_main(struct server *srv, int chan, pid_t parent)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
+	const struct sandbox_user *user = srv->user;
+	char err[512];
+
+	if (sandbox_enter(user, SERVER_CHROOT, parent, false, err,
+			  sizeof(err)) < 0)
+		fatalx("engine: %s", err);
+	privsep_engine_init(chan);
+	if (pool_init(&srv->units, srv->cfg.if_base, srv->cfg.max_tunnels) < 0 ||
+	    pool_init(&srv->ports, srv->cfg.udp_base, srv->cfg.max_tunnels) < 0)
+		fatalx("out of memory");
+	srv->loop = ev_new();
+	if (srv->loop == NULL)
+		fatal("cannot create the event loop");
+	srv->listen_io = (struct ev_io){ .fd = srv->listen_fd, .cb = on_accept,
+					 .arg = srv };
+	if (ev_io_add(srv->loop, &srv->listen_io, EPOLLIN) < 0 ||
+	    ev_signals(srv->loop, signals, on_signal, srv) < 0)
+		fatal("cannot set up the event loop");
+	ev_after_batch(srv->loop, after_batch, srv);
+	srv->accept_pause = (struct ev_timer){ .cb = on_accept_resume, .arg = srv };
+	throttle_init(&srv->throttle, srv->cfg.throttle_burst,
+		      srv->cfg.throttle_refill);
+	log_info("engine running as %s in %s; listening on %s port %u, udp "
+		 "tunnels from port %u on %s%u%s", user->name, SERVER_CHROOT,
+		 inet_ntoa(srv->cfg.listen_addr), srv->cfg.port,
+		 srv->cfg.udp_base, srv->cfg.if_stem, srv->cfg.if_base,
+		 srv->cfg.has_prefix ? ", host tunnels enabled" : "");
+	if (ev_run(srv->loop) < 0)
+		log_warn("event loop failed");
+	session_close_all(srv);
+	close(srv->listen_fd);
+	ev_free(srv->loop);
+	pool_destroy(&srv->units);
+	pool_destroy(&srv->ports);
+	return 0;
+}
+

@@ -1,0 +1,63 @@
+/* The messages between dtcps's engine and its privileged parent: fixed
+ * layouts with explicit widths, shared by server/privsep.c (the engine's
+ * stubs) and server/privsep_parent.c (the parent's table, which says when
+ * each is allowed). Replies carry the request's type | PRIVCHAN_REPLY. */
+#ifndef DTCP_SERVER_PRIVSEP_MSG_H
+#define DTCP_SERVER_PRIVSEP_MSG_H
+
+#include <net/if.h>
+#include <stdint.h>
+
+#include "os/privchan.h"
+#include "proto/proto.h"
+
+/* The header's id is the session id, never 0. */
+enum privsep_type {
+	PRIVSEP_HELLO = 1,   /* a connection: issue its challenge */
+	PRIVSEP_AUTH,        /* check a login */
+	PRIVSEP_TUNNEL,      /* create the tunnel interface */
+	PRIVSEP_UNTUNNEL,    /* the tunnel was lost before use */
+	PRIVSEP_END,         /* the session is over */
+};
+
+struct privsep_msg_hello_reply {
+	struct privchan_hdr h;
+	char challenge[PROTO_CHALLENGE_LEN + 1];   /* hex, NUL-terminated */
+	uint8_t pad[3];
+};
+
+struct privsep_msg_auth {
+	struct privchan_hdr h;
+	char user[PROTO_USER_MAX + 1];             /* NUL-terminated */
+	char response[PROTO_DIGEST_LEN + 1];       /* hex, NUL-terminated */
+	uint8_t pad[2];
+};
+
+struct privsep_msg_auth_reply {
+	struct privchan_hdr h;
+	int32_t result;   /* 1 ok, 0 refused, -1 file unusable, -2 busy */
+};
+
+struct privsep_msg_tunnel {
+	struct privchan_hdr h;
+	uint32_t tunnel_type;   /* enum proto_type */
+	uint32_t unit;          /* interface unit the engine picked */
+};
+
+struct privsep_msg_tunnel_reply {
+	struct privchan_hdr h;
+	int32_t err;            /* 0, or -errno (descriptor attached on 0) */
+	uint32_t ifindex;
+	char ifname[IFNAMSIZ];
+	uint8_t has_v6;         /* 0 or 1: the addresses below are set */
+	uint8_t pad[3];
+	uint8_t server6[16], client6[16];
+};
+
+_Static_assert(sizeof(struct privsep_msg_hello_reply) == 44, "ABI");
+_Static_assert(sizeof(struct privsep_msg_auth) == 108, "ABI");
+_Static_assert(sizeof(struct privsep_msg_auth_reply) == 12, "ABI");
+_Static_assert(sizeof(struct privsep_msg_tunnel) == 16, "ABI");
+_Static_assert(sizeof(struct privsep_msg_tunnel_reply) == 68, "ABI");
+
+#endif

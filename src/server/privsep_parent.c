@@ -1,0 +1,303 @@
+/* dtcps's privileged parent: the request table and its handlers. */
+#include "server/privsep_parent.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/monotime.h"
+#include "os/ifconf.h"
+#include "os/privchan.h"
+#include "server/pool.h"
+#include "server/privsep.h"
+#include "server/privsep_msg.h"
+
+/* What a request is about: a session in one of these states. */
+enum pp_state {
+	PP_UNKNOWN,    /* no session with that id */
+	PP_NEW,        /* challenge issued; logins being tried */
+	PP_AUTHED,     /* login succeeded: may ask for one tunnel */
+	PP_TUNNELED,   /* has its tunnel */
+};
+
+#define IN(s) (1u << (s))
+
+struct pp_session {
+	uint32_t sid;
+	enum pp_state state;
+	char challenge[PROTO_CHALLENGE_LEN + 1];   /* issued by the parent */
+	unsigned failures;
+	unsigned unit;
+};
+
+struct privsep_parent {
+	const struct server_config *cfg;
+	struct auth *auth;
+	struct rtnl *nl;
+	struct pp_session *s;
+	size_t n, cap;
+	uint64_t fail_window_ms;      /* start of the current second */
+	unsigned fail_count;          /* failed checks in it */
+	bool fail_reported;
+};
+
+static struct pp_session *pp_find(struct privsep_parent *p, uint32_t sid)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->s[i].sid == sid)
+			return &p->s[i];
+	return NULL;
+}
+
+static unsigned pp_state_of(void *ctx, const struct privchan_hdr *h)
+{
+	struct pp_session *s = pp_find(ctx, h->id);
+
+	return s ? s->state : PP_UNKNOWN;
+}
+
+/* True when buf[size] is a NUL-terminated string of printable ASCII. */
+static bool pp_str_ok(const char *buf, size_t size)
+{
+	size_t len = strnlen(buf, size);
+
+	if (len == size)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] <= 0x20 || buf[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static bool pp_unit_taken(struct privsep_parent *p, unsigned unit)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->s[i].state == PP_TUNNELED && p->s[i].unit == unit)
+			return true;
+	return false;
+}
+
+/* A new session: the parent issues its challenge, so that a subverted
+ * engine cannot pick the challenges that it has checked. */
+static int pp_hello(void *ctx, const void *msg, void *reply, int *fd)
+{
+	struct privsep_parent *p = ctx;
+	const struct privchan_hdr *m = msg;
+	struct privsep_msg_hello_reply *rep = reply;
+	struct pp_session *s;
+
+	(void)fd;
+	if (m->id == 0 ||
+	    p->n >= (size_t)p->cfg->max_tunnels + PRIVSEP_SESSION_SLACK)
+		return -1;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct pp_session *ns = realloc(p->s, cap * sizeof(*ns));
+
+		if (ns == NULL)
+			fatalx("out of memory");
+		p->s = ns;
+		p->cap = cap;
+	}
+	s = &p->s[p->n++];
+	*s = (struct pp_session){ .sid = m->id, .state = PP_NEW };
+	if (proto_challenge_new(s->challenge) < 0)
+		fatal("cannot read the kernel's random source");
+	memcpy(rep->challenge, s->challenge, sizeof(rep->challenge));
+	return 0;
+}
+
+/* A global ceiling on failed checks: PRIVSEP_FAILS_PER_SECOND. */
+static bool pp_fail_budget(struct privsep_parent *p)
+{
+	uint64_t now = monotime_ms();
+
+	if (now - p->fail_window_ms >= 1000) {
+		p->fail_window_ms = now;
+		p->fail_count = 0;
+		p->fail_reported = false;
+	}
+	if (p->fail_count < PRIVSEP_FAILS_PER_SECOND)
+		return true;
+	if (!p->fail_reported)
+		log_warnx("more than %d failed logins in a second: refusing "
+			  "logins for the rest of it", PRIVSEP_FAILS_PER_SECOND);
+	p->fail_reported = true;
+	return false;
+}
+
+static int pp_auth(void *ctx, const void *msg, void *reply, int *fd)
+{
+	struct privsep_parent *p = ctx;
+	const struct privsep_msg_auth *m = msg;
+	struct privsep_msg_auth_reply *rep = reply;
+	struct pp_session *s = pp_find(p, m->h.id);
+
+	(void)fd;
+	if (!pp_str_ok(m->user, sizeof(m->user)) || !proto_user_ok(m->user) ||
+	    !proto_hex_ok(m->response, PROTO_DIGEST_LEN))
+		return -1;
+	/* The engine closes a connection after 3 failures; more would be
+	 * a brute force by a subverted engine. */
+	if (s->failures >= PRIVSEP_AUTH_PER_SESSION)
+		rep->result = 0;
+	else if (!pp_fail_budget(p))
+		rep->result = PRIVSEP_AUTH_BUSY;   /* not checked, not counted */
+	else
+		rep->result = auth_check(p->auth, m->user, s->challenge,
+					 m->response);
+	if (rep->result == 0) {
+		s->failures++;
+		p->fail_count++;
+	}
+	if (rep->result != PRIVSEP_AUTH_BUSY)
+		s->state = rep->result == 1 ? PP_AUTHED : PP_NEW;
+	return 0;
+}
+
+static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
+{
+	struct privsep_parent *p = ctx;
+	const struct server_config *cfg = p->cfg;
+	const struct privsep_msg_tunnel *m = msg;
+	struct privsep_msg_tunnel_reply *rep = reply;
+	struct pp_session *s = pp_find(p, m->h.id);
+	struct in6_addr server6, client6;
+	char name[IFNAMSIZ];
+	int fd, err;
+
+	if (!proto_type_supported(m->tunnel_type) ||
+	    (m->tunnel_type == PROTO_TYPE_HOST && !cfg->has_prefix) ||
+	    m->unit < cfg->if_base || m->unit - cfg->if_base >= cfg->max_tunnels ||
+	    pp_unit_taken(p, m->unit))
+		return -1;
+	if ((unsigned)snprintf(name, sizeof(name), "%s%u", cfg->if_stem,
+			       m->unit) >= sizeof(name)) {
+		rep->err = -ENOSPC;
+		return 0;
+	}
+	if (m->tunnel_type == PROTO_TYPE_HOST) {
+		/* The parent, not the engine, decides the addresses. */
+		if (pool_host_pair(&cfg->prefix, cfg->plen, m->unit, &server6,
+				   &client6) < 0) {
+			rep->err = -ENOSPC;
+			return 0;
+		}
+		rep->has_v6 = 1;
+		memcpy(rep->server6, &server6, 16);
+		memcpy(rep->client6, &client6, 16);
+	}
+	fd = ifconf_tun_create(p->nl, name, cfg->mtu, rep->ifname,
+			       &rep->ifindex);
+	if (fd < 0) {
+		rep->err = fd;
+		return 0;
+	}
+	if (rep->has_v6) {
+		err = rtnl_addr6_add(p->nl, rep->ifindex, &server6, &client6,
+				     128);
+		if (err < 0) {
+			close(fd);
+			rep->err = err;
+			return 0;
+		}
+	}
+	s->state = PP_TUNNELED;
+	s->unit = m->unit;
+	*fdp = fd;
+	return 0;
+}
+
+/* The engine lost the tunnel before using it: the session stays logged
+ * in and may ask again. */
+static int pp_untunnel(void *ctx, const void *msg, void *reply, int *fd)
+{
+	struct privsep_parent *p = ctx;
+	const struct privchan_hdr *m = msg;
+
+	(void)reply;
+	(void)fd;
+	pp_find(p, m->id)->state = PP_AUTHED;
+	return 0;
+}
+
+static int pp_end(void *ctx, const void *msg, void *reply, int *fd)
+{
+	struct privsep_parent *p = ctx;
+	const struct privchan_hdr *m = msg;
+	struct pp_session *s = pp_find(p, m->id);
+
+	(void)reply;
+	(void)fd;
+	if (s != NULL)
+		*s = p->s[--p->n];
+	return 0;
+}
+
+/* The boundary: every request the engine may make, its exact length,
+ * the states of its session in which it is allowed, and its reply. */
+static const struct privchan_rule pp_rules[] = {
+	{ PRIVSEP_HELLO, sizeof(struct privchan_hdr), IN(PP_UNKNOWN),
+	  sizeof(struct privsep_msg_hello_reply), pp_hello },
+	/* Again after a refused tunnel request (sold out, wrong type). */
+	{ PRIVSEP_AUTH, sizeof(struct privsep_msg_auth),
+	  IN(PP_NEW) | IN(PP_AUTHED),
+	  sizeof(struct privsep_msg_auth_reply), pp_auth },
+	{ PRIVSEP_TUNNEL, sizeof(struct privsep_msg_tunnel), IN(PP_AUTHED),
+	  sizeof(struct privsep_msg_tunnel_reply), pp_tunnel },
+	{ PRIVSEP_UNTUNNEL, sizeof(struct privchan_hdr), IN(PP_TUNNELED),
+	  0, pp_untunnel },
+	/* Also for a session the parent never saw (a failed accept). */
+	{ PRIVSEP_END, sizeof(struct privchan_hdr),
+	  IN(PP_UNKNOWN) | IN(PP_NEW) | IN(PP_AUTHED) | IN(PP_TUNNELED),
+	  0, pp_end },
+};
+
+/* The engine ends the sessions, then the channel closes and we go;
+ * SIGHUP means nothing to dtcps. */
+static int pp_forward(int signo)
+{
+	return signo == SIGHUP ? 0 : SIGTERM;
+}
+
+static const struct privchan_table pp_table = {
+	pp_rules, sizeof(pp_rules) / sizeof(pp_rules[0]), pp_state_of,
+	pp_forward,
+};
+
+struct privsep_parent *privsep_parent_new(const struct server_config *cfg,
+					  struct auth *auth, struct rtnl *nl)
+{
+	struct privsep_parent *p = calloc(1, sizeof(*p));
+
+	if (p != NULL)
+		*p = (struct privsep_parent){ .cfg = cfg, .auth = auth,
+					      .nl = nl };
+	return p;
+}
+
+void privsep_parent_free(struct privsep_parent *p)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p->s, p->cap * sizeof(*p->s));
+	free(p->s);
+	free(p);
+}
+
+int privsep_parent_dispatch(struct privsep_parent *p, int sock,
+			    const void *msg, size_t len)
+{
+	return privchan_dispatch(&pp_table, p, sock, msg, len);
+}
+
+int privsep_parent_run(struct privsep_parent *p, int sock, int log_fd,
+		       pid_t engine)
+{
+	return privchan_serve(sock, log_fd, engine, &pp_table, p);
+}

@@ -1,0 +1,41 @@
+/* dtcps's privileged parent: the only process that reads the password
+ * file, creates interfaces and talks netlink. It answers the engine's
+ * requests (server/privsep_msg.h) by the table in privsep_parent.c, which
+ * says for each request its exact length and the session states in which
+ * it is allowed; anything outside it ends the engine (os/privchan.h). */
+#ifndef DTCP_SERVER_PRIVSEP_PARENT_H
+#define DTCP_SERVER_PRIVSEP_PARENT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "os/rtnl.h"
+#include "server/auth.h"
+#include "server/server.h"
+
+/* Failed checks the parent makes per second, server-wide, whatever the
+ * engine's per-connection and per-address limits do. */
+#define PRIVSEP_FAILS_PER_SECOND 50
+/* Sessions the parent tracks beyond -M: connections being refused. */
+#define PRIVSEP_SESSION_SLACK 16
+
+struct privsep_parent;
+
+/* The parent's state for cfg, checking logins with auth and configuring
+ * interfaces through nl (both stay the caller's). NULL when out of
+ * memory. */
+struct privsep_parent *privsep_parent_new(const struct server_config *cfg,
+					  struct auth *auth, struct rtnl *nl);
+void privsep_parent_free(struct privsep_parent *p);
+
+/* Check and answer one request of len bytes on sock. Returns 0, or -1
+ * when it breaks the rules (the engine is then no longer trusted). */
+int privsep_parent_dispatch(struct privsep_parent *p, int sock,
+			    const void *msg, size_t len);
+
+/* Serve the engine `engine` over sock until it exits, and log what it
+ * sends on log_fd (see log_relay). Returns the exit status. */
+int privsep_parent_run(struct privsep_parent *p, int sock, int log_fd,
+		       pid_t engine);
+
+#endif

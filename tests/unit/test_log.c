@@ -1,0 +1,148 @@
+/* Unit tests for log_escape, the one pure function of the log module:
+ * untrusted text made safe to log. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "common/log.h"
+
+static void test_printable_copied(void **state)
+{
+	char dst[64];
+	const char *s = "user@example.org ~!\"#$%&'()*+,-./:;<=>?[\\]^_`{|}";
+
+	(void)state;
+	assert_ptr_equal(log_escape(dst, sizeof(dst), s, strlen(s)), dst);
+	assert_string_equal(dst, s);
+	/* Space and '~' are the ends of the printable range. */
+	assert_string_equal(log_escape(dst, sizeof(dst), " ~", 2), " ~");
+}
+
+static void test_unprintable_replaced(void **state)
+{
+	char dst[64];
+
+	(void)state;
+	/* Control bytes, DEL and bytes with the high bit set each become
+	 * one '?': nothing reaches the log that could forge a line or a
+	 * terminal escape. */
+	assert_string_equal(log_escape(dst, sizeof(dst), "a\r\nb", 4),
+			    "a??b");
+	assert_string_equal(log_escape(dst, sizeof(dst), "\t\x1b[31m", 6),
+			    "??[31m");
+	assert_string_equal(log_escape(dst, sizeof(dst), "\x01\x1f\x7f", 3),
+			    "???");
+	assert_string_equal(log_escape(dst, sizeof(dst), "\x80\xc3\xa9\xff",
+				       4), "????");
+	assert_string_equal(log_escape(dst, sizeof(dst), "?", 1), "?");
+}
+
+static void test_len_bounds_the_copy(void **state)
+{
+	char dst[64];
+	const char raw[3] = { 'a', 'b', 'c' };   /* no NUL */
+
+	(void)state;
+	/* At most len bytes are read: the source need not be terminated. */
+	assert_string_equal(log_escape(dst, sizeof(dst), raw, 3), "abc");
+	assert_string_equal(log_escape(dst, sizeof(dst), raw, 2), "ab");
+	assert_string_equal(log_escape(dst, sizeof(dst), raw, 0), "");
+	/* A NUL ends the text before len. */
+	assert_string_equal(log_escape(dst, sizeof(dst), "ab\0cd", 5), "ab");
+}
+
+static void test_short_text_not_truncated(void **state)
+{
+	char dst[8];
+
+	(void)state;
+	/* Text with room to spare is copied whole, without a marker. */
+	memset(dst, 'Z', sizeof(dst));
+	assert_string_equal(log_escape(dst, sizeof(dst), "abcde", 5), "abcde");
+	assert_int_equal(dst[6], 'Z');
+	/* The check is on output bytes: escaped bytes count once each. */
+	assert_string_equal(log_escape(dst, sizeof(dst), "\n\n\n\n", 4),
+			    "????");
+}
+
+static void test_truncation_marked(void **state)
+{
+	char dst[8], big[16];
+	const char *s = "abcdefghijklmnop";
+
+	(void)state;
+	/* Too long: the output fills dst, ends in "..." and is NUL
+	 * terminated, and nothing is written past dstlen. */
+	memset(big, 'Z', sizeof(big));
+	assert_ptr_equal(log_escape(big, 8, s, strlen(s)), big);
+	assert_string_equal(big, "abcd...");
+	assert_int_equal(big[8], 'Z');
+	/* One byte over is enough to truncate. */
+	assert_string_equal(log_escape(dst, sizeof(dst), s, 8), "abcd...");
+	/* Escaping happens before the cut. */
+	assert_string_equal(log_escape(dst, sizeof(dst), "\x1b\x1b\x1b\x1b"
+				       "xxxxxx", 10), "????...");
+}
+
+static void test_tiny_destinations(void **state)
+{
+	char dst[8];
+
+	(void)state;
+	/* dstlen 0: nothing at all is written. */
+	memset(dst, 'Z', sizeof(dst));
+	assert_ptr_equal(log_escape(dst, 0, "abc", 3), dst);
+	assert_int_equal(dst[0], 'Z');
+	/* dstlen 1: only the NUL. */
+	memset(dst, 'Z', sizeof(dst));
+	assert_string_equal(log_escape(dst, 1, "abc", 3), "");
+	assert_int_equal(dst[1], 'Z');
+	/* dstlen 4: room for the marker and nothing else. */
+	memset(dst, 'Z', sizeof(dst));
+	assert_string_equal(log_escape(dst, 4, "abcdefgh", 8), "...");
+	assert_int_equal(dst[4], 'Z');
+	/* dstlen 5: one byte of text survives. */
+	assert_string_equal(log_escape(dst, 5, "abcdefgh", 8), "a...");
+	/* Always terminated, whatever is left over from before. */
+	memset(dst, 'Z', sizeof(dst));
+	assert_string_equal(log_escape(dst, 2, "a", 1), "a");
+	assert_int_equal(dst[2], 'Z');
+}
+
+static void test_long_input(void **state)
+{
+	char src[5000], dst[LOG_RELAY_MAX + 4];
+
+	(void)state;
+	/* The relay's size: a long record is cut to the buffer, with the
+	 * marker, and every byte is escaped. */
+	memset(src, '\n', sizeof(src));
+	log_escape(dst, sizeof(dst), src, sizeof(src));
+	assert_int_equal(strlen(dst), sizeof(dst) - 1);
+	assert_string_equal(dst + sizeof(dst) - 4, "...");
+	assert_int_equal(strspn(dst, "?"), sizeof(dst) - 4);
+	/* A maximal record fits whole. */
+	memset(src, 'r', LOG_RELAY_MAX);
+	log_escape(dst, sizeof(dst), src, LOG_RELAY_MAX);
+	assert_int_equal(strlen(dst), LOG_RELAY_MAX);
+	assert_int_equal(strspn(dst, "r"), LOG_RELAY_MAX);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_printable_copied),
+		cmocka_unit_test(test_unprintable_replaced),
+		cmocka_unit_test(test_len_bounds_the_copy),
+		cmocka_unit_test(test_short_text_not_truncated),
+		cmocka_unit_test(test_truncation_marked),
+		cmocka_unit_test(test_tiny_destinations),
+		cmocka_unit_test(test_long_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

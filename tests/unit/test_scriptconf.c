@@ -1,0 +1,227 @@
+/* Unit tests for reading tunif from dtcpclient_script.conf. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "client/scriptconf.h"
+
+/* A temporary file under /tmp holding `text`; the path goes to path[64]. */
+static void make_file(char *path, const char *text, mode_t mode)
+{
+	int fd;
+
+	strcpy(path, "/tmp/dtcp-scriptconf-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+/* scriptconf_tunif on a fresh file holding `text`. ifname is
+ * IFNAMSIZ bytes, err 256; both are filled with junk first. */
+static int tunif(const char *text, char *ifname, char *err)
+{
+	char path[64];
+	int rc;
+
+	make_file(path, text, 0644);
+	memset(ifname, 'J', IFNAMSIZ);
+	memset(err, 0, 256);
+	rc = scriptconf_tunif(path, ifname, err, 256);
+	unlink(path);
+	return rc;
+}
+
+static void test_missing_file_gives_default(void **state)
+{
+	char ifname[IFNAMSIZ], err[256] = "";
+
+	(void)state;
+	memset(ifname, 'J', sizeof(ifname));
+	assert_int_equal(scriptconf_tunif("/tmp/dtcp-scriptconf-none/x.conf",
+					  ifname, err, sizeof(err)), 0);
+	assert_string_equal(ifname, SCRIPTCONF_TUNIF_DEFAULT);
+	assert_string_equal(ifname, "ng0");
+	assert_string_equal(err, "");
+}
+
+static void test_unset_gives_default(void **state)
+{
+	char ifname[IFNAMSIZ], err[256];
+
+	(void)state;
+	assert_int_equal(tunif("", ifname, err), 0);
+	assert_string_equal(ifname, "ng0");
+	/* Other settings, comments, and names that only look alike. */
+	assert_int_equal(tunif("# tunif=tun7\n"
+			       "#tunif=tun7\n"
+			       "up_command=\"tunif=tun7\"\n"
+			       "tunifx=tun7\n"
+			       "mytunif=tun7\n"
+			       "TUNIF=tun7\n"
+			       "down_command=\n", ifname, err), 0);
+	assert_string_equal(ifname, "ng0");
+}
+
+static void test_bare_value(void **state)
+{
+	char ifname[IFNAMSIZ], err[256];
+
+	(void)state;
+	assert_int_equal(tunif("tunif=tun0\n", ifname, err), 0);
+	assert_string_equal(ifname, "tun0");
+	/* Without a final newline, and among other lines. */
+	assert_int_equal(tunif("# conf\nup_command=\ntunif=dtcp1", ifname,
+			       err), 0);
+	assert_string_equal(ifname, "dtcp1");
+}
+
+static void test_quoted_value(void **state)
+{
+	char ifname[IFNAMSIZ], err[256];
+
+	(void)state;
+	/* The quoting a shell accepts: double or single quotes. */
+	assert_int_equal(tunif("tunif=\"gif0\"\n", ifname, err), 0);
+	assert_string_equal(ifname, "gif0");
+	assert_int_equal(tunif("tunif='gif1'\n", ifname, err), 0);
+	assert_string_equal(ifname, "gif1");
+}
+
+static void test_blanks_comments_crlf(void **state)
+{
+	char ifname[IFNAMSIZ], err[256];
+
+	(void)state;
+	/* Leading blanks, a trailing comment after a blank, trailing
+	 * blanks, a CRLF line end. */
+	assert_int_equal(tunif(" \ttunif=tun3\n", ifname, err), 0);
+	assert_string_equal(ifname, "tun3");
+	assert_int_equal(tunif("tunif=tun4 # the tunnel\n", ifname, err), 0);
+	assert_string_equal(ifname, "tun4");
+	assert_int_equal(tunif("tunif=tun5\t \n", ifname, err), 0);
+	assert_string_equal(ifname, "tun5");
+	assert_int_equal(tunif("tunif=tun6\r\n", ifname, err), 0);
+	assert_string_equal(ifname, "tun6");
+}
+
+static void test_last_assignment_wins(void **state)
+{
+	char ifname[IFNAMSIZ], err[256];
+
+	(void)state;
+	/* As when the script sources the file. */
+	assert_int_equal(tunif("tunif=first\nx=1\ntunif=second\n", ifname,
+			       err), 0);
+	assert_string_equal(ifname, "second");
+}
+
+static void test_name_length(void **state)
+{
+	char ifname[IFNAMSIZ], err[256];
+
+	(void)state;
+	/* 15 characters fill ifname[IFNAMSIZ]; 16 are too many. */
+	assert_int_equal(tunif("tunif=abcdefghijklmno\n", ifname, err), 0);
+	assert_string_equal(ifname, "abcdefghijklmno");
+	assert_int_equal(tunif("tunif=abcdefghijklmnop\n", ifname, err), -1);
+	assert_non_null(strstr(err, ":1: tunif"));
+}
+
+static void test_invalid_names(void **state)
+{
+	static const char *const bad[] = {
+		"tunif=\n",          /* empty */
+		"tunif=\"\"\n",      /* empty, quoted */
+		"tunif=''\n",
+		"tunif=a/b\n",
+		"tunif=ng:0\n",
+		"tunif=.\n",
+		"tunif=..\n",
+		"tunif=\"..\"\n",
+		"tunif=tun\x01\n",   /* control byte */
+	};
+	char ifname[IFNAMSIZ], err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(tunif(bad[i], ifname, err), -1);
+		assert_non_null(strstr(err, ":1: tunif"));
+		assert_non_null(strstr(err, "not a valid interface name"));
+	}
+}
+
+static void test_error_names_file_and_line(void **state)
+{
+	char ifname[IFNAMSIZ], err[256], path[64], want[96];
+
+	(void)state;
+	/* A bad value on line 3 is an error even after a good one. */
+	make_file(path, "# conf\ntunif=ok0\ntunif=bad/0\n", 0644);
+	assert_int_equal(scriptconf_tunif(path, ifname, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: tunif \"bad/0\"", path);
+	assert_non_null(strstr(err, want));
+	unlink(path);
+}
+
+static void test_line_too_long(void **state)
+{
+	char text[3000], ifname[IFNAMSIZ], err[256];
+
+	(void)state;
+	/* A long line of the script's own is fine... */
+	snprintf(text, sizeof(text), "up_command=\"%0990d\"\ntunif=tun1\n", 0);
+	assert_int_equal(tunif(text, ifname, err), 0);
+	assert_string_equal(ifname, "tun1");
+	/* ...an overlong one is an error naming its line, so that its tail
+	 * is never read as a line of its own (here: "tunif=evil"). */
+	snprintf(text, sizeof(text), "x=1\nup_command=%01994dtunif=evil\n", 0);
+	assert_int_equal(tunif(text, ifname, err), -1);
+	assert_non_null(strstr(err, ":2: line too long"));
+	/* The first 1025 bytes fill the reader's buffer exactly. */
+	snprintf(text, sizeof(text), "x=%01023dtunif=evil\n", 0);
+	assert_int_equal(strlen(text), 1036);
+	assert_int_equal(tunif(text, ifname, err), -1);
+	assert_non_null(strstr(err, ":1: line too long"));
+}
+
+static void test_unreadable(void **state)
+{
+	char ifname[IFNAMSIZ], err[256], path[64];
+
+	(void)state;
+	if (geteuid() == 0)
+		skip();   /* root reads anything */
+	make_file(path, "tunif=tun0\n", 0000);
+	assert_int_equal(scriptconf_tunif(path, ifname, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, path));
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missing_file_gives_default),
+		cmocka_unit_test(test_unset_gives_default),
+		cmocka_unit_test(test_bare_value),
+		cmocka_unit_test(test_quoted_value),
+		cmocka_unit_test(test_blanks_comments_crlf),
+		cmocka_unit_test(test_last_assignment_wins),
+		cmocka_unit_test(test_name_length),
+		cmocka_unit_test(test_invalid_names),
+		cmocka_unit_test(test_error_names_file_and_line),
+		cmocka_unit_test(test_line_too_long),
+		cmocka_unit_test(test_unreadable),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
