@@ -54,8 +54,10 @@ unsigned cli_uint(const char *s, uint64_t min, uint64_t max, const char *what)
 	return (unsigned)v;
 }
 
-bool cli_common_option(int ch, const char *arg, struct client_config *cfg,
-		       const char **user)
+/* Apply an option both clients share (CLI_COMMON_OPTS). Returns false
+ * when `ch` is not one of them. */
+static bool cli_common_option(int ch, const char *arg,
+			      struct client_config *cfg, const char **user)
 {
 	switch (ch) {
 	case 'b':
@@ -106,6 +108,20 @@ bool cli_common_option(int ch, const char *arg, struct client_config *cfg,
 	default:
 		return false;
 	}
+}
+
+int cli_next_option(int argc, char **argv, const char *own,
+		    struct client_config *cfg, const char **user)
+{
+	char opts[64];
+	int ch;
+
+	snprintf(opts, sizeof(opts), ":" CLI_COMMON_OPTS "%s", own);
+	opterr = 0;
+	while ((ch = getopt(argc, argv, opts)) != -1)
+		if (!cli_common_option(ch, optarg, cfg, user))
+			return ch;
+	return -1;
 }
 
 void cli_bad_option(int ch)

@@ -28,13 +28,7 @@ static void usage(FILE *f)
 "  -F file   server:user:password file (default " DTCPC_AUTHFILE ");\n"
 "            without a matching line the password is asked on the terminal\n"
 "  -i name   tunnel interface (default ng0)\n"
-"  -k secs   NAT traversal: send a keepalive after this many seconds\n"
-"            without sending (default 25, 0: never)\n"
-"  -l        reconnect when the session ends (backoff 1 s to 300 s)\n"
-"  -m mtu    tunnel MTU (default 1280)\n"
-"  -n        behind a NAT: skip the address check; without -B the\n"
-"            server learns our public UDP endpoint (NAT traversal)\n"
-"  -p port   server TCP port (default 20200)\n"
+CLI_HELP_K_TO_P
 "  -r static install routes into the tunnel: ::/0, or the -R destinations\n"
 "  -R dests  comma-separated IPv6 prefixes to route with -r static\n"
 "  -t type   tunnelonly (default) or host\n"
@@ -74,10 +68,7 @@ int main(int argc, char **argv)
 	int ch;
 
 	cli_init(&cfg, CLIENT_DTCPC, "dtcpc", DTCPC_AUTHFILE);
-	opterr = 0;
-	while ((ch = getopt(argc, argv, ":b:B:dDE:F:hi:k:lm:np:r:R:t:u:UaAcfoP")) != -1) {
-		if (cli_common_option(ch, optarg, &cfg, &user))
-			continue;
+	while ((ch = cli_next_option(argc, argv, "hi:r:R:aAcfoP", &cfg, &user)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);

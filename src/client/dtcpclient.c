@@ -34,13 +34,7 @@ static void usage(FILE *f)
 "  -f file   pidfile (default " DTCPCLIENT_PIDFILE ")\n"
 "  -F file   server:user:password file (default " DTCPCLIENT_AUTHFILE ");\n"
 "            without a matching line the password is asked on the terminal\n"
-"  -k secs   NAT traversal: send a keepalive after this many seconds\n"
-"            without sending (default 25, 0: never)\n"
-"  -l        reconnect when the session ends (backoff 1 s to 300 s)\n"
-"  -m mtu    tunnel MTU (default 1280)\n"
-"  -n        behind a NAT: skip the address check; without -B the\n"
-"            server learns our public UDP endpoint (NAT traversal)\n"
-"  -p port   server TCP port (default 20200)\n"
+CLI_HELP_K_TO_P
 "  -s file   script run on up and down (default\n"
 "            " DTCPCLIENT_SCRIPT ")\n"
 "  -t type   tunnelonly (default) or host\n"
@@ -102,10 +96,7 @@ int main(int argc, char **argv)
 	cfg.script_conf = DTCPCLIENT_CONF;
 	cfg.script_timeout = CLIENT_SCRIPT_TIMEOUT;
 	cfg.pidfile = DTCPCLIENT_PIDFILE;
-	opterr = 0;
-	while ((ch = getopt(argc, argv, ":b:B:c:dDE:f:F:hk:lm:np:s:t:u:U")) != -1) {
-		if (cli_common_option(ch, optarg, &cfg, &user))
-			continue;
+	while ((ch = cli_next_option(argc, argv, "c:f:hs:", &cfg, &user)) != -1) {
 		switch (ch) {
 		case 'c':
 			cfg.script_conf = optarg;

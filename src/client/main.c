@@ -108,12 +108,7 @@ int client_main(struct client_config *cfg)
 	/* Signals wait in a mask until each side listens for them: no
 	 * SIGTERM can kill the parent before it has a pidfile to remove or a
 	 * "down" to run. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	privchan_block_signals(&set);
 	main_start(cfg, &pf);
 	pid = privchan_fork(&chan);
 	if (pid == 0) {
@@ -127,7 +122,8 @@ int client_main(struct client_config *cfg)
 	parent = privsep_parent_new(cfg, password, nl);
 	if (parent == NULL)
 		fatalx("out of memory");
-	status = privsep_parent_run(parent, chan.sock, chan.log_fd, pid);
+	status = privchan_serve(chan.sock, chan.log_fd, pid,
+				&privsep_parent_table, parent);
 	/* A crashed engine cannot ask for "down": this runs it. */
 	privsep_parent_free(parent);
 	close(chan.log_fd);

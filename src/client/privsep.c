@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "os/fdpass.h"
 
 static int privsep_sock = -1;
 
@@ -20,7 +19,7 @@ int privsep_resolve(struct in_addr addrs[PRIVSEP_ADDRS_MAX])
 	struct privchan_hdr req = { PRIVSEP_RESOLVE, 0 };
 	struct privsep_msg_resolve_reply rep;
 
-	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep), NULL);
+	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep));
 	if (rep.n > PRIVSEP_ADDRS_MAX)
 		fatalx("unexpected reply from the privileged parent");
 	if (rep.err != 0 || rep.n == 0)
@@ -35,17 +34,9 @@ int privsep_udp_socket(struct in_addr addr)
 	struct privsep_msg_udp req = { .h = { PRIVSEP_UDP, 0 },
 				       .addr = addr.s_addr };
 	struct privsep_msg_udp_reply rep;
-	int fd;
 
-	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep), &fd);
-	if (rep.err < 0) {
-		if (fd >= 0)
-			close(fd);
-		return rep.err;
-	}
-	if (fd < 0)
-		return fd == FDPASS_LOST ? -EMFILE : -EIO;
-	return fd;
+	return privchan_call_fd(privsep_sock, &req, sizeof(req), &rep,
+				sizeof(rep));
 }
 
 void privsep_digest(const char *challenge, char out[PROTO_DIGEST_LEN + 1])
@@ -56,7 +47,7 @@ void privsep_digest(const char *challenge, char out[PROTO_DIGEST_LEN + 1])
 	if (!proto_hex_ok(challenge, PROTO_CHALLENGE_LEN))
 		fatalx("internal error: digest asked for a malformed challenge");
 	memcpy(req.challenge, challenge, PROTO_CHALLENGE_LEN + 1);
-	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep), NULL);
+	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep));
 	if (!proto_hex_ok(rep.digest, PROTO_DIGEST_LEN))
 		fatalx("unexpected digest from the privileged parent");
 	memcpy(out, rep.digest, PROTO_DIGEST_LEN + 1);
@@ -78,18 +69,16 @@ int privsep_tunnel_up(const struct proto_tunnel_reply *reply,
 
 	memcpy(req.client6, &reply->client6, 16);
 	memcpy(req.server6, &reply->server6, 16);
-	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep), &fd);
-	if (rep.err < 0) {
-		if (fd >= 0)
-			close(fd);
-		return rep.err == PRIVSEP_UP_RETRY ? PRIVSEP_UP_RETRY
-						   : PRIVSEP_UP_FATAL;
-	}
-	if (fd < 0) {
+	fd = privchan_call_fd(privsep_sock, &req, sizeof(req), &rep,
+			      sizeof(rep));
+	if (fd < 0 && rep.err == 0) {
 		log_warnx("out of file descriptors receiving the tunnel");
 		privsep_tunnel_down();
 		return PRIVSEP_UP_RETRY;
 	}
+	if (fd < 0)
+		return rep.err == PRIVSEP_UP_RETRY ? PRIVSEP_UP_RETRY
+						   : PRIVSEP_UP_FATAL;
 	memcpy(ifname, rep.ifname, IFNAMSIZ);
 	ifname[IFNAMSIZ - 1] = '\0';
 	return fd;
@@ -99,5 +88,5 @@ void privsep_tunnel_down(void)
 {
 	struct privchan_hdr req = { PRIVSEP_DOWN, 0 }, rep;
 
-	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep), NULL);
+	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep));
 }

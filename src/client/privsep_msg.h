@@ -7,6 +7,7 @@
 #define DTCP_CLIENT_PRIVSEP_MSG_H
 
 #include <net/if.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "os/privchan.h"
@@ -74,12 +75,10 @@ struct privsep_msg_up_reply {
 	char ifname[IFNAMSIZ];
 };
 
-_Static_assert(sizeof(struct privsep_msg_resolve_reply) == 48, "ABI");
-_Static_assert(sizeof(struct privsep_msg_udp) == 12, "ABI");
-_Static_assert(sizeof(struct privsep_msg_udp_reply) == 12, "ABI");
-_Static_assert(sizeof(struct privsep_msg_digest) == 44, "ABI");
-_Static_assert(sizeof(struct privsep_msg_digest_reply) == 44, "ABI");
-_Static_assert(sizeof(struct privsep_msg_up) == 52, "ABI");
-_Static_assert(sizeof(struct privsep_msg_up_reply) == 28, "ABI");
+/* Replies with a descriptor start as privchan_call_fd expects. */
+_Static_assert(offsetof(struct privsep_msg_udp_reply, err) ==
+	       offsetof(struct privchan_fd_reply, err), "ABI");
+_Static_assert(offsetof(struct privsep_msg_up_reply, err) ==
+	       offsetof(struct privchan_fd_reply, err), "ABI");
 
 #endif

@@ -152,7 +152,7 @@ static int pp_forward(int signo)
 	return signo;
 }
 
-static const struct privchan_table pp_table = {
+const struct privchan_table privsep_parent_table = {
 	pp_rules, sizeof(pp_rules) / sizeof(pp_rules[0]), pp_state_of,
 	pp_forward,
 };
@@ -177,16 +177,4 @@ void privsep_parent_free(struct privsep_parent *p)
 		return;
 	tunctl_down(&p->tc);
 	free(p);
-}
-
-int privsep_parent_dispatch(struct privsep_parent *p, int sock,
-			    const void *msg, size_t len)
-{
-	return privchan_dispatch(&pp_table, p, sock, msg, len);
-}
-
-int privsep_parent_run(struct privsep_parent *p, int sock, int log_fd,
-		       pid_t engine)
-{
-	return privchan_serve(sock, log_fd, engine, &pp_table, p);
 }

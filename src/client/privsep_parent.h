@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "client/config.h"
+#include "os/privchan.h"
 #include "os/rtnl.h"
 
 struct privsep_parent;
@@ -26,14 +27,10 @@ struct privsep_parent *privsep_parent_new(const struct client_config *cfg,
  * then free p. NULL is ignored. */
 void privsep_parent_free(struct privsep_parent *p);
 
-/* Check and answer one request of len bytes on sock. Returns 0, or -1
- * when it breaks the rules (the engine is then no longer trusted). */
-int privsep_parent_dispatch(struct privsep_parent *p, int sock,
-			    const void *msg, size_t len);
 
-/* Serve the engine `engine` over sock until it exits, and log what it
- * sends on log_fd (see log_relay). Returns the exit status. */
-int privsep_parent_run(struct privsep_parent *p, int sock, int log_fd,
-		       pid_t engine);
+/* The boundary itself: every request the engine may make, with its exact
+ * length, the states in which it is allowed and its reply. Serve it with
+ * privchan_serve(sock, log_fd, engine, &privsep_parent_table, p). */
+extern const struct privchan_table privsep_parent_table;
 
 #endif

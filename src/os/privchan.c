@@ -36,34 +36,71 @@ pid_t privchan_fork(struct privchan *chan)
 	return pid;
 }
 
+void privchan_block_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, set, NULL);
+}
+
 void privchan_send(int sock, const void *msg, size_t len)
 {
 	if (fdpass_send(sock, msg, len, -1) < 0)
 		fatal("privileged parent unreachable");
 }
 
-void privchan_call(int sock, const void *req, size_t len, void *rep,
-		   size_t rep_len, int *fd)
+/* Send req, receive its reply (checked as privchan_call says) and the
+ * descriptor that came with it, if any, into *fd. */
+static void privchan_exchange(int sock, const void *req, size_t len,
+			      void *rep, size_t rep_len, int *fd)
 {
 	const struct privchan_hdr *q = req, *a = rep;
-	int got_fd;
 	ssize_t n;
 
 	privchan_send(sock, req, len);
-	n = fdpass_recv(sock, rep, rep_len, &got_fd);
+	n = fdpass_recv(sock, rep, rep_len, fd);
 	if (n == 0)
 		fatalx("privileged parent has exited");
 	if (n < 0)
 		fatal("privileged parent unreachable");
 	if ((size_t)n != rep_len || a->type != (q->type | PRIVCHAN_REPLY) ||
-	    a->id != q->id || (fd == NULL && got_fd != -1)) {
-		if (got_fd >= 0)
-			close(got_fd);
+	    a->id != q->id)
 		fatalx("unexpected reply from the privileged parent (type %u, "
 		       "%zd bytes)", a->type, n);
+}
+
+void privchan_call(int sock, const void *req, size_t len, void *rep,
+		   size_t rep_len)
+{
+	int fd;
+
+	privchan_exchange(sock, req, len, rep, rep_len, &fd);
+	if (fd != -1)
+		fatalx("unexpected descriptor from the privileged parent");
+}
+
+int privchan_call_fd(int sock, const void *req, size_t len, void *rep,
+		     size_t rep_len)
+{
+	const struct privchan_fd_reply *a = rep;
+	int fd;
+
+	if (rep_len < sizeof(*a))
+		fatalx("internal error: a descriptor reply without its error");
+	privchan_exchange(sock, req, len, rep, rep_len, &fd);
+	if (a->err < 0) {
+		if (fd >= 0)
+			close(fd);
+		return a->err;
 	}
-	if (fd != NULL)
-		*fd = got_fd;
+	if (fd == FDPASS_LOST)
+		return -EMFILE;
+	if (fd < 0)
+		fatalx("privileged parent sent no descriptor");
+	return fd;
 }
 
 int privchan_dispatch(const struct privchan_table *t, void *ctx, int sock,
@@ -121,9 +158,8 @@ static int privchan_reap(pid_t engine, int rc)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
-/* Log what the engine sent, a bounded number of records per wakeup. */
-/* The most log records taken per wakeup, so the engine cannot starve
- * the requests. */
+/* Log what the engine sent, at most this many records per wakeup so that
+ * the engine cannot starve its own requests. */
 #define PRIVCHAN_LOG_BATCH 64
 
 static void privchan_logs(int fd)
@@ -147,12 +183,7 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 	sigset_t set;
 	int sigfd, rc = 0;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	privchan_block_signals(&set);
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sigfd < 0)
 		fatal("signalfd");

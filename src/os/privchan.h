@@ -9,6 +9,7 @@
 #ifndef DTCP_PRIVCHAN_H
 #define DTCP_PRIVCHAN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -36,16 +37,33 @@ struct privchan {
  * failure. */
 pid_t privchan_fork(struct privchan *chan);
 
+/* Block the signals the parent's loop takes (SIGINT, SIGTERM, SIGHUP,
+ * SIGCHLD) into *set, so that they wait until it listens: call before
+ * anything a signal must not interrupt (a pidfile, a "down" owed). */
+void privchan_block_signals(sigset_t *set);
+
 /* ------------------------------------------------------------ engine */
 
 /* Send req (len bytes, starting with a privchan_hdr) and receive its
  * reply into rep: exactly rep_len bytes, of the request's type with
- * PRIVCHAN_REPLY, about the same id. With fd NULL no descriptor may come
- * with it; otherwise *fd gets the descriptor, -1 when none came, or
- * FDPASS_LOST when this process had no room for it. Anything else means
+ * PRIVCHAN_REPLY, about the same id, and no descriptor. Anything else means
  * the parent is gone or broken: fatal. */
 void privchan_call(int sock, const void *req, size_t len, void *rep,
-		   size_t rep_len, int *fd);
+		   size_t rep_len);
+
+/* Replies that may bring a descriptor start with this: err 0 means one
+ * came with it. */
+struct privchan_fd_reply {
+	struct privchan_hdr h;
+	int32_t err;   /* 0, or -errno / a daemon's negative code */
+};
+
+/* privchan_call for a reply that starts with a privchan_fd_reply. Returns
+ * the descriptor; the reply's err when it is negative (closing anything
+ * that came); -EMFILE with err 0 when this process had no room for the
+ * descriptor (what it stood for is gone with it). */
+int privchan_call_fd(int sock, const void *req, size_t len, void *rep,
+		     size_t rep_len);
 
 /* Send a request that has no reply. Fatal when the parent is gone. */
 void privchan_send(int sock, const void *msg, size_t len);

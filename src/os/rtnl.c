@@ -2,6 +2,7 @@
 #include "os/rtnl.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -71,56 +72,31 @@ static int rtnl_transact(struct rtnl *nl, struct nlmsghdr *nlh)
 	}
 }
 
+/* Start a request of `type` in buf with its family header of hdr_size
+ * bytes, zeroed; one that creates fails on what exists. Returns the family
+ * header; *nlh gets the message. */
+static void *rtnl_request(char *buf, uint16_t type, bool create,
+			  size_t hdr_size, struct nlmsghdr **nlh)
+{
+	*nlh = mnl_nlmsg_put_header(buf);
+	(*nlh)->nlmsg_type = type;
+	if (create)
+		(*nlh)->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	return mnl_nlmsg_put_extra_header(*nlh, hdr_size);
+}
+
 int rtnl_link_up(struct rtnl *nl, unsigned ifindex, unsigned mtu)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi = rtnl_request(buf, RTM_NEWLINK, false,
+					     sizeof(*ifi), &nlh);
 
-	nlh->nlmsg_type = RTM_NEWLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = (int)ifindex;
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
+	*ifi = (struct ifinfomsg){ .ifi_family = AF_UNSPEC,
+				   .ifi_index = (int)ifindex,
+				   .ifi_flags = IFF_UP, .ifi_change = IFF_UP };
 	if (mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-	return rtnl_transact(nl, nlh);
-}
-
-int rtnl_link_del(struct rtnl *nl, unsigned ifindex)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifi;
-
-	nlh->nlmsg_type = RTM_DELLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = (int)ifindex;
-	return rtnl_transact(nl, nlh);
-}
-
-static int rtnl_addr6(struct rtnl *nl, int type, unsigned ifindex,
-		      const struct in6_addr *local,
-		      const struct in6_addr *peer, unsigned plen)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa;
-
-	nlh->nlmsg_type = (uint16_t)type;
-	if (type == RTM_NEWADDR)
-		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET6;
-	ifa->ifa_prefixlen = (unsigned char)plen;
-	ifa->ifa_index = ifindex;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	/* Tunnels are point-to-point: duplicate detection has no one to ask. */
-	ifa->ifa_flags = IFA_F_NODAD;
-	mnl_attr_put(nlh, IFA_LOCAL, sizeof(*local), local);
-	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(*local), peer ? peer : local);
 	return rtnl_transact(nl, nlh);
 }
 
@@ -128,47 +104,38 @@ int rtnl_addr6_add(struct rtnl *nl, unsigned ifindex,
 		   const struct in6_addr *local, const struct in6_addr *peer,
 		   unsigned plen)
 {
-	return rtnl_addr6(nl, RTM_NEWADDR, ifindex, local, peer, plen);
-}
-
-int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
-		   const struct in6_addr *local, const struct in6_addr *peer,
-		   unsigned plen)
-{
-	return rtnl_addr6(nl, RTM_DELADDR, ifindex, local, peer, plen);
-}
-
-static int rtnl_route6(struct rtnl *nl, int type, unsigned ifindex,
-		       const struct in6_addr *dst, unsigned plen)
-{
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rtm;
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa = rtnl_request(buf, RTM_NEWADDR, true,
+					     sizeof(*ifa), &nlh);
 
-	nlh->nlmsg_type = (uint16_t)type;
-	if (type == RTM_NEWROUTE)
-		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET6;
-	rtm->rtm_dst_len = (unsigned char)plen;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-	rtm->rtm_type = RTN_UNICAST;
-	if (plen)
-		mnl_attr_put(nlh, RTA_DST, sizeof(*dst), dst);
-	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	/* Tunnels are point-to-point: duplicate detection has no one to ask. */
+	*ifa = (struct ifaddrmsg){ .ifa_family = AF_INET6,
+				   .ifa_prefixlen = (unsigned char)plen,
+				   .ifa_flags = IFA_F_NODAD,
+				   .ifa_scope = RT_SCOPE_UNIVERSE,
+				   .ifa_index = ifindex };
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(*local), local);
+	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(*local), peer ? peer : local);
 	return rtnl_transact(nl, nlh);
 }
 
 int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
 		    const struct in6_addr *dst, unsigned plen)
 {
-	return rtnl_route6(nl, RTM_NEWROUTE, ifindex, dst, plen);
-}
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm = rtnl_request(buf, RTM_NEWROUTE, true, sizeof(*rtm),
+					 &nlh);
 
-int rtnl_route6_del(struct rtnl *nl, unsigned ifindex,
-		    const struct in6_addr *dst, unsigned plen)
-{
-	return rtnl_route6(nl, RTM_DELROUTE, ifindex, dst, plen);
+	*rtm = (struct rtmsg){ .rtm_family = AF_INET6,
+			       .rtm_dst_len = (unsigned char)plen,
+			       .rtm_table = RT_TABLE_MAIN,
+			       .rtm_protocol = RTPROT_STATIC,
+			       .rtm_scope = RT_SCOPE_UNIVERSE,
+			       .rtm_type = RTN_UNICAST };
+	if (plen)
+		mnl_attr_put(nlh, RTA_DST, sizeof(*dst), dst);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	return rtnl_transact(nl, nlh);
 }

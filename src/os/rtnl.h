@@ -20,18 +20,11 @@ int rtnl_link_up(struct rtnl *nl, unsigned ifindex, unsigned mtu);
 int rtnl_addr6_add(struct rtnl *nl, unsigned ifindex,
 		   const struct in6_addr *local, const struct in6_addr *peer,
 		   unsigned plen);
-int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
-		   const struct in6_addr *local, const struct in6_addr *peer,
-		   unsigned plen);
 
-/* Add/remove an IPv6 route dst/plen out of ifindex (no gateway: the tunnel
- * is point-to-point). Returns 0 or -errno. */
+/* Add an IPv6 route dst/plen out of ifindex (no gateway: the tunnel is
+ * point-to-point). Returns 0 or -errno (-EEXIST when already present).
+ * Addresses and routes go with the interface when it is removed. */
 int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
 		    const struct in6_addr *dst, unsigned plen);
-int rtnl_route6_del(struct rtnl *nl, unsigned ifindex,
-		    const struct in6_addr *dst, unsigned plen);
-
-/* Delete a link by index. Returns 0 or -errno. */
-int rtnl_link_del(struct rtnl *nl, unsigned ifindex);
 
 #endif

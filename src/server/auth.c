@@ -60,14 +60,6 @@ struct auth *auth_open(const char *path, char *err, size_t errlen)
 	return a;
 }
 
-void auth_close(struct auth *a)
-{
-	if (a == NULL)
-		return;
-	authdb_free(a->db);
-	free(a);
-}
-
 /* Reload the file when it was replaced or changed. */
 static int auth_refresh(struct auth *a)
 {
@@ -115,4 +107,12 @@ int auth_check(struct auth *a, const char *user, const char *challenge,
 	explicit_bzero(secret, sizeof(secret));
 	explicit_bzero(expect, sizeof(expect));
 	return ok ? 1 : 0;
+}
+
+void auth_close(struct auth *a)
+{
+	if (a == NULL)
+		return;
+	authdb_free(a->db);
+	free(a);
 }

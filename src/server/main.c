@@ -340,7 +340,8 @@ int main(int argc, char **argv)
 	parent = privsep_parent_new(&srv.cfg, auth, nl);
 	if (parent == NULL)
 		fatalx("out of memory");
-	rc = privsep_parent_run(parent, chan.sock, chan.log_fd, pid);
+	rc = privchan_serve(chan.sock, chan.log_fd, pid, &privsep_parent_table,
+			    parent);
 	close(chan.log_fd);
 	privsep_parent_free(parent);
 	auth_close(auth);

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "os/fdpass.h"
 #include "server/privsep_msg.h"
 
 static int privsep_sock = -1;
@@ -27,7 +26,7 @@ void privsep_hello(unsigned sid, char challenge[PROTO_CHALLENGE_LEN + 1])
 	struct privchan_hdr req = { PRIVSEP_HELLO, sid };
 	struct privsep_msg_hello_reply rep;
 
-	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep), NULL);
+	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep));
 	if (!proto_hex_ok(rep.challenge, PROTO_CHALLENGE_LEN))
 		fatalx("unexpected challenge from the privileged parent");
 	memcpy(challenge, rep.challenge, PROTO_CHALLENGE_LEN + 1);
@@ -47,7 +46,7 @@ int privsep_auth(unsigned sid, const char *user, const char *response)
 	req.h = (struct privchan_hdr){ PRIVSEP_AUTH, sid };
 	copy_field(req.user, sizeof(req.user), user);
 	copy_field(req.response, sizeof(req.response), response);
-	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep), NULL);
+	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep));
 	explicit_bzero(&req, sizeof(req));
 	return rep.result;
 }
@@ -60,13 +59,9 @@ int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
 	struct privsep_msg_tunnel_reply rep;
 	int fd;
 
-	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep), &fd);
-	if (rep.err < 0) {
-		if (fd >= 0)
-			close(fd);
-		return rep.err;
-	}
-	if (fd == FDPASS_LOST) {
+	fd = privchan_call_fd(privsep_sock, &req, sizeof(req), &rep,
+			      sizeof(rep));
+	if (fd == -EMFILE && rep.err == 0) {
 		/* The interface died with the lost descriptor; the parent
 		 * must forget the session's tunnel too. */
 		log_warnx("out of file descriptors receiving a tunnel; raise "
@@ -74,7 +69,9 @@ int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
 		privsep_untunnel(sid);
 		return -EMFILE;
 	}
-	if (fd < 0 || rep.has_v6 > 1)
+	if (fd < 0)
+		return fd;
+	if (rep.has_v6 > 1)
 		fatalx("unexpected tunnel reply from the privileged parent");
 	memset(t, 0, sizeof(*t));
 	memcpy(t->ifname, rep.ifname, IFNAMSIZ);

@@ -6,6 +6,7 @@
 #define DTCP_SERVER_PRIVSEP_MSG_H
 
 #include <net/if.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "os/privchan.h"
@@ -54,10 +55,8 @@ struct privsep_msg_tunnel_reply {
 	uint8_t server6[16], client6[16];
 };
 
-_Static_assert(sizeof(struct privsep_msg_hello_reply) == 44, "ABI");
-_Static_assert(sizeof(struct privsep_msg_auth) == 108, "ABI");
-_Static_assert(sizeof(struct privsep_msg_auth_reply) == 12, "ABI");
-_Static_assert(sizeof(struct privsep_msg_tunnel) == 16, "ABI");
-_Static_assert(sizeof(struct privsep_msg_tunnel_reply) == 68, "ABI");
+/* Replies with a descriptor start as privchan_call_fd expects. */
+_Static_assert(offsetof(struct privsep_msg_tunnel_reply, err) ==
+	       offsetof(struct privchan_fd_reply, err), "ABI");
 
 #endif

@@ -265,7 +265,7 @@ static int pp_forward(int signo)
 	return signo == SIGHUP ? 0 : SIGTERM;
 }
 
-static const struct privchan_table pp_table = {
+const struct privchan_table privsep_parent_table = {
 	pp_rules, sizeof(pp_rules) / sizeof(pp_rules[0]), pp_state_of,
 	pp_forward,
 };
@@ -288,16 +288,4 @@ void privsep_parent_free(struct privsep_parent *p)
 	explicit_bzero(p->s, p->cap * sizeof(*p->s));
 	free(p->s);
 	free(p);
-}
-
-int privsep_parent_dispatch(struct privsep_parent *p, int sock,
-			    const void *msg, size_t len)
-{
-	return privchan_dispatch(&pp_table, p, sock, msg, len);
-}
-
-int privsep_parent_run(struct privsep_parent *p, int sock, int log_fd,
-		       pid_t engine)
-{
-	return privchan_serve(sock, log_fd, engine, &pp_table, p);
 }

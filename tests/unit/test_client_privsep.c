@@ -60,7 +60,8 @@ static int teardown(void **state)
 
 static int feed(struct fixture *f, const void *msg, size_t len)
 {
-	return privsep_parent_dispatch(f->p, f->parent_end, msg, len);
+	return privchan_dispatch(&privsep_parent_table, f->p, f->parent_end,
+				 msg, len);
 }
 
 static void reply(struct fixture *f, void *buf, size_t len)

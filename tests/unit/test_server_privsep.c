@@ -72,7 +72,8 @@ static int teardown(void **state)
 
 static int feed(struct fixture *f, const void *msg, size_t len)
 {
-	return privsep_parent_dispatch(f->p, f->parent_end, msg, len);
+	return privchan_dispatch(&privsep_parent_table, f->p, f->parent_end,
+				 msg, len);
 }
 
 /* The reply the parent sent, which must be exactly len bytes. */
@@ -334,7 +335,8 @@ static void test_loop_kills_a_rule_breaker(void **state)
 	close(f->engine_end);
 	f->engine_end = -1;
 	alarm(20);
-	rc = privsep_parent_run(f->p, f->parent_end, -1, engine);
+	rc = privchan_serve(f->parent_end, -1, engine, &privsep_parent_table,
+			    f->p);
 	alarm(0);
 	f->parent_end = -1;   /* closed by the loop */
 	assert_int_equal(rc, 1);
