@@ -1,5 +1,6 @@
 #!/bin/bash
-# Runs the test suite: every unit test binary (build/tests/test_*), every
+# Runs the test suite: the layering check of src/ (tests/lint), every unit
+# test binary (build/tests/test_*), every
 # libFuzzer target (build/fuzz/fuzz_*, FUZZ_SECONDS each) and every
 # network-namespace scenario (tests/netns/t_*.sh, as root, each in its own
 # process under a hard timeout); then, when build/asan holds an ASan+UBSan
@@ -8,7 +9,7 @@
 # Logs go to build/test-logs/. Ends with one line "N passed, N failed" and
 # exits non-zero on any failure.
 #
-# usage: tests/run.sh [unit|fuzz|netns|sanitize|all]
+# usage: tests/run.sh [lint|unit|fuzz|netns|sanitize|all]
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,9 +26,9 @@ passed=0
 failed=0
 
 case $mode in
-unit | fuzz | netns | sanitize | all) ;;
+lint | unit | fuzz | netns | sanitize | all) ;;
 *)
-	echo "usage: tests/run.sh [unit|fuzz|netns|sanitize|all]" >&2
+	echo "usage: tests/run.sh [lint|unit|fuzz|netns|sanitize|all]" >&2
 	exit 2
 	;;
 esac
@@ -57,6 +58,25 @@ ko() {
 		tail -n "${TAIL_LINES:-40}" "$3" | sed 's/^/    /'
 		printf '    (full log: %s)\n' "$3"
 	fi
+}
+
+# The layering of src/ (tests/lint/layers.sh), and that the checker itself
+# still catches what it is for.
+run_lint() {
+	local what log
+	for what in self-test src; do
+		log=$LOGS/lint-layers-$what.log
+		if [ "$what" = self-test ]; then
+			bash "$ROOT/tests/lint/layers.sh" --self-test >"$log" 2>&1
+		else
+			bash "$ROOT/tests/lint/layers.sh" "$ROOT/src" >"$log" 2>&1
+		fi
+		if [ $? -eq 0 ]; then
+			ok "lint/layers-$what"
+		else
+			ko "lint/layers-$what" "layering breach" "$log"
+		fi
+	done
 }
 
 run_unit() {
@@ -166,11 +186,13 @@ run_sanitized() {
 }
 
 case $mode in
+lint) run_lint ;;
 unit) run_unit ;;
 fuzz) run_fuzz ;;
 netns) run_netns ;;
 sanitize) run_sanitized ;;
 all)
+	run_lint
 	run_unit
 	run_fuzz
 	run_netns
