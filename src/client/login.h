@@ -31,15 +31,13 @@ struct login {
 };
 
 /* Have the parent resolve cfg->server (again on every call) and connect,
- * watching sigfd.
- * Returns 0, or a login_err after logging why. */
+ * watching sigfd. Returns 0, or a login_err after logging why. */
 int login_connect(const struct client_config *cfg, struct login *lg,
 		  int sigfd);
 
 /* Log in (the parent computes the digest) and request the tunnel,
- * announcing udp_port (0: none). Returns 0
- * with lg->reply filled, or a login_err after logging why (the server's
- * -ERR text included). */
+ * announcing udp_port (0: none). Returns 0 with lg->reply filled, or a
+ * login_err after logging why (the server's -ERR text included). */
 int login_request(const struct client_config *cfg, struct login *lg,
 		  uint16_t udp_port);
 

@@ -93,8 +93,9 @@ int proto_parse_greeting(const char *line,
 			 char challenge[PROTO_CHALLENGE_LEN + 1]);
 
 /* Client side: parse the reply to a tunnel request of `type` over UDP or
- * not; host addresses must pass proto_tunnel_addr_ok. Returns 0, 1 when the line is a "-ERR" (text in *err_text, which
- * points into line), or PROTO_ERR_SYNTAX when malformed. */
+ * not; host addresses must pass proto_tunnel_addr_ok. Returns 0, 1 when
+ * the line is a "-ERR" (text in *err_text, which points into line), or
+ * PROTO_ERR_SYNTAX when malformed. */
 int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 			     bool udp, struct proto_tunnel_reply *rep,
 			     const char **err_text);

@@ -96,12 +96,17 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 			  sizeof(err)) < 0)
 		fatalx("engine: %s", err);
 	privsep_engine_init(chan);
-	if (pool_init(&srv->units, srv->cfg.if_base, srv->cfg.max_tunnels) < 0 ||
-	    pool_init(&srv->ports, srv->cfg.udp_base, srv->cfg.max_tunnels) < 0)
+	if (pool_init(&srv->tunnels.units, srv->cfg.if_base,
+		      srv->cfg.max_tunnels) < 0 ||
+	    pool_init(&srv->tunnels.ports, srv->cfg.udp_base,
+		      srv->cfg.max_tunnels) < 0)
 		fatalx("out of memory");
 	srv->loop = ev_new();
 	if (srv->loop == NULL)
 		fatal("cannot create the event loop");
+	srv->tunnels.loop = srv->loop;
+	srv->tunnels.if_stem = srv->cfg.if_stem;
+	srv->tunnels.tunnelonly_link_only = srv->cfg.tunnelonly_link_only;
 	srv->listen_io = (struct ev_io){ .fd = srv->listen_fd, .cb = on_accept,
 					 .arg = srv };
 	if (ev_io_add(srv->loop, &srv->listen_io, EPOLLIN) < 0 ||
@@ -121,8 +126,8 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	session_close_all(srv);
 	close(srv->listen_fd);
 	ev_free(srv->loop);
-	pool_destroy(&srv->units);
-	pool_destroy(&srv->ports);
+	pool_destroy(&srv->tunnels.units);
+	pool_destroy(&srv->tunnels.ports);
 	return 0;
 }
 

@@ -30,7 +30,8 @@ void pool_release(struct pool *p, unsigned value);
 bool pool_is_used(const struct pool *p, unsigned value);
 
 /* The host pair of tunnel unit `unit` in prefix/plen: server address
- * prefix + (unit+1)*4+1, client prefix + (unit+1)*4+2 (facts page).
+ * prefix + (unit+1)*4+1, client prefix + (unit+1)*4+2, as the original
+ * dtcps numbers them (PROTOCOL.md, host tunnels).
  * Returns 0, or -1 when that offset does not fit in the host bits. */
 int pool_host_pair(const struct in6_addr *prefix, unsigned plen,
 		   unsigned unit, struct in6_addr *server,

@@ -10,6 +10,7 @@
 
 #include "common/ev.h"
 #include "server/pool.h"
+#include "server/tunnel.h"
 #include "server/throttle.h"
 
 #define SERVER_MAX_SESSIONS_DEFAULT 1024   /* -M */
@@ -53,8 +54,7 @@ struct server {
 	struct ev_loop *loop;
 	int listen_fd;
 	struct ev_io listen_io;
-	struct pool units;             /* interface units */
-	struct pool ports;             /* UDP ports */
+	struct tunnel_env tunnels;     /* pools and policy of the tunnels */
 	struct session *sessions;      /* live sessions */
 	struct session *dead;          /* closed, freed after the batch */
 	unsigned next_id;

@@ -18,9 +18,9 @@
 #include "server/tunnel.h"
 
 enum sess_state {
-	SESS_GREETED = 1 << 0,   /* greeting sent, no tunnel yet */
-	SESS_TUNNELED = 1 << 1,  /* tunnel up */
-	SESS_CLOSED = 1 << 2,    /* waiting to be freed */
+	SESS_GREETED,    /* greeting sent, no tunnel yet */
+	SESS_TUNNELED,   /* tunnel up */
+	SESS_CLOSED,     /* waiting to be freed */
 };
 
 struct session {
@@ -40,6 +40,10 @@ struct session {
 	uint64_t accepted_ms;   /* monotime of the accept */
 	unsigned failures;      /* failed logins on this connection */
 };
+
+/* A timer may fire this early (the event loop's resolution): the grace
+ * time counts as over then. */
+#define SESSION_TIMER_SLACK_MS 50
 
 static void session_close(struct session *s, const char *why);
 
@@ -90,7 +94,7 @@ static void session_on_timeout(void *arg)
 	const struct server_config *cfg = &s->srv->cfg;
 
 	if (s->state != SESS_TUNNELED &&
-	    monotime_ms() - s->accepted_ms + 50 >=
+	    monotime_ms() - s->accepted_ms + SESSION_TIMER_SLACK_MS >=
 		    (uint64_t)cfg->login_timeout * 1000 * SERVER_LOGIN_GRACE) {
 		session_reply(s, false, "no tunnel within the login grace time, "
 					"disconnecting");
@@ -120,7 +124,7 @@ static void session_close(struct session *s, const char *why)
 	}
 	/* Release the interface and port now so the next session can have
 	 * them; only the struct waits for the end of the event batch. */
-	tunnel_close(srv, s->tunnel);
+	tunnel_close(&srv->tunnels, s->tunnel);
 	if (s->parent_knows)
 		privsep_end(s->id);
 	ev_timer_cancel(srv->loop, &s->timer);
@@ -216,7 +220,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 			      "udp tunnels are not enabled on this server");
 		return;
 	}
-	err = tunnel_open(s->srv, s->id, req->type, s->peer.sin_addr,
+	err = tunnel_open(&s->srv->tunnels, s->id, req->type, s->peer.sin_addr,
 			  s->local.sin_addr,
 			  req->udp == PROTO_UDP_PORT ? req->udp_port : 0, &t);
 	if (err < 0) {

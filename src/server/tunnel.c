@@ -51,16 +51,16 @@ static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
 
 /* Have the parent create the TUN device on the lowest free unit, skipping
  * names that belong to devices we do not own. */
-static int tunnel_make_if(struct server *srv, struct tunnel *t,
+static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 			  enum proto_type type)
 {
-	unsigned from = srv->units.base, busy[TUNNEL_BUSY_SKIP];
+	unsigned from = env->units.base, busy[TUNNEL_BUSY_SKIP];
 	struct privsep_tunnel pt;
 	int nbusy = 0, fd = -EBUSY, ret = 0;
 
 	for (;;) {
 		if (nbusy == TUNNEL_BUSY_SKIP ||
-		    pool_alloc(&srv->units, from, &t->unit) < 0) {
+		    pool_alloc(&env->units, from, &t->unit) < 0) {
 			ret = TUNNEL_ERR_SOLD_OUT;
 			break;
 		}
@@ -68,24 +68,24 @@ static int tunnel_make_if(struct server *srv, struct tunnel *t,
 		if (fd >= 0)
 			break;
 		if (fd != -EBUSY) {
-			pool_release(&srv->units, t->unit);
+			pool_release(&env->units, t->unit);
 			if (fd == -ENOSPC) {
 				ret = TUNNEL_ERR_SOLD_OUT;
 			} else {
 				log_warnx("cannot create interface %s%u: %s",
-					  srv->cfg.if_stem, t->unit,
+					  env->if_stem, t->unit,
 					  strerror(-fd));
 				ret = TUNNEL_ERR_INTERNAL;
 			}
 			break;
 		}
 		log_warnx("interface %s%u exists and is not ours; skipping it",
-			  srv->cfg.if_stem, t->unit);
+			  env->if_stem, t->unit);
 		busy[nbusy++] = t->unit;
 		from = t->unit + 1;
 	}
 	for (int i = 0; i < nbusy; i++)
-		pool_release(&srv->units, busy[i]);
+		pool_release(&env->units, busy[i]);
 	if (ret < 0)
 		return ret;
 	t->tun_fd = fd;
@@ -100,19 +100,19 @@ static int tunnel_make_if(struct server *srv, struct tunnel *t,
 }
 
 /* Bind the lowest free UDP port, skipping ports other programs hold. */
-static int tunnel_make_port(struct server *srv, struct tunnel *t,
+static int tunnel_make_port(struct tunnel_env *env, struct tunnel *t,
 			    struct in_addr server4)
 {
-	unsigned from = srv->ports.base, port;
+	unsigned from = env->ports.base, port;
 	int fd;
 
 	for (;;) {
-		if (pool_alloc(&srv->ports, from, &port) < 0)
+		if (pool_alloc(&env->ports, from, &port) < 0)
 			return TUNNEL_ERR_SOLD_OUT;
 		fd = udp_tunnel_socket(server4, (uint16_t)port);
 		if (fd >= 0)
 			break;
-		pool_release(&srv->ports, port);
+		pool_release(&env->ports, port);
 		if (fd != -EADDRINUSE) {
 			log_warnx("cannot bind udp port %u: %s", port,
 				  strerror(-fd));
@@ -127,7 +127,7 @@ static int tunnel_make_port(struct server *srv, struct tunnel *t,
 	return 0;
 }
 
-int tunnel_open(struct server *srv, unsigned session_id,
+int tunnel_open(struct tunnel_env *env, unsigned session_id,
 		enum proto_type type, struct in_addr client4,
 		struct in_addr server4, uint16_t udp_port,
 		struct tunnel **out)
@@ -141,12 +141,12 @@ int tunnel_open(struct server *srv, unsigned session_id,
 		return TUNNEL_ERR_INTERNAL;
 	t->tun_fd = t->udp_fd = -1;
 	t->session_id = session_id;
-	err = tunnel_make_if(srv, t, type);
+	err = tunnel_make_if(env, t, type);
 	if (err < 0) {
 		free(t);
 		return err;
 	}
-	err = tunnel_make_port(srv, t, server4);
+	err = tunnel_make_port(env, t, server4);
 	if (err < 0)
 		goto fail;
 	t->reply.client4 = client4;
@@ -158,7 +158,7 @@ int tunnel_open(struct server *srv, unsigned session_id,
 		   udp_port ? RELAY_FIXED : RELAY_LEARN, &peer);
 	/* What the client may send from: its own /128 on a host tunnel;
 	 * on a bare tunnel only the operator knows (-S). */
-	t->relay.inner_check = t->reply.has_v6 || srv->cfg.tunnelonly_link_only;
+	t->relay.inner_check = t->reply.has_v6 || env->tunnelonly_link_only;
 	t->relay.inner_has_src = t->reply.has_v6;
 	t->relay.inner_src = t->reply.client6;
 	t->relay.on_peer_change = tunnel_on_peer_change;
@@ -166,8 +166,8 @@ int tunnel_open(struct server *srv, unsigned session_id,
 	t->mode_name = udp_port ? "plain" : "nat-traversal";
 	t->tun_io = (struct ev_io){ .fd = t->tun_fd, .cb = tunnel_on_tun, .arg = t };
 	t->udp_io = (struct ev_io){ .fd = t->udp_fd, .cb = tunnel_on_udp, .arg = t };
-	if (ev_io_add(srv->loop, &t->tun_io, EPOLLIN) < 0 ||
-	    ev_io_add(srv->loop, &t->udp_io, EPOLLIN) < 0) {
+	if (ev_io_add(env->loop, &t->tun_io, EPOLLIN) < 0 ||
+	    ev_io_add(env->loop, &t->udp_io, EPOLLIN) < 0) {
 		log_warn("cannot watch the descriptors of %s", t->ifname);
 		err = TUNNEL_ERR_INTERNAL;
 		goto fail;
@@ -178,26 +178,26 @@ fail:
 	/* The parent created the interface: it must forget it with us. */
 	if (t->tun_fd >= 0)
 		privsep_untunnel(session_id);
-	tunnel_close(srv, t);
+	tunnel_close(env, t);
 	tunnel_free(t);
 	return err;
 }
 
-void tunnel_close(struct server *srv, struct tunnel *t)
+void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 {
 	if (t == NULL)
 		return;
-	ev_io_del(srv->loop, &t->tun_io);
-	ev_io_del(srv->loop, &t->udp_io);
+	ev_io_del(env->loop, &t->tun_io);
+	ev_io_del(env->loop, &t->udp_io);
 	/* Closing the last descriptor of a non-persistent TUN device
 	 * unregisters it, taking its addresses and routes along. */
 	if (t->tun_fd >= 0) {
 		close(t->tun_fd);
-		pool_release(&srv->units, t->unit);
+		pool_release(&env->units, t->unit);
 	}
 	if (t->udp_fd >= 0) {
 		close(t->udp_fd);
-		pool_release(&srv->ports, t->port);
+		pool_release(&env->ports, t->port);
 	}
 	t->tun_fd = t->udp_fd = -1;
 	t->relay.tun_fd = t->relay.udp_fd = -1;

@@ -7,9 +7,19 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
+#include "common/ev.h"
 #include "proto/proto.h"
 #include "relay/relay.h"
-#include "server/server.h"
+#include "server/pool.h"
+
+/* What every tunnel of the server is made from. */
+struct tunnel_env {
+	struct ev_loop *loop;
+	struct pool units;             /* interface units (-I) */
+	struct pool ports;             /* UDP ports (-b) */
+	const char *if_stem;           /* -I stem, for messages */
+	bool tunnelonly_link_only;     /* -S link */
+};
 
 struct tunnel {
 	unsigned unit;
@@ -32,7 +42,7 @@ enum tunnel_err {
 /* Open a tunnel for a client at client4 (udp_port 0: learn the port)
  * reached through the local address server4. Returns 0 and *out, or a
  * tunnel_err. */
-int tunnel_open(struct server *srv, unsigned session_id,
+int tunnel_open(struct tunnel_env *env, unsigned session_id,
 		enum proto_type type, struct in_addr client4,
 		struct in_addr server4, uint16_t udp_port,
 		struct tunnel **out);
@@ -41,7 +51,7 @@ int tunnel_open(struct server *srv, unsigned session_id,
  * and return unit and port to their pools, at once. The struct stays valid
  * (its descriptors -1) until tunnel_free, because an event for it may still
  * be pending in the current batch. NULL is ignored. */
-void tunnel_close(struct server *srv, struct tunnel *t);
+void tunnel_close(struct tunnel_env *env, struct tunnel *t);
 void tunnel_free(struct tunnel *t);
 
 #endif

@@ -42,7 +42,7 @@ static void usage(FILE *f)
 		"  -h       show this help\n");
 }
 
-static void __attribute__((format(printf, 1, 2))) errx1(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2))) complain(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,9 +61,9 @@ static struct authdb *load(const char *file)
 	if (authdb_load(file, true, &db, &err) == 0)
 		return db;
 	if (err.line > 0)
-		errx1("%s:%u: %s", file, err.line, err.msg);
+		complain("%s:%u: %s", file, err.line, err.msg);
 	else
-		errx1("%s: %s", file, err.msg);
+		complain("%s: %s", file, err.msg);
 	return NULL;
 }
 
@@ -74,11 +74,11 @@ static int save(const struct authdb *db, const char *file)
 	if (rc == 0)
 		return 0;
 	if (rc == -EACCES || rc == -EPERM || rc == -EROFS)
-		errx1("cannot write %s: %s; run as root or check the "
+		complain("cannot write %s: %s; run as root or check the "
 		      "directory's permissions",
 		      file, strerror(-rc));
 	else
-		errx1("cannot write %s: %s; the file is unchanged", file,
+		complain("cannot write %s: %s; the file is unchanged", file,
 		      strerror(-rc));
 	return -1;
 }
@@ -109,30 +109,30 @@ static int do_init(const char *file)
 
 		dir_of(file, dir, sizeof(dir));
 		if (e == EEXIST)
-			errx1("%s already exists; add users with -u, or remove "
+			complain("%s already exists; add users with -u, or remove "
 			      "it first to start over",
 			      file);
 		else if (e == ENOENT)
-			errx1("directory %s does not exist; create it first "
+			complain("directory %s does not exist; create it first "
 			      "(mkdir -p %s)",
 			      dir, dir);
 		else if (e == EACCES || e == EPERM || e == EROFS)
-			errx1("cannot create %s: %s; run as root or check the "
+			complain("cannot create %s: %s; run as root or check the "
 			      "permissions of %s",
 			      file, strerror(e), dir);
 		else
-			errx1("cannot create %s: %s", file, strerror(e));
+			complain("cannot create %s: %s", file, strerror(e));
 		return -1;
 	}
 	/* The umask can only narrow the mode; make it exact anyway. */
 	if (fchmod(fd, S_IRUSR | S_IWUSR) < 0 || fsync(fd) < 0) {
-		errx1("cannot set up %s: %s; remove it and try again", file,
+		complain("cannot set up %s: %s; remove it and try again", file,
 		      strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (close(fd) < 0) {
-		errx1("cannot write %s: %s; remove it and try again", file,
+		complain("cannot write %s: %s; remove it and try again", file,
 		      strerror(errno));
 		return -1;
 	}
@@ -147,29 +147,29 @@ static ssize_t read_secret(const char *prompt, char *buf)
 
 	switch (n) {
 	case -ENXIO:
-		errx1("no terminal to ask for the password on; give it as an "
+		complain("no terminal to ask for the password on; give it as an "
 		      "argument");
 		return -1;
 	case -ENODATA:
-		errx1("no password entered (end of input); the file is "
+		complain("no password entered (end of input); the file is "
 		      "unchanged");
 		return -1;
 	case -ENOBUFS:
-		errx1("password longer than %d bytes; choose a shorter one",
+		complain("password longer than %d bytes; choose a shorter one",
 		      AUTHDB_SECRET_MAX);
 		return -1;
 	case -EINTR:
-		errx1("interrupted; the file is unchanged");
+		complain("interrupted; the file is unchanged");
 		return -1;
 	default:
 		if (n < 0) {
-			errx1("cannot read the password from the terminal: "
+			complain("cannot read the password from the terminal: "
 			      "%s; give it as an argument", strerror(-n));
 			return -1;
 		}
 		if (n > AUTHDB_SECRET_MAX) {
 			authdb_wipe(buf, AUTHDB_SECRET_MAX + 2);
-			errx1("password longer than %d bytes; choose a shorter "
+			complain("password longer than %d bytes; choose a shorter "
 			      "one", AUTHDB_SECRET_MAX);
 			return -1;
 		}
@@ -195,7 +195,7 @@ static ssize_t prompt_secret(const char *user, char *buf)
 	if (m != n || memcmp(buf, again, (size_t)n) != 0) {
 		authdb_wipe(buf, AUTHDB_SECRET_MAX + 2);
 		authdb_wipe(again, sizeof(again));
-		errx1("the two passwords differ; the file is unchanged, try "
+		complain("the two passwords differ; the file is unchanged, try "
 		      "again");
 		return -1;
 	}
@@ -214,7 +214,7 @@ static int check_user(const char *user)
 	for (i = 0; i + 1 < sizeof(shown) && user[i] != '\0'; i++)
 		shown[i] = user[i] > 0x20 && user[i] < 0x7f ? user[i] : '?';
 	shown[i] = '\0';
-	errx1("bad user name '%s'; use 1-%d letters, digits and . _ @ + - "
+	complain("bad user name '%s'; use 1-%d letters, digits and . _ @ + - "
 	      "(not starting with -)",
 	      shown, PROTO_USER_MAX);
 	return -1;
@@ -232,7 +232,7 @@ static int do_set(const char *file, const char *user, const char *arg)
 	if (arg != NULL) {
 		len = strlen(arg);
 		if (len > AUTHDB_SECRET_MAX) {
-			errx1("password longer than %d bytes; choose a "
+			complain("password longer than %d bytes; choose a "
 			      "shorter one",
 			      AUTHDB_SECRET_MAX);
 			goto out;
@@ -246,15 +246,15 @@ static int do_set(const char *file, const char *user, const char *arg)
 		len = (size_t)n;
 	}
 	if (len == 0) {
-		errx1("empty password refused; choose a non-empty one");
+		complain("empty password refused; choose a non-empty one");
 		goto out;
 	}
 	if (memchr(buf, '\n', len) != NULL) {
-		errx1("password contains a newline; choose one without");
+		complain("password contains a newline; choose one without");
 		goto out;
 	}
 	if (authdb_set(db, user, (const uint8_t *)buf, len) < 0) {
-		errx1("out of memory; the file is unchanged");
+		complain("out of memory; the file is unchanged");
 		goto out;
 	}
 	rc = save(db, file);
@@ -272,7 +272,7 @@ static int do_delete(const char *file, const char *user)
 	if (check_user(user) < 0 || (db = load(file)) == NULL)
 		return -1;
 	if (authdb_delete(db, user) < 0)
-		errx1("no user %s in %s; list users with " PROG " -l ALL", user,
+		complain("no user %s in %s; list users with " PROG " -l ALL", user,
 		      file);
 	else
 		rc = save(db, file);
@@ -297,14 +297,14 @@ static int do_list(const char *file, const char *user)
 	} else if (authdb_lookup(db, user, secret, &len) == 0) {
 		printf("%s\n", user);
 	} else {
-		errx1("no user %s in %s; list users with " PROG " -l ALL", user,
+		complain("no user %s in %s; list users with " PROG " -l ALL", user,
 		      file);
 		rc = -1;
 	}
 	authdb_wipe(secret, sizeof(secret));
 	authdb_free(db);
 	if (rc == 0 && (fflush(stdout) == EOF || ferror(stdout))) {
-		errx1("cannot write to standard output: %s", strerror(errno));
+		complain("cannot write to standard output: %s", strerror(errno));
 		rc = -1;
 	}
 	return rc;
@@ -352,39 +352,39 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case ':':
-			errx1("option -%c needs %s; see " PROG " -h", optopt,
+			complain("option -%c needs %s; see " PROG " -h", optopt,
 			      optopt == 'f' ? "a file name" : "a user name");
 			return 1;
 		default:
 			/* After -u the stray "option" may be a password:
 			 * do not echo it. */
 			if (act == ACT_SET)
-				errx1("unknown option; put -- before a "
+				complain("unknown option; put -- before a "
 				      "password that starts with '-'");
 			else if (optopt != 0)
-				errx1("unknown option -%c; see " PROG " -h",
+				complain("unknown option -%c; see " PROG " -h",
 				      optopt);
 			else
-				errx1("unknown option %.*s; see " PROG " -h",
+				complain("unknown option %.*s; see " PROG " -h",
 				      (int)strcspn(argv[optind - 1], "="),
 				      argv[optind - 1]);
 			return 1;
 		}
 	}
 	if (nact != 1) {
-		errx1("give exactly one of --init, -u, -d, -l; see " PROG
+		complain("give exactly one of --init, -u, -d, -l; see " PROG
 		      " -h");
 		return 1;
 	}
 	if (file[0] == '\0') {
-		errx1("empty file name given to -f; name the password file");
+		complain("empty file name given to -f; name the password file");
 		return 1;
 	}
 	if (act == ACT_SET && optind < argc)
 		password = argv[optind++];
 	if (optind < argc) {
 		/* Not echoed: a misplaced argument may be a password. */
-		errx1("unexpected extra argument; see " PROG " -h");
+		complain("unexpected extra argument; see " PROG " -h");
 		return 1;
 	}
 
