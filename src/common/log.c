@@ -140,19 +140,23 @@ void fatalx(const char *fmt, ...)
 
 char *log_escape(char *dst, size_t dstlen, const char *src, size_t len)
 {
-	size_t i, o = 0;
+	size_t n, keep;
 
 	if (dstlen == 0)
 		return dst;
-	for (i = 0; i < len && src[i] != '\0'; i++) {
-		if (o + 1 >= dstlen || (o + 4 >= dstlen && i + 1 < len)) {
-			if (dstlen >= 4)
-				memcpy(dst + dstlen - 4, "...", 3), o = dstlen - 1;
-			break;
-		}
+	/* One output byte per input byte: the text fits or is cut to make
+	 * room for "...". */
+	n = strnlen(src, len);
+	keep = n < dstlen ? n : dstlen >= 4 ? dstlen - 4 : dstlen - 1;
+	for (size_t i = 0; i < keep; i++) {
 		unsigned char c = (unsigned char)src[i];
-		dst[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+
+		dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
 	}
-	dst[o < dstlen ? o : dstlen - 1] = '\0';
+	if (keep < n && dstlen >= 4) {
+		memcpy(dst + keep, "...", 3);
+		keep += 3;
+	}
+	dst[keep] = '\0';
 	return dst;
 }

@@ -132,9 +132,28 @@ static void test_long_input(void **state)
 	assert_int_equal(strspn(dst, "r"), LOG_RELAY_MAX);
 }
 
+/* Text that fits is never cut, however little room is left over. */
+static void test_fitting_text_is_whole(void **state)
+{
+	char dst[8];
+
+	(void)state;
+	assert_string_equal(log_escape(dst, 8, "abcdefg", 7), "abcdefg");
+	assert_string_equal(log_escape(dst, 8, "abcdef", 6), "abcdef");
+	/* len is a bound, the text ends at its NUL */
+	assert_string_equal(log_escape(dst, 8, "abcde", 64), "abcde");
+	assert_string_equal(log_escape(dst, 3, "ab", 2), "ab");
+	assert_string_equal(log_escape(dst, 4, "abc", 3), "abc");
+	/* One byte too many: cut, with the marker. */
+	assert_string_equal(log_escape(dst, 8, "abcdefgh", 8), "abcd...");
+	/* Too small for the marker: as much as fits. */
+	assert_string_equal(log_escape(dst, 3, "abc", 3), "ab");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fitting_text_is_whole),
 		cmocka_unit_test(test_printable_copied),
 		cmocka_unit_test(test_unprintable_replaced),
 		cmocka_unit_test(test_len_bounds_the_copy),
