@@ -2,32 +2,78 @@
 #include "client/scriptconf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/parse.h"
 
 #define SCRIPTCONF_LINE_MAX 1024
+
+/* The value of "tunif=" as the shell reads it, restricted to what an
+ * interface name can be: a bare word, or one in "" or '' without
+ * expansions; blanks and a #comment may follow. Points *word into v (cut
+ * in place) and returns 0, or -1 for anything the shell would read
+ * differently or not at all. */
+static int scriptconf_word(char *v, char **word)
+{
+	static const char special[] = "\"'$`\\";
+	char *end;
+
+	if (*v == '"' || *v == '\'') {
+		end = strchr(v + 1, *v);
+		if (end == NULL)
+			return -1;
+		*end++ = '\0';
+		*word = v + 1;
+		if (strpbrk(*word, special) != NULL)
+			return -1;
+	} else {
+		*word = v;
+		end = v + strcspn(v, " \t");
+		if (memchr(v, '#', 1) != NULL ||
+		    strcspn(v, special) < (size_t)(end - v))
+			return -1;
+		if (*end != '\0')
+			*end++ = '\0';
+	}
+	end += strspn(end, " \t");
+	return *end == '\0' || *end == '#' ? 0 : -1;
+}
 
 int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
 		     size_t errlen)
 {
 	char line[SCRIPTCONF_LINE_MAX + 2];
 	unsigned lineno = 0;
+	struct stat st;
 	FILE *f;
-	int ret = 0;
+	int fd, ret = 0;
 
 	strcpy(ifname, SCRIPTCONF_TUNIF_DEFAULT);
-	f = fopen(path, "re");
-	if (f == NULL) {
+	/* Non-blocking, so that a FIFO cannot hang the start; refused below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
 	while (fgets(line, sizeof(line), f)) {
-		char *v, *end;
-		size_t len;
+		char *v, *word;
 
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(f)) {
@@ -40,24 +86,26 @@ int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
 		v = line + strspn(line, " \t");
 		if (strncmp(v, "tunif=", 6) != 0)
 			continue;
-		v += 6;
-		len = strlen(v);
-		/* Accept the quoting a shell would: "x", 'x' or bare x. */
-		if (len >= 2 && (v[0] == '"' || v[0] == '\'') &&
-		    v[len - 1] == v[0]) {
-			v[len - 1] = '\0';
-			v++;
-		}
-		end = v + strcspn(v, " \t#");
-		*end = '\0';
-		if (!parse_ifname_ok(v)) {
-			snprintf(err, errlen, "%s:%u: tunif \"%.20s\" is not a "
-				 "valid interface name (1 to 15 characters, no "
-				 "'/', ':' or spaces)", path, lineno, v);
+		if (scriptconf_word(v + 6, &word) < 0) {
+			snprintf(err, errlen, "%s:%u: write tunif=name or "
+				 "tunif=\"name\" (one word, matching quotes, "
+				 "no $, ` or \\), as the script's shell reads "
+				 "it", path, lineno);
 			ret = -1;
 			break;
 		}
-		strcpy(ifname, v);
+		if (!parse_ifname_ok(word)) {
+			snprintf(err, errlen, "%s:%u: tunif \"%.20s\" is not a "
+				 "valid interface name (1 to 15 characters, no "
+				 "'/', ':' or spaces)", path, lineno, word);
+			ret = -1;
+			break;
+		}
+		strcpy(ifname, word);
+	}
+	if (ret == 0 && ferror(f)) {
+		snprintf(err, errlen, "%s: cannot read it", path);
+		ret = -1;
 	}
 	fclose(f);
 	return ret;

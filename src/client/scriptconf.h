@@ -1,6 +1,7 @@
 /* The one setting dtcpclient itself reads from dtcpclient_script.conf:
  * `tunif`, the tunnel interface name. The file is otherwise the script's;
- * it uses shell assignment syntax (name=value or name="value"). */
+ * it uses shell assignment syntax (name=value or name="value"), and the
+ * value must be one the shell reads the same way. */
 #ifndef DTCP_SCRIPTCONF_H
 #define DTCP_SCRIPTCONF_H
 

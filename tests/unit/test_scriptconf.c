@@ -207,6 +207,60 @@ static void test_unreadable(void **state)
 	unlink(path);
 }
 
+/* dtcpclient must read tunif exactly as the script's shell does, or
+ * refuse: never a name with the quotes in it, never half a word. */
+static void test_read_as_the_shell_does(void **state)
+{
+	static const char *const same[][2] = {
+		{ "tunif=\"tun0\" # the tunnel\n", "tun0" },
+		{ "tunif='tun0'  \n", "tun0" },
+		{ "tunif=tun0 # comment\n", "tun0" },
+		{ "tunif=tun0#x\n", "tun0#x" },     /* '#' mid-word is no comment */
+	};
+	static const char *const refused[] = {
+		"tunif=\"my tun\"\n",      /* the shell's value has a blank */
+		"tunif=\"tun0\n",          /* unmatched quote */
+		"tunif='\n",
+		"tunif=$IF\n",             /* an expansion */
+		"tunif=\"$IF\"\n",
+		"tunif=tun\\0\n",
+		"tunif=`x`\n",
+		"tunif= tun0\n",           /* the shell runs tun0 as a command */
+		"tunif=tun0 tun1\n",
+	};
+	char ifname[IFNAMSIZ], err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
+		assert_int_equal(tunif(same[i][0], ifname, err), 0);
+		assert_string_equal(ifname, same[i][1]);
+	}
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		assert_int_equal(tunif(refused[i], ifname, err), -1);
+		assert_non_null(strstr(err, ":1: "));
+	}
+}
+
+/* Only a regular file is read: a directory is an error (not "unset"), and
+ * a FIFO is refused at once instead of hanging the start. */
+static void test_not_a_regular_file(void **state)
+{
+	char ifname[IFNAMSIZ], err[256], dir[] = "/tmp/dtcp-sc-XXXXXX";
+	char fifo[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(scriptconf_tunif(dir, ifname, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a regular file"));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(5);
+	assert_int_equal(scriptconf_tunif(fifo, ifname, err, sizeof(err)), -1);
+	alarm(0);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +275,8 @@ int main(void)
 		cmocka_unit_test(test_error_names_file_and_line),
 		cmocka_unit_test(test_line_too_long),
 		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_read_as_the_shell_does),
+		cmocka_unit_test(test_not_a_regular_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
