@@ -19,7 +19,9 @@ int authfile_lookup(const char *path, const char *server, const char *user,
 	int fd, ret = 0;
 	FILE *f;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Non-blocking, so that a FIFO cannot hang the start; refused below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+		  O_NOCTTY);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -58,7 +60,11 @@ int authfile_lookup(const char *path, const char *server, const char *user,
 			ret = -1;
 			break;
 		}
-		line[strcspn(line, "\r\n")] = '\0';
+		/* The line end only: a CR inside a password is part of it. */
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		u = strchr(line, ':');
@@ -82,6 +88,10 @@ int authfile_lookup(const char *path, const char *server, const char *user,
 		strcpy(pw, p);
 		ret = 1;
 		break;
+	}
+	if (ret == 0 && ferror(f)) {
+		snprintf(err, errlen, "%s: cannot read it", path);
+		ret = -1;
 	}
 	explicit_bzero(line, sizeof(line));
 	fclose(f);

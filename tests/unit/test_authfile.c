@@ -112,6 +112,10 @@ static void test_password_rest_of_line(void **state)
 	assert_int_equal(lookup("s:u:pw\r\n", "s", "u", pw, sizeof(pw), err),
 			 1);
 	assert_string_equal(pw, "pw");
+	/* A CR inside the password is part of it. */
+	assert_int_equal(lookup("s:u:pa\rss\n", "s", "u", pw, sizeof(pw), err),
+			 1);
+	assert_string_equal(pw, "pa\rss");
 	/* The last line need not end in a newline. */
 	assert_int_equal(lookup("x:y:z\ns:u:last", "s", "u", pw, sizeof(pw),
 				err), 1);
@@ -289,9 +293,28 @@ static void test_unreadable(void **state)
 	unlink(path);
 }
 
+/* A FIFO is refused at once (it used to block the start for ever). */
+static void test_fifo_refused_at_once(void **state)
+{
+	char pw[64], err[256], dir[] = "/tmp/dtcp-af-XXXXXX", fifo[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(5);
+	assert_int_equal(authfile_lookup(fifo, "s", "u", pw, sizeof(pw), err,
+					 sizeof(err)), -1);
+	alarm(0);
+	assert_non_null(strstr(err, "not a regular file"));
+	unlink(fifo);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fifo_refused_at_once),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_no_match),
 		cmocka_unit_test(test_missing_file_is_no_match),
