@@ -95,7 +95,7 @@ elif ! spawn dtcps "$NSA" "$DTCPS" -D -U -A "$PWFILE" -L "$A4" "$PREFIX6" ||
 	! wait_for 10 "dtcps listens" tcp_listening "$NSA" 20200; then
 	unavailable dtcp "dtcps did not start: $(tail -n 3 "$TMPD/dtcps.log")"
 else
-	spawn dtcpc "$NSB" "$DTCPC" -U -t host "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$A4"
+	spawn dtcpc "$NSB" "$DTCPC" -U -t host -F "$TMPD/dtcpc.auth" -u "$USER1" "$A4"
 	if wait_for 10 "dtcp tunnel" has_addr "$NSB" ng0 'inet6 2001:db8:1::6' &&
 		wait_for 5 "dtcp tunnel carries IPv6" nsx "$NSB" ping -6 -c 1 -W 1 2001:db8:1::5; then
 		measure dtcp 2001:db8:1::5

@@ -46,7 +46,7 @@ printf '    dtcps is listening on %s:20200\n' "$SRV_V4"
 step "starting the client: NAT traversal (-n), keepalive every 2 s (-k 2), host tunnel, default route"
 client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
 printf '    (%s holds "%s:%s:<password>", mode 0600)\n' "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1"
-start_client dtcpc "$CLI" -d -U -n -k 2 -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+start_client dtcpc "$CLI" -d -U -n -k 2 -t host -r static -F "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
 if ! wait_for 10 "the client tunnel" has_addr "$CLI" ng0 'inet6 2001:db8:1::6'; then
 	fail "the client did not get its tunnel address"
 fi

@@ -2,7 +2,13 @@
 # Shared helpers for the network-namespace scenarios (sourced, never run).
 # Owns the per-run namespaces, the standard topology, the processes started in
 # it and their cleanup: an EXIT trap kills every process and deletes every
-# namespace whatever happens. Every wait is bounded.
+# namespace whatever happens. Every wait is bounded. At its end it sources the
+# helpers kept apart by job, so a scenario sources this file only:
+#   lib_ctl.sh     the control protocol spoken by hand (ctl_*)
+#   lib_nat.sh     the NAT topology and its nftables ruleset (topo_nat, nat_*)
+#   lib_mem.sh     the memory scanner that looks for a secret (mem_count)
+#   lib_client.sh  dtcpclient and its script (start_dtcpclient, client_conf)
+#   lib_limits.sh  the engine process, /proc figures, the connection loader
 #
 # Standard topology (names carry a per-run prefix, "dt<pid>-"):
 #
@@ -38,19 +44,16 @@ PWFILE=$TMPD/dtcps.auth
 
 NAMESPACES=()
 declare -A PIDS=()	# name -> pid of a background process we started
-declare -A CTL_W=() CTL_R=() CTL_PID=()	# control connections (see ctl_open)
-CTL_LINE=""
-CHALLENGE=""
-# dtcpc's password-file option (-A is the original's address option)
-# shellcheck disable=SC2034 # used by the scenarios
-CAUTH=-F
 # shellcheck disable=SC2034 # read by the scenarios after stop/exit_status
 STOP_RC=0
 
 # ---------------------------------------------------------------- output
 
+# say TEXT... : print a line
 say() { printf '%s\n' "$*"; }
+# ok TEXT... : print a passed step
 ok() { printf 'ok: %s\n' "$*"; }
+# now : the current time (an EPOCHREALTIME value)
 now() { printf '%s' "$EPOCHREALTIME"; }
 # elapsed START -> seconds since START (EPOCHREALTIME value), one decimal
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
@@ -58,6 +61,13 @@ elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
 fcmp() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
 	if (op == "<") exit !(a < b); if (op == "<=") exit !(a <= b)
 	if (op == ">") exit !(a > b); if (op == ">=") exit !(a >= b); exit 2 }'; }
+
+# within SECONDS MIN MAX WHAT : fail unless MIN <= SECONDS <= MAX (WHAT, the
+# event that took SECONDS, names it in the message)
+within() {
+	fcmp "$1" ">=" "$2" || fail "$4 after ${1}s, before the ${2}s it may take at the least"
+	fcmp "$1" "<=" "$3" || fail "$4 after ${1}s, after the ${3}s it may take at the most"
+}
 
 # run CMD... : print the command, then run it
 run() { printf '+ %s\n' "$*"; "$@"; }
@@ -72,12 +82,14 @@ show_logs() {
 	done
 }
 
+# fail TEXT... : report the failure with the logs, exit 1
 fail() {
 	printf 'FAIL: %s: %s\n' "$TEST_NAME" "$*"
 	show_logs
 	exit 1
 }
 
+# pass [TEXT] : report success, exit 0
 pass() {
 	printf 'PASS: %s%s\n' "$TEST_NAME" "${1:+: $1}"
 	exit 0
@@ -111,18 +123,18 @@ wait_for() {
 	done
 }
 
-# wait_for_or_fail TIMEOUT DESC CMD...
+# wait_for_or_fail TIMEOUT DESC CMD... : wait_for, failing the test on timeout
 wait_for_or_fail() {
 	wait_for "$@" || fail "timed out after $1 s: $2"
 	ok "$2"
 }
 
+# need_root : we run as root (network namespaces need it)
 need_root() {
 	[ "$(id -u)" -eq 0 ] || { echo "FAIL: $TEST_NAME: needs root (network namespaces)"; exit 1; }
 }
 
 # need_bins : the three programs exist
-# (-A in the first spec, -F once -A went back to its original meaning)
 need_bins() {
 	local b
 	for b in "$DTCPS" "$DTCPC" "$DTCPAUTH"; do
@@ -132,11 +144,11 @@ need_bins() {
 
 # ---------------------------------------------------------------- cleanup
 
+# cleanup : close the control connections, end our processes (TERM, then
+# KILL after 2 s) and everything left in our namespaces, delete them and TMPD
 cleanup() {
 	local name pid ns
-	for name in "${!CTL_PID[@]}"; do
-		ctl_close "$name"
-	done
+	ctl_close_all
 	for name in "${!PIDS[@]}"; do
 		kill -TERM "${PIDS[$name]}" 2>/dev/null
 	done
@@ -165,6 +177,7 @@ cleanup() {
 	NAMESPACES=()
 }
 
+# on_exit : the EXIT trap: cleanup in the main shell, keeping the exit status
 on_exit() {
 	local rc=$?
 	trap - EXIT
@@ -206,32 +219,45 @@ veth_pair() {
 	ip -n "$3" link set "$4" up || fail "cannot set $3/$4 up"
 }
 
-# topo_std [cli2] : SRV, CLI, INET (and CLI2 when asked), addressed as above
-topo_std() {
+# br_join PORT NS IF ADDR : veth from SRV's bridge br0 (port PORT) to IF in
+# NS, which gets ADDR/24
+br_join() {
+	veth_pair "$SRV" "$1" "$2" "$3"
+	ip -n "$SRV" link set "$1" master br0 || fail "cannot add $1 to br0"
+	ip -n "$2" addr add "$4/24" dev "$3"
+}
+
+# topo_srv_inet : the half both topologies share (after need_root and
+# need_bins): SRV forwarding IPv6, its bridge br0 ($SRV_V4/24) and INET
+# behind its inet0, checked by a ping from INET
+topo_srv_inet() {
+	need_root
+	need_bins
 	ns_new "$SRV"
-	ns_new "$CLI"
 	ns_new "$INET"
 	nsx "$SRV" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null || fail "forwarding in SRV"
 	ip -n "$SRV" link add br0 type bridge || fail "bridge in SRV"
 	ip -n "$SRV" addr add "$SRV_V4/24" dev br0
 	ip -n "$SRV" link set br0 up
-	veth_pair "$SRV" c1 "$CLI" eth0
-	ip -n "$SRV" link set c1 master br0
-	ip -n "$CLI" addr add "$CLI_V4/24" dev eth0
-	if [ "${1:-}" = cli2 ]; then
-		ns_new "$CLI2"
-		veth_pair "$SRV" c2 "$CLI2" eth0
-		ip -n "$SRV" link set c2 master br0
-		ip -n "$CLI2" addr add "$CLI2_V4/24" dev eth0
-	fi
 	veth_pair "$SRV" inet0 "$INET" eth0
 	ip -n "$SRV" addr add "$SRV_INET_V6/64" dev inet0 nodad
 	ip -n "$INET" addr add "$INET_V6/64" dev eth0 nodad
 	ip -n "$INET" -6 route add default via "$SRV_INET_V6" dev eth0 || fail "INET default route"
-	wait_for 5 "CLI reaches SRV over IPv4" nsx "$CLI" ping -c 1 -W 1 "$SRV_V4" ||
-		fail "topology: CLI cannot ping $SRV_V4"
 	wait_for 5 "INET reaches SRV over IPv6" nsx "$INET" ping -6 -c 1 -W 1 "$SRV_INET_V6" ||
 		fail "topology: INET cannot ping $SRV_INET_V6"
+}
+
+# topo_std [cli2] : SRV, CLI, INET (and CLI2 when asked), addressed as above
+topo_std() {
+	topo_srv_inet
+	ns_new "$CLI"
+	br_join c1 "$CLI" eth0 "$CLI_V4"
+	if [ "${1:-}" = cli2 ]; then
+		ns_new "$CLI2"
+		br_join c2 "$CLI2" eth0 "$CLI2_V4"
+	fi
+	wait_for 5 "CLI reaches SRV over IPv4" nsx "$CLI" ping -c 1 -W 1 "$SRV_V4" ||
+		fail "topology: CLI cannot ping $SRV_V4"
 	ok "topology up: $SRV $CLI${1:+ $CLI2} $INET"
 }
 
@@ -247,7 +273,8 @@ spawn() {
 	PIDS[$name]=$!
 }
 
-alive() { kill -0 "${PIDS[$1]}" 2>/dev/null; }
+# alive NAME : the process NAME was started and still runs
+alive() { [ -n "${PIDS[$1]:-}" ] && kill -0 "${PIDS[$1]}" 2>/dev/null; }
 
 # stop NAME [SIGNAL] [TIMEOUT] : signal the process, wait (bounded) for it;
 # its exit status goes to STOP_RC. Returns 1 when it did not exit in time.
@@ -296,18 +323,38 @@ client_auth() {
 	chmod 600 "$1"
 }
 
+# udp_listening NS PORT : a UDP socket is bound to PORT in NS
 udp_listening() { [ -n "$(nsx "$1" ss -Hnua "sport = :$2")" ]; }
+# tcp_listening NS PORT : a TCP socket listens on PORT in NS
 tcp_listening() { [ -n "$(nsx "$1" ss -Hnlt "sport = :$2")" ]; }
+# has_link NS DEV : the interface DEV exists in NS
 has_link() { ip -n "$1" link show dev "$2" >/dev/null 2>&1; }
+# no_link NS DEV : the interface DEV does not exist in NS
 no_link() { ! has_link "$@"; }
+# link_up NS DEV : the interface DEV in NS is administratively up
+link_up() { ip -n "$1" link show dev "$2" 2>/dev/null | grep -q '[<,]UP[,>]'; }
+# link_mtu NS DEV MTU : the interface DEV in NS has that MTU
+link_mtu() { ip -n "$1" link show dev "$2" 2>/dev/null | grep -q "mtu $3 "; }
 # ng_links NS : the ng* interfaces in NS, one per line
 ng_links() { ip -n "$1" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); if ($2 ~ /^ng/) print $2 }'; }
+# no_ng_links NS : NS has no ng* interface
 no_ng_links() { [ -z "$(ng_links "$1")" ]; }
 # has_addr NS DEV REGEX : `ip -6 addr show dev DEV` in NS matches REGEX
 has_addr() { ip -n "$1" -6 addr show dev "$2" 2>/dev/null | grep -Eq "$3"; }
+# no_global_addr NS DEV : DEV in NS has no global IPv6 address
+no_global_addr() { ! ip -n "$1" -6 addr show dev "$2" scope global 2>/dev/null | grep -q inet6; }
+# default_via NS DEV : the IPv6 default route in NS goes out of DEV
+default_via() { ip -n "$1" -6 route show default | grep -q "dev $2\b"; }
+# nft_packets NS FAMILY TABLE COUNTER : packets counted so far by that
+# nftables counter in NS
+nft_packets() {
+	nsx "$1" nft list counter "$2" "$3" "$4" |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") { print $(i + 1); exit } }'
+}
 
 # start_server [EXTRA-ARGS...] : dtcps in SRV (foreground, debug, UDP, the
 # prefix), waits until it listens on TCP 20200
+# shellcheck disable=SC2120 # the scenarios pass EXTRA-ARGS
 start_server() {
 	[ -f "$PWFILE" ] || make_pwfile
 	spawn dtcps "$SRV" "$DTCPS" -D -d -U -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
@@ -325,231 +372,72 @@ start_client() {
 	spawn "$name" "$ns" "$DTCPC" "$@"
 }
 
-# ---------------------------------------------------------------- raw protocol
-
-# dtcp_digest USER CHALLENGE PASSWORD : upper-case hex MD5(user||challenge||pw)
-dtcp_digest() {
-	local d
-	d=$(printf '%s%s%s' "$1" "$2" "$3" | md5sum) || return 1
-	d=${d%% *}
-	printf '%s' "${d^^}"
-}
-
-# ctl_open NAME NS [SRC-ADDR] : TCP connection to dtcps (socat in NS), kept
-# open; lines are exchanged with ctl_send / ctl_recv
-ctl_open() {
-	local name=$1 ns=$2 src=${3:-} bind="" wfd rfd
-	[ -n "$src" ] && bind=",bind=$src"
-	rm -f "$TMPD/$name.in" "$TMPD/$name.out"
-	mkfifo "$TMPD/$name.in" "$TMPD/$name.out" || fail "mkfifo"
-	(trap - EXIT INT TERM HUP
-	 exec ip netns exec "$ns" socat -t 1 - "TCP:$SRV_V4:20200$bind,connect-timeout=5") \
-		<"$TMPD/$name.in" >"$TMPD/$name.out" 2>"$TMPD/$name.sock.log" &
-	CTL_PID[$name]=$!
-	exec {wfd}<>"$TMPD/$name.in" {rfd}<>"$TMPD/$name.out"
-	CTL_W[$name]=$wfd
-	CTL_R[$name]=$rfd
-}
-
-# ctl_send NAME LINE : send LINE with CRLF
-ctl_send() {
-	printf '> %s\n' "$2"
-	printf '%s\r\n' "$2" >&"${CTL_W[$1]}"
-}
-
-# ctl_recv NAME [TIMEOUT] : read one line into CTL_LINE (CR stripped)
-ctl_recv() {
-	local line
-	CTL_LINE=""
-	IFS= read -r -t "${2:-5}" line <&"${CTL_R[$1]}" || { say "< (nothing within ${2:-5}s)"; return 1; }
-	CTL_LINE=${line%$'\r'}
-	printf '< %s\n' "$CTL_LINE"
-}
-
-# ctl_closed NAME : true once the socat of that connection has exited
-ctl_closed() { ! kill -0 "${CTL_PID[$1]}" 2>/dev/null; }
-
-ctl_close() {
-	local name=$1 wfd rfd
-	[ -n "${CTL_PID[$name]:-}" ] || return 0
-	kill "${CTL_PID[$name]}" 2>/dev/null
-	wait "${CTL_PID[$name]}" 2>/dev/null
-	wfd=${CTL_W[$name]}
-	rfd=${CTL_R[$name]}
-	exec {wfd}>&- {rfd}<&-
-	unset "CTL_PID[$name]" "CTL_W[$name]" "CTL_R[$name]"
-}
-
-# ctl_greeting NAME : read the greeting, put the challenge in CHALLENGE
-ctl_greeting() {
-	ctl_recv "$1" 5 || return 1
-	[[ $CTL_LINE =~ ^\+OK\ ([0-9A-F]{32})\ .+ ]] || { say "bad greeting: $CTL_LINE"; return 1; }
-	CHALLENGE=${BASH_REMATCH[1]}
-}
-
-# ctl_login NAME USER PASSWORD TYPE-AND-UDP... : greeting, then the tunnel
-# request; the reply is in CTL_LINE. Returns 1 unless the reply starts "+OK".
-ctl_login() {
-	local name=$1 user=$2 pw=$3 digest
+# start_dtcpc NAME NS TYPE [DTCPC-ARGS...] : dtcpc as NAME in NS, a TYPE
+# tunnel over UDP (host: -r static) as alice, with DTCPC-ARGS; its password
+# file $TMPD/dtcpc.auth (-F; written when missing)
+start_dtcpc() {
+	local name=$1 ns=$2 type=$3 auth=$TMPD/dtcpc.auth
 	shift 3
-	ctl_greeting "$name" || return 1
-	digest=$(dtcp_digest "$user" "$CHALLENGE" "$pw")
-	ctl_send "$name" "tunnel $user $digest $*"
-	ctl_recv "$name" 5 || return 1
-	[[ $CTL_LINE == "+OK "* ]]
-}
-
-# ---------------------------------------------------------------- NAT topology
-
-# NAT topology (topo_nat): the client sits on a private LAN behind a NAT
-# router; SRV and INET are as in topo_std.
-#
-#   CLI   eth0 198.51.100.2/24 --- lan0 198.51.100.1/24 NATR wan0 192.0.2.254/24 --+
-#         (default via .1)          nftables: UDP masqueraded to ports 30000-30999, |
-#                                   UDP conntrack timeouts NAT_UDP_TIMEOUT s        +-- br0 192.0.2.1/24 in SRV
-#   FORGE eth0 192.0.2.99/24 (only with `topo_nat forge`) -------------------------+
-#
-# CLI sends no router solicitations. NATR's table "ip natr" counts the client's UDP datagrams crossing it:
-# counter "keepalives" (zero-length payload) and counter "udp_data" (others).
-NATR=${PFX}natr
-FORGE=${PFX}forge
-NAT_CLI_V4=198.51.100.2
-NAT_IN_V4=198.51.100.1
-NAT_OUT_V4=192.0.2.254
-FORGE_V4=192.0.2.99
-NAT_UDP_TIMEOUT=5
-NAT_PORTS=30000-30999
-
-# nat_ruleset PORT-RANGE : NATR's nftables table (replaces it as a whole)
-nat_ruleset() {
-	nsx "$NATR" nft -f - <<NFT
-table ip natr
-delete table ip natr
-table ip natr {
-	counter keepalives {}
-	counter udp_data {}
-	chain forward {
-		type filter hook forward priority filter; policy accept;
-		iifname "lan0" udp length 8 counter name "keepalives"
-		iifname "lan0" udp length > 8 counter name "udp_data"
-	}
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		oifname "wan0" meta l4proto udp masquerade to :$1
-		oifname "wan0" masquerade
-	}
-}
-NFT
-}
-
-# nat_counter NAME : packets counted so far by NATR's counter NAME
-nat_counter() {
-	nsx "$NATR" nft list counter ip natr "$1" |
-		awk '{ for (i = 1; i < NF; i++) if ($i == "packets") { print $(i + 1); exit } }'
-}
-
-# nat_udp_flush : forget NATR's UDP mappings (TCP, the control connection,
-# stays); needs the conntrack tool
-nat_udp_flush() {
-	command -v conntrack >/dev/null 2>&1 || fail "conntrack not found: install the conntrack package"
-	# conntrack -D exits 1 when nothing matched
-	nsx "$NATR" conntrack -D -p udp >/dev/null 2>&1 || :
-}
-
-# endpoint_port LOG : the UDP port of the last "endpoint learned/moved" line
-# for the NAT's address in LOG (empty when there is none)
-endpoint_port() {
-	grep -E 'endpoint (learned|moved)' "$1" | grep -Eo " ${NAT_OUT_V4//./\\.}:[0-9]+" |
-		tail -n 1 | cut -d: -f2
-}
-
-# topo_nat [forge] : SRV, NATR, CLI (private, behind NATR), INET (and FORGE
-# on the server's bridge when asked), addressed as above
-topo_nat() {
-	local v
-	command -v nft >/dev/null 2>&1 || fail "nft not found: install nftables"
-	ns_new "$SRV"
-	ns_new "$NATR"
-	ns_new "$CLI"
-	ns_new "$INET"
-	nsx "$SRV" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null || fail "forwarding in SRV"
-	ip -n "$SRV" link add br0 type bridge || fail "bridge in SRV"
-	ip -n "$SRV" addr add "$SRV_V4/24" dev br0
-	ip -n "$SRV" link set br0 up
-	veth_pair "$SRV" n1 "$NATR" wan0
-	ip -n "$SRV" link set n1 master br0
-	ip -n "$NATR" addr add "$NAT_OUT_V4/24" dev wan0
-	veth_pair "$NATR" lan0 "$CLI" eth0
-	ip -n "$NATR" addr add "$NAT_IN_V4/24" dev lan0
-	ip -n "$CLI" addr add "$NAT_CLI_V4/24" dev eth0
-	ip -n "$CLI" route add default via "$NAT_IN_V4" || fail "CLI default route"
-	# A quiet client: no router solicitations on the tunnel interface, which
-	# would otherwise refresh the NAT mapping behind the scenarios' back.
-	nsx "$CLI" sysctl -qw net.ipv6.conf.all.router_solicitations=0 \
-		net.ipv6.conf.default.router_solicitations=0 >/dev/null || fail "router_solicitations in CLI"
-	nsx "$NATR" sysctl -qw net.ipv4.ip_forward=1 >/dev/null || fail "ip_forward in NATR"
-	# The rules first: they load conntrack, whose sysctls then exist.
-	nat_ruleset "$NAT_PORTS" || fail "nftables ruleset in NATR"
-	nsx "$NATR" sysctl -qw net.netfilter.nf_conntrack_udp_timeout="$NAT_UDP_TIMEOUT" \
-		net.netfilter.nf_conntrack_udp_timeout_stream="$NAT_UDP_TIMEOUT" >/dev/null ||
-		fail "cannot set the UDP conntrack timeouts in NATR"
-	for v in nf_conntrack_udp_timeout nf_conntrack_udp_timeout_stream; do
-		[ "$(nsx "$NATR" sysctl -n "net.netfilter.$v")" = "$NAT_UDP_TIMEOUT" ] ||
-			fail "net.netfilter.$v did not take effect in NATR"
-		# Per namespace: a fresh namespace still has the default.
-		[ "$(nsx "$SRV" sysctl -n "net.netfilter.$v" 2>/dev/null)" != "$NAT_UDP_TIMEOUT" ] ||
-			fail "net.netfilter.$v is not per namespace: SRV sees NATR's value"
-	done
-	if [ "${1:-}" = forge ]; then
-		ns_new "$FORGE"
-		veth_pair "$SRV" f1 "$FORGE" eth0
-		ip -n "$SRV" link set f1 master br0
-		ip -n "$FORGE" addr add "$FORGE_V4/24" dev eth0
+	[ -f "$auth" ] || client_auth "$auth" "$SRV_V4" "$USER1" "$PASS1"
+	if [ "$type" = host ]; then
+		set -- -r static "$@"
 	fi
-	veth_pair "$SRV" inet0 "$INET" eth0
-	ip -n "$SRV" addr add "$SRV_INET_V6/64" dev inet0 nodad
-	ip -n "$INET" addr add "$INET_V6/64" dev eth0 nodad
-	ip -n "$INET" -6 route add default via "$SRV_INET_V6" dev eth0 || fail "INET default route"
-	wait_for 5 "CLI reaches SRV through NATR" nsx "$CLI" ping -c 1 -W 1 "$SRV_V4" ||
-		fail "topology: CLI cannot ping $SRV_V4 through the NAT"
-	wait_for 5 "INET reaches SRV over IPv6" nsx "$INET" ping -6 -c 1 -W 1 "$SRV_INET_V6" ||
-		fail "topology: INET cannot ping $SRV_INET_V6"
-	# The topology check's ICMP mapping must not linger into the scenario.
-	if command -v conntrack >/dev/null 2>&1; then
-		nsx "$NATR" conntrack -F >/dev/null 2>&1
-	fi
-	ok "NAT topology up: $CLI $NAT_CLI_V4 behind $NATR $NAT_OUT_V4 (UDP ports $NAT_PORTS," \
-		"UDP timeout ${NAT_UDP_TIMEOUT}s), $SRV${1:+ $FORGE} $INET"
+	start_client "$name" "$ns" -U -t "$type" -F "$auth" "$@" -u "$USER1" "$SRV_V4"
 }
 
-# mem_count PID STRING : how many times STRING occurs in the writable memory
-# of process PID (regions over 1 GiB, such as sanitizer shadow memory, are
-# skipped); used to prove that a secret never reached a process
-mem_count() {
-	python3 - "$1" "$2" <<'PY'
-import re, sys
-pid, secret = sys.argv[1], sys.argv[2].encode()
-found = 0
-with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
-    for line in maps:
-        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (\S+)", line)
-        if not m or "w" not in m.group(3):
-            continue
-        start, end = int(m.group(1), 16), int(m.group(2), 16)
-        # Sanitizer shadow memory spans terabytes: skip what no heap,
-        # stack or data segment of ours is.
-        if end - start > 1 << 30:
-            continue
-        tail = b""
-        for off in range(start, end, 1 << 20):
-            try:
-                mem.seek(off)
-                chunk = tail + mem.read(min(1 << 20, end - off))
-            except OSError:
-                tail = b""
-                continue
-            found += chunk.count(secret)
-            tail = chunk[-(len(secret) - 1):]
-print(found)
-PY
+# wait_tunnel NS TYPE [CLIENT6 SERVER6] : wait (10 s) for ng0 in NS: up
+# (tunnelonly), or with CLIENT6 peer SERVER6 (host; default ::6 peer ::5)
+wait_tunnel() {
+	local c6=${3:-2001:db8:1::6} s6=${4:-2001:db8:1::5}
+	if [ "$2" = host ]; then
+		wait_for_or_fail 10 "${1#"$PFX"} ng0 has $c6 peer $s6" has_addr "$1" ng0 "inet6 $c6 peer $s6/128"
+	else
+		wait_for_or_fail 10 "${1#"$PFX"} ng0 is up" link_up "$1" ng0
+	fi
 }
+
+# start_dtcpc_tunnel TYPE [DTCPC-ARGS...] : set up what is missing (topo_std
+# without namespaces, dtcps when not running), then dtcpc "dtcpc" in CLI
+# (start_dtcpc) and wait_tunnel for its ng0
+start_dtcpc_tunnel() {
+	[ "${#NAMESPACES[@]}" -gt 0 ] || topo_std
+	alive dtcps || start_server
+	start_dtcpc dtcpc "$CLI" "$@"
+	wait_tunnel "$CLI" "$1"
+}
+
+# start_two_tunnels [DTCPC-ARGS...] : topo_std cli2 and dtcps, then host
+# tunnels dtcpc1 in CLI (::6 peer ::5) and dtcpc2 in CLI2 (::a peer ::9),
+# each waited for before the next starts
+start_two_tunnels() {
+	topo_std cli2
+	start_server
+	start_dtcpc dtcpc1 "$CLI" host "$@"
+	wait_tunnel "$CLI" host
+	start_dtcpc dtcpc2 "$CLI2" host "$@"
+	wait_tunnel "$CLI2" host 2001:db8:1::a 2001:db8:1::9
+}
+
+# tunnelonly_ping : number the ends of a tunnelonly ng0 (SRV 2001:db8:2::1,
+# CLI 2001:db8:2::2) and ping across it both ways
+tunnelonly_ping() {
+	run ip -n "$SRV" addr add 2001:db8:2::1 peer 2001:db8:2::2/128 dev ng0 nodad || fail "address on server ng0"
+	run ip -n "$CLI" addr add 2001:db8:2::2 peer 2001:db8:2::1/128 dev ng0 nodad || fail "address on client ng0"
+	run nsx "$CLI" ping -6 -c 3 -i 0.2 -W 2 2001:db8:2::1 || fail "client cannot ping the server end 2001:db8:2::1"
+	ok "client -> server ping"
+	run nsx "$SRV" ping -6 -c 3 -i 0.2 -W 2 2001:db8:2::2 || fail "server cannot ping the client end 2001:db8:2::2"
+	ok "server -> client ping"
+}
+
+# ---------------------------------------------------------------- by job
+
+# shellcheck source=lib_ctl.sh
+. "$ROOT/tests/netns/lib_ctl.sh"
+# shellcheck source=lib_nat.sh
+. "$ROOT/tests/netns/lib_nat.sh"
+# shellcheck source=lib_mem.sh
+. "$ROOT/tests/netns/lib_mem.sh"
+# shellcheck source=lib_client.sh
+. "$ROOT/tests/netns/lib_client.sh"
+# shellcheck source=lib_limits.sh
+. "$ROOT/tests/netns/lib_limits.sh"

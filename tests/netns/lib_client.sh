@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers for the dtcpclient scenarios (sourced after lib.sh, never run).
+# Helpers for the dtcpclient scenarios (sourced by lib.sh, never run).
 # dtcpclient carries the tunnel; the script (-s) owns addresses and routes.
 
 DTCPCLIENT=$BIN/dtcpclient

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Helpers for the privilege-separation, fault and limit scenarios (sourced
-# after lib.sh, never run): the engine process, its /proc figures, and a
+# by lib.sh, never run): the engine process, its /proc figures, and a
 # python3 connection loader. Every wait is bounded.
 
 ENGINE_USER=dtcp

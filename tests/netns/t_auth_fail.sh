@@ -6,8 +6,6 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
 topo_std
 start_server
@@ -15,12 +13,9 @@ want="-ERR authentication failed."
 
 # try_login NAME USER PASSWORD REST : connect, send "tunnel USER <digest> REST"
 try_login() {
-	local name=$1 user=$2 pw=$3 rest=$4 digest
-	ctl_open "$name" "$CLI"
-	ctl_greeting "$name" || fail "no greeting from dtcps"
-	digest=$(dtcp_digest "$user" "$CHALLENGE" "$pw")
-	ctl_send "$name" "tunnel $user $digest $rest"
-	ctl_recv "$name" 5 || fail "no reply to the tunnel request"
+	ctl_open "$1" "$CLI"
+	ctl_greeting "$1" || fail "no greeting from dtcps"
+	ctl_request "$@" || fail "no reply to the tunnel request"
 }
 
 say "== wrong password"
@@ -59,7 +54,7 @@ done
 
 say "== dtcpc with a wrong password"
 client_auth "$TMPD/bad.auth" "$SRV_V4" "$USER1" wrongsecret
-start_client dtcpc "$CLI" -U -t host -r static "$CAUTH" "$TMPD/bad.auth" -u "$USER1" "$SRV_V4"
+start_client dtcpc "$CLI" -U -t host -r static -F "$TMPD/bad.auth" -u "$USER1" "$SRV_V4"
 exit_status dtcpc 15 || fail "dtcpc with a wrong password did not exit within 15 s"
 say "dtcpc exit status $STOP_RC, output:"
 cat "$TMPD/dtcpc.log"
@@ -70,8 +65,7 @@ check "no ng0 left in CLI" no_link "$CLI" ng0
 check "no ng interface in SRV" no_ng_links "$SRV"
 
 say "== control: the right password is accepted"
-ctl_open good "$CLI"
-ctl_login good "$USER1" "$PASS1" "tunnelonly udp 4028" || fail "correct login refused: '$CTL_LINE'"
+ctl_tunnel good "$CLI" tunnelonly
 [[ $CTL_LINE =~ ^\+OK\ 192\.0\.2\.2\ 192\.0\.2\.1\ udp\ 4028$ ]] ||
 	fail "tunnelonly reply: got '$CTL_LINE', want '+OK 192.0.2.2 192.0.2.1 udp 4028'"
 ok "correct login accepted"

@@ -7,10 +7,6 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=lib_client.sh
-. "$(dirname "$0")/lib_client.sh"
-need_root
-need_bins
 need_dtcpclient
 
 PF=$TMPD/dc.pid

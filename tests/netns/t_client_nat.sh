@@ -6,10 +6,6 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=lib_client.sh
-. "$(dirname "$0")/lib_client.sh"
-need_root
-need_bins
 need_dtcpclient
 
 NATPORT=40000
@@ -27,7 +23,7 @@ pings_both_ways() {
 say "--- NAT traversal: -U -n -k 2"
 start_dtcpclient dc1 "$CLI" -d -U -n -k 2 -t host -s "$CLIENT_SCRIPT" -u "$USER1" "$SRV_V4"
 wait_for_or_fail 10 "script gave ng0 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
-wait_for_or_fail 5 "server learned the endpoint" grep -q 'ng0 endpoint learned' "$TMPD/dtcps.log"
+wait_learned 5
 check "client announced udp without a port" grep -q "<- tunnel $USER1 <response> host udp\$" "$TMPD/dtcps.log"
 check "client logs mode nat-traversal" grep -q 'mode nat-traversal' "$TMPD/dc1.log"
 port=$(endpoint_port "$TMPD/dtcps.log")
@@ -40,11 +36,7 @@ wait_for_or_fail 5 "client ng0 gone" ng_gone "$CLI" ng0
 wait_for_or_fail 5 "server ng0 gone" no_ng_links "$SRV"
 
 say "--- static NAT: -U -n -B $NATPORT -k 0"
-nsx "$NATR" nft -f - <<NFT || fail "cannot add the static port forward"
-add chain ip natr prerouting { type nat hook prerouting priority dstnat; policy accept; }
-add rule ip natr prerouting iifname "wan0" udp dport $NATPORT dnat to $NAT_CLI_V4:4028
-insert rule ip natr postrouting oifname "wan0" ip saddr $NAT_CLI_V4 udp sport 4028 snat to $NAT_OUT_V4:$NATPORT
-NFT
+nat_forward "$NATPORT"
 nsx "$NATR" conntrack -F >/dev/null 2>&1
 ka0=$(nat_counter keepalives)
 start_dtcpclient dc2 "$CLI" -d -U -n -B "$NATPORT" -k 0 -t host -s "$CLIENT_SCRIPT" -u "$USER1" "$SRV_V4"

@@ -8,48 +8,32 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=lib_client.sh
-. "$(dirname "$0")/lib_client.sh"
-need_root
-need_bins
 need_dtcpclient
 
-# field PID NAME : the value of NAME: in /proc/PID/status
-field() { awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print; exit }' "/proc/$1/status"; }
-
-topo_std
-start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 '
+start_dtcpc_tunnel host
 run nsx "$CLI" ping -6 -c 2 -i 0.2 -W 2 "$INET_V6" || fail "no IPv6 through the tunnel"
 parent=${PIDS[dtcpc]}
 engine=$(pgrep -P "$parent" -x dtcpc | head -n 1)
 [ -n "$engine" ] || fail "no engine process under dtcpc $parent"
 uid=$(id -u dtcp)
 grep -E '^(Uid|CapEff|CapPrm|NoNewPrivs|Seccomp):' "/proc/$engine/status" | sed 's/^/  engine | /'
-[ "$(field "$engine" Uid)" = "$uid $uid $uid $uid" ] || fail "engine Uid is '$(field "$engine" Uid)'"
-[ "$(field "$engine" CapEff)" = 0000000000000000 ] || fail "engine has capabilities"
-[ "$(field "$engine" CapPrm)" = 0000000000000000 ] || fail "engine has permitted capabilities"
-[ "$(field "$engine" NoNewPrivs)" = 1 ] || fail "engine NoNewPrivs is not 1"
+[ "$(proc_field "$engine" Uid)" = "$uid $uid $uid $uid" ] || fail "engine Uid is '$(proc_field "$engine" Uid)'"
+[ "$(proc_field "$engine" CapEff)" = 0000000000000000 ] || fail "engine has capabilities"
+[ "$(proc_field "$engine" CapPrm)" = 0000000000000000 ] || fail "engine has permitted capabilities"
+[ "$(proc_field "$engine" NoNewPrivs)" = 1 ] || fail "engine NoNewPrivs is not 1"
 if [ "${DTCP_SANITIZED:-0}" = 1 ]; then
 	say "sanitizer build: no seccomp filter and no chroot to check (see sandbox.c)"
 else
-	[ "$(field "$engine" Seccomp)" = 2 ] || fail "engine Seccomp is not 2"
+	[ "$(proc_field "$engine" Seccomp)" = 2 ] || fail "engine Seccomp is not 2"
 	[ "$(readlink "/proc/$engine/root")" = /run/dtcpc-empty ] ||
 		fail "engine root is $(readlink "/proc/$engine/root")"
 fi
-[ "$(field "$parent" Uid)" = "0 0 0 0" ] || fail "parent is not root"
+[ "$(proc_field "$parent" Uid)" = "0 0 0 0" ] || fail "parent is not root"
 ok "engine: uid dtcp, no capabilities, no_new_privs, seccomp, chroot /run/dtcpc-empty; parent root"
 
 # Scan the engine's writable memory for the password; the parent, which
 # computes the digests, must have it (the positive control).
-in_engine=$(mem_count "$engine" "$PASS1")
-in_parent=$(mem_count "$parent" "$PASS1")
-say "copies of the password: engine $in_engine, parent $in_parent"
-[ "$in_parent" -ge 1 ] || fail "the scan found no password in the parent either: it proves nothing"
-[ "$in_engine" = 0 ] || fail "the engine's memory holds the password $in_engine times"
-ok "the password is in the parent only"
+password_only_in_parent "$parent" "$engine"
 stop dtcpc TERM 5 || fail "dtcpc did not stop"
 [ "$STOP_RC" = 0 ] || fail "dtcpc exited $STOP_RC after SIGTERM"
 

@@ -6,10 +6,6 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=lib_client.sh
-. "$(dirname "$0")/lib_client.sh"
-need_root
-need_bins
 need_dtcpclient
 
 PPID_FILE=$TMPD/pinger.pid
@@ -21,11 +17,10 @@ start_dtcpclient dtcpclient "$CLI" -d -U -t host -s "$CLIENT_SCRIPT" -u "$USER1"
 
 wait_for_or_fail 10 "script gave ng0 2001:db8:1::6 peer ::5" \
 	has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer 2001:db8:1::5/128'
-wait_for_or_fail 5 "script set the default route on ng0" \
-	eval "ip -n $CLI -6 route show default | grep -q 'dev ng0'"
+wait_for_or_fail 5 "script set the default route on ng0" default_via "$CLI" ng0
 run ip -n "$CLI" -6 addr show dev ng0
 run ip -n "$CLI" -6 route show
-check "client ng0 mtu 1280" eval "ip -n $CLI link show dev ng0 | grep -q 'mtu 1280 '"
+check "client ng0 mtu 1280" link_mtu "$CLI" ng0 1280
 run nsx "$CLI" ping -6 -c 3 -i 0.2 -W 2 "$INET_V6" || fail "client cannot ping $INET_V6 through the tunnel"
 ok "client -> INET ping"
 run nsx "$INET" ping -6 -c 3 -i 0.2 -W 2 2001:db8:1::6 || fail "INET cannot ping the client"

@@ -4,27 +4,18 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
-topo_std
-start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
-
-wait_for_or_fail 10 "client ng0 has 2001:db8:1::6 peer ::5" \
-	has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer 2001:db8:1::5/128'
+start_dtcpc_tunnel host -d
 wait_for_or_fail 5 "server ng0 has 2001:db8:1::5 peer ::6" \
 	has_addr "$SRV" ng0 'inet6 2001:db8:1::5 peer 2001:db8:1::6/128'
 run ip -n "$SRV" -6 addr show dev ng0
 run ip -n "$CLI" -6 addr show dev ng0
 run ip -n "$CLI" -6 route show
-check "client ng0 is up" eval "ip -n $CLI link show dev ng0 | grep -q '[<,]UP[,>]'"
-check "server ng0 is up" eval "ip -n $SRV link show dev ng0 | grep -q '[<,]UP[,>]'"
-check "client ng0 mtu 1280" eval "ip -n $CLI link show dev ng0 | grep -q 'mtu 1280 '"
-check "server ng0 mtu 1280" eval "ip -n $SRV link show dev ng0 | grep -q 'mtu 1280 '"
-check "client default route via ng0" \
-	eval "ip -n $CLI -6 route show default | grep -q 'dev ng0'"
+check "client ng0 is up" link_up "$CLI" ng0
+check "server ng0 is up" link_up "$SRV" ng0
+check "client ng0 mtu 1280" link_mtu "$CLI" ng0 1280
+check "server ng0 mtu 1280" link_mtu "$SRV" ng0 1280
+check "client default route via ng0" default_via "$CLI" ng0
 check "server UDP 4028 open" udp_listening "$SRV" 4028
 check "client UDP 4028 open" udp_listening "$CLI" 4028
 

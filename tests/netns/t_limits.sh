@@ -14,10 +14,6 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=lib_limits.sh
-. "$(dirname "$0")/lib_limits.sh"
-need_root
-need_bins
 command -v python3 >/dev/null 2>&1 || fail "python3 not found"
 command -v prlimit >/dev/null 2>&1 || fail "prlimit not found (util-linux)"
 
@@ -30,8 +26,7 @@ write_loader
 # wrong_login NAME : greeting, then a tunnel request with a wrong password
 wrong_login() {
 	ctl_greeting "$1" || fail "$1: no greeting"
-	ctl_send "$1" "tunnel $USER1 $(dtcp_digest "$USER1" "$CHALLENGE" wrongsecret) tunnelonly udp 4028"
-	ctl_recv "$1" 5 || fail "$1: no reply to the login"
+	ctl_request "$1" "$USER1" wrongsecret tunnelonly udp 4028 || fail "$1: no reply to the login"
 }
 
 start_server -N 2 -R 3,60
@@ -54,8 +49,7 @@ say "== (a) three wrong passwords on one connection (from $CLI_V4B)"
 ctl_open w "$CLI" "$CLI_V4B"
 ctl_greeting w || fail "no greeting"
 for i in 1 2 3; do
-	ctl_send w "tunnel $USER1 $(dtcp_digest "$USER1" "$CHALLENGE" "wrong$i") tunnelonly udp 4028"
-	ctl_recv w 5 || fail "no reply to wrong login $i"
+	ctl_request w "$USER1" "wrong$i" tunnelonly udp 4028 || fail "no reply to wrong login $i"
 	[ "$CTL_LINE" = "$AUTHFAIL" ] || fail "wrong login $i: got '$CTL_LINE', want '$AUTHFAIL'"
 done
 ctl_recv w 5 || fail "no second line after the third failure"
@@ -84,12 +78,9 @@ for i in 1 2; do
 done
 ok "$throttled correct logins from $CLI_V4 throttled"
 check "no ng* link for throttled logins" no_ng_links "$SRV"
-ctl_open ok2 "$CLI2"
-ctl_login ok2 "$USER1" "$PASS1" "tunnelonly udp 4028" || fail "login from CLI2 refused: '$CTL_LINE'"
+ctl_tunnel ok2 "$CLI2" tunnelonly
 ok "correct login from $CLI2_V4 accepted"
-ctl_send ok2 quit
-ctl_recv ok2 5
-ctl_close ok2
+ctl_quit ok2
 nthr=$(grep -c "throttling logins from $CLI_V4\b" "$TMPD/dtcps.log")
 grep 'throttling logins' "$TMPD/dtcps.log" | sed 's/^/  dtcps.log | /'
 [ "$nthr" -eq 1 ] || fail "$nthr 'throttling logins from $CLI_V4' lines, want exactly 1"
@@ -115,11 +106,8 @@ nest=$(tcp_estab "$SRV" 20200)
 fdl=$(fd_count "$ENGINE")
 say "server: $nest established on 20200, engine $fdl descriptors"
 t0=$(now)
-ctl_open legit "$CLI"
-ctl_login legit "$USER1" "$PASS1" "tunnelonly udp 4028" || fail "legitimate login refused under load: '$CTL_LINE'"
-ctl_send legit ping
-ctl_recv legit 2 || fail "no pong under load"
-[ "$CTL_LINE" = "+OK pong" ] || fail "ping under load: got '$CTL_LINE'"
+ctl_tunnel legit "$CLI" tunnelonly
+ctl_ping legit 2 "ping under load"
 lat=$(elapsed_ms "$t0")
 say "login + ping under load: ${lat} ms"
 [ "$lat" -lt 1000 ] || fail "login + ping took ${lat} ms under load, want < 1 s"
@@ -141,12 +129,8 @@ fd1=$(fd_count "$ENGINE")
 ok "engine descriptors: $fd0 at rest, $fdl under load, $fd1 with the legitimate session"
 [ "$(ng_links "$SRV")" = ng0 ] || fail "ng* links in SRV: $(ng_links "$SRV" | tr '\n' ' '), want ng0 only"
 ok "only ng0 in SRV"
-ctl_send legit ping
-ctl_recv legit 2 || fail "the legitimate session died with the load"
-[ "$CTL_LINE" = "+OK pong" ] || fail "legitimate ping after the load: got '$CTL_LINE'"
-ctl_send legit quit
-ctl_recv legit 5
-ctl_close legit
+ctl_ping legit 2 "legitimate ping after the load"
+ctl_quit legit
 wait_for_or_fail 3 "ng0 removed after quit" no_ng_links "$SRV"
 wait_for 3 "engine descriptors back to rest" eval "[ \$(fd_count $ENGINE) -eq $fd0 ]" ||
 	fail "engine has $(fd_count "$ENGINE") descriptors, $fd0 at rest"
@@ -187,11 +171,8 @@ check "dtcps still running" alive dtcps
 kill -USR1 "${PIDS[load2]}"
 exit_status load2 5 || fail "the loader did not close and exit"
 t0=$(now)
-ctl_open after "$CLI"
-ctl_login after "$USER1" "$PASS1" "tunnelonly udp 4028" || fail "login after the load refused: '$CTL_LINE'"
+ctl_tunnel after "$CLI" tunnelonly
 ok "login works, +OK $(elapsed_ms "$t0") ms after the connections closed"
 wait_for_or_fail 3 "server ng0 exists" has_link "$SRV" ng0
-ctl_send after quit
-ctl_recv after 5
-ctl_close after
+ctl_quit after
 pass "connections $nheld held, login+ping ${lat} ms under load, $throttled logins throttled, CPU at the limit ${dcpu}s/3s"

@@ -5,19 +5,13 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
 IDLE=$((NAT_UDP_TIMEOUT + 3))
 topo_nat
-start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -U -n -k 0 -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" \
-	-u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
+start_dtcpc_tunnel host -d -n -k 0
 
 run nsx "$CLI" ping -6 -c 1 -W 2 "$INET_V6" || fail "client cannot ping INET"
-wait_for_or_fail 2 "server logs the endpoint learned" grep -q 'ng0 endpoint learned' "$TMPD/dtcps.log"
+wait_learned 2
 run nsx "$INET" ping -6 -c 1 -W 2 2001:db8:1::6 || fail "INET cannot ping the client while the mapping lives"
 ok "INET -> client while the mapping lives"
 

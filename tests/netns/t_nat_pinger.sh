@@ -7,24 +7,17 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
-PINGER=$ROOT/scripts/dtcpclient-pinger.sh
 PIDFILE=$TMPD/pinger.pid
 IDLE=$((NAT_UDP_TIMEOUT * 3 + 3))
 topo_nat
-start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -U -n -k 0 -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" \
-	-u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
+start_dtcpc_tunnel host -d -n -k 0
 
 spawn pinger "$CLI" sh "$PINGER" -i 2 -p "$PIDFILE" "$INET_V6"
 wait_for_or_fail 5 "pinger wrote its pidfile" test -s "$PIDFILE"
 [ "$(cat "$PIDFILE")" = "${PIDS[pinger]}" ] || fail "pidfile holds $(cat "$PIDFILE"), want ${PIDS[pinger]}"
 ok "pidfile holds the pinger's pid ${PIDS[pinger]}"
-wait_for_or_fail 5 "server logs the endpoint learned" grep -q 'ng0 endpoint learned' "$TMPD/dtcps.log"
+wait_learned 5
 
 if out=$(nsx "$CLI" timeout 5 sh "$PINGER" -i 2 -p "$PIDFILE" "$INET_V6" 2>&1); then
 	fail "a second pinger on the same pidfile was not refused: $out"

@@ -6,20 +6,13 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 command -v conntrack >/dev/null 2>&1 || fail "conntrack not found: install the conntrack package"
 
 KA=2
 SLACK=3
 topo_nat
-start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -U -n -k "$KA" -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" \
-	-u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
-wait_for_or_fail 5 "server logs the endpoint learned" \
-	grep -q 'ng0 endpoint learned' "$TMPD/dtcps.log"
+start_dtcpc_tunnel host -d -n -k "$KA"
+wait_learned 5
 old=$(endpoint_port "$TMPD/dtcps.log")
 ok "endpoint learned: $NAT_OUT_V4:$old"
 run nsx "$INET" ping -6 -c 2 -i 0.2 -W 2 2001:db8:1::6 || fail "INET cannot ping the client before the rebinding"

@@ -5,13 +5,10 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
 topo_nat
 start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+start_dtcpc dtcpc "$CLI" host -d
 exit_status dtcpc 10 || fail "dtcpc did not exit behind the NAT without -n"
 cat "$TMPD/dtcpc.log"
 [ "$STOP_RC" -eq 1 ] || fail "dtcpc exited $STOP_RC, want 1"

@@ -7,23 +7,13 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
 NATPORT=40000
 IDLE=$((NAT_UDP_TIMEOUT + 3))
 topo_nat
-nsx "$NATR" nft -f - <<NFT || fail "cannot add the static port forward"
-add chain ip natr prerouting { type nat hook prerouting priority dstnat; policy accept; }
-add rule ip natr prerouting iifname "wan0" udp dport $NATPORT dnat to $NAT_CLI_V4:4028
-insert rule ip natr postrouting oifname "wan0" ip saddr $NAT_CLI_V4 udp sport 4028 snat to $NAT_OUT_V4:$NATPORT
-NFT
+nat_forward "$NATPORT"
 run nsx "$NATR" nft list chain ip natr prerouting
-start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -U -n -B "$NATPORT" -k 0 -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" \
-	-u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
+start_dtcpc_tunnel host -d -n -B "$NATPORT" -k 0
 grep -E 'got a|<- tunnel' "$TMPD/dtcps.log"
 check "client announced udp $NATPORT" grep -q "<- tunnel $USER1 <response> host udp $NATPORT\$" "$TMPD/dtcps.log"
 check "server: plain mode, endpoint announced" \

@@ -7,20 +7,12 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
 KA=2
 IDLE=$((NAT_UDP_TIMEOUT * 3 + 3))
 topo_nat
-start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -U -n -k "$KA" -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" \
-	-u "$USER1" "$SRV_V4"
-
-wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
-wait_for_or_fail 5 "server logs the endpoint learned" \
-	grep -q 'ng0 endpoint learned' "$TMPD/dtcps.log"
+start_dtcpc_tunnel host -d -n -k "$KA"
+wait_learned 5
 grep -E 'got a|endpoint' "$TMPD/dtcps.log"
 grep -qF "mode nat-traversal, endpoint $NAT_OUT_V4:? (to be learned)" "$TMPD/dtcps.log" ||
 	fail "server did not log nat-traversal mode for $NAT_OUT_V4"

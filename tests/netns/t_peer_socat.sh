@@ -6,14 +6,11 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
 topo_std
 start_server
 
-ctl_open ctl "$CLI" "$CLI_V4"
-ctl_login ctl "$USER1" "$PASS1" "host udp 4028" || fail "login refused: '$CTL_LINE'"
+ctl_tunnel ctl "$CLI" host "$CLI_V4"
 re='^\+OK ([0-9.]+) ([0-9.]+) ([0-9a-f:]+) ([0-9a-f:]+) udp ([0-9]+)$'
 [[ $CTL_LINE =~ $re ]] || fail "host reply not '+OK <c4> <s4> <c6> <s6> udp <port>': '$CTL_LINE'"
 c4=${BASH_REMATCH[1]} s4=${BASH_REMATCH[2]} c6=${BASH_REMATCH[3]} s6=${BASH_REMATCH[4]} sport=${BASH_REMATCH[5]}
@@ -37,9 +34,7 @@ run nsx "$CLI" ping -6 -c 3 -i 0.2 -W 2 "$INET_V6" || fail "socat peer cannot pi
 run nsx "$INET" ping -6 -c 3 -i 0.2 -W 2 "$c6" || fail "INET cannot ping the socat peer $c6"
 ok "IPv6 crosses dtcps <-> socat both ways"
 
-ctl_send ctl ping
-ctl_recv ctl 3 || fail "no reply to ping"
-[ "$CTL_LINE" = "+OK pong" ] || fail "ping: got '$CTL_LINE'"
+ctl_ping ctl 3
 check "socat still running" alive socat
 ctl_send ctl quit
 ctl_recv ctl 3 || fail "no reply to quit"

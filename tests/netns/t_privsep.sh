@@ -8,20 +8,12 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=lib_limits.sh
-. "$(dirname "$0")/lib_limits.sh"
-need_root
-need_bins
 id -u "$ENGINE_USER" >/dev/null 2>&1 || fail "user $ENGINE_USER is missing: run scripts/install-deps.sh"
 DUID=$(id -u "$ENGINE_USER")
 DGID=$(id -g "$ENGINE_USER")
 NOCAPS=0000000000000000
 
-topo_std
-start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc "$CLI" -d -l -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
+start_dtcpc_tunnel host -d -l
 wait_for_or_fail 5 "server ng0 exists" has_link "$SRV" ng0
 run nsx "$CLI" ping -6 -c 2 -i 0.2 -W 2 "$INET_V6" || fail "client cannot ping INET"
 
@@ -58,12 +50,7 @@ fi
 ok "parent runs as uid 0"
 # The password file's secret: in the parent (the positive control) and
 # nowhere in the engine, which was forked from it.
-in_engine=$(mem_count "$ENGINE" "$PASS1")
-in_parent=$(mem_count "$PARENT" "$PASS1")
-say "copies of the password: engine $in_engine, parent $in_parent"
-[ "$in_parent" -ge 1 ] || fail "the scan found no password in the parent either: it proves nothing"
-[ "$in_engine" = 0 ] || fail "the engine's memory holds the password $in_engine times"
-ok "the password is in the parent only"
+password_only_in_parent "$PARENT" "$ENGINE"
 [ "$(pgrep -P "$PARENT" | wc -l)" -eq 1 ] || fail "the parent has more than one child: $(pgrep -P "$PARENT" | tr '\n' ' ')"
 
 say "== kill -9 of the engine"

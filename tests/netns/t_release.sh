@@ -6,18 +6,12 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
-topo_std
-start_server
-client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
-
-# session N : start dtcpc and wait until both ends have ng0 and UDP 4028
+# session N : start dtcpc (the first also sets up the topology and dtcps)
+# and wait until both ends have ng0 and UDP 4028
 session() {
 	say "== session $1"
-	start_client dtcpc "$CLI" -d -U -t host -r static "$CAUTH" "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
-	wait_for_or_fail 10 "client ng0 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
+	start_dtcpc_tunnel host -d
 	wait_for_or_fail 5 "server ng0 has 2001:db8:1::5" has_addr "$SRV" ng0 'inet6 2001:db8:1::5 peer'
 	check "server UDP 4028 bound" udp_listening "$SRV" 4028
 	check "only ng0 on the server" eval "[ \"\$(ng_links $SRV)\" = ng0 ]"
@@ -31,7 +25,7 @@ released() {
 	wait_for_or_fail 3 "$1: no UDP socket on 4028 in SRV" eval "! udp_listening $SRV 4028"
 	wait_for_or_fail 3 "$1: no ng0 left in CLI" no_link "$CLI" ng0
 	check "$1: no UDP socket on 4028 in CLI" eval "! udp_listening $CLI 4028"
-	check "$1: no tunnel route left in CLI" eval "! ip -n $CLI -6 route show default | grep -q ng0"
+	check "$1: no tunnel route left in CLI" eval "! default_via $CLI ng0"
 	check "$1: no route to the client left in SRV" eval "! ip -n $SRV -6 route show | grep -q '2001:db8:1::6'"
 	check "$1: dtcps still running" alive dtcps
 	run ss -N "$SRV" -Hnuap

@@ -8,20 +8,16 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
 topo_std
 start_server
 
 ctl_open s "$CLI"
 ctl_greeting s || fail "no greeting from dtcps"
-digest=$(dtcp_digest "$USER1" "$CHALLENGE" "$PASS1")
 
 # expect REQUEST-REST REPLY : send a tunnel request, compare the reply
 expect() {
-	ctl_send s "tunnel $USER1 $digest $1"
-	ctl_recv s 5 || fail "no reply to 'tunnel ... $1' (did the server die?)"
+	ctl_request s "$USER1" "$PASS1" "$1" || fail "no reply to 'tunnel ... $1' (did the server die?)"
 	[ "$CTL_LINE" = "$2" ] || fail "for '$1': got '$CTL_LINE', want '$2'"
 	ok "'$1' -> '$2'"
 }
@@ -30,20 +26,15 @@ expect "network udp 4028" "-ERR unsupported tunnel type network"
 expect "host" "-ERR protocol-41 tunnels are not supported by this server, use udp"
 expect "Host udp 4028" "-ERR unsupported tunnel type Host"
 check "dtcps still running after refused requests" alive dtcps
-ctl_send s "tunnel $USER1 $digest host udp 4028"
-ctl_recv s 5 || fail "no reply to the valid request"
+ctl_request s "$USER1" "$PASS1" host udp 4028 || fail "no reply to the valid request"
 [[ $CTL_LINE == "+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:1::5 udp 4028" ]] ||
 	fail "valid request after refusals: got '$CTL_LINE'"
 ok "valid request after three refusals gets its tunnel"
 wait_for_or_fail 5 "server ng0 exists" has_link "$SRV" ng0
 expect "host udp 4028" "-ERR tunnel already established"
-ctl_send s "ping"
-ctl_recv s 5 || fail "no reply to ping"
-[ "$CTL_LINE" = "+OK pong" ] || fail "ping: got '$CTL_LINE'"
+ctl_ping s
 check "dtcps still running" alive dtcps
-ctl_send s quit
-ctl_recv s 5
-ctl_close s
+ctl_quit s
 stop dtcps TERM 5 || fail "dtcps did not stop"
 
 say "== the tunnel fails after its interface exists (UDP port taken), then succeeds"
@@ -54,18 +45,15 @@ spawn holder "$SRV" socat -u "UDP-RECV:4028,bind=$SRV_V4" /dev/null
 wait_for_or_fail 5 "port 4028 held" udp_listening "$SRV" 4028
 ctl_open t "$CLI"
 ctl_greeting t || fail "no greeting from dtcps"
-digest=$(dtcp_digest "$USER1" "$CHALLENGE" "$PASS1")
 for i in 1 2; do
-	ctl_send t "tunnel $USER1 $digest host udp 4028"
-	ctl_recv t 5 || fail "no reply to attempt $i (did the server die?)"
+	ctl_request t "$USER1" "$PASS1" host udp 4028 || fail "no reply to attempt $i (did the server die?)"
 	[ "$CTL_LINE" = "-ERR tunnel interface sold out" ] || fail "attempt $i: got '$CTL_LINE'"
 	check "dtcps alive after attempt $i" alive dtcps
 done
 check "no ng interface left behind" no_ng_links "$SRV"
 stop holder TERM 5
 wait_for_or_fail 5 "port 4028 free" eval "! udp_listening $SRV 4028"
-ctl_send t "tunnel $USER1 $digest host udp 4028"
-ctl_recv t 5 || fail "no reply once the port is free"
+ctl_request t "$USER1" "$PASS1" host udp 4028 || fail "no reply once the port is free"
 [[ $CTL_LINE == "+OK "*" udp 4028" ]] || fail "once the port is free: got '$CTL_LINE'"
 ok "the same session gets its tunnel once the port is free"
 pass "refused tunnel requests keep the session and the server alive"

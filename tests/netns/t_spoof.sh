@@ -8,17 +8,8 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
-topo_std cli2
-start_server
-client_auth "$TMPD/c1.auth" "$SRV_V4" "$USER1" "$PASS1"
-client_auth "$TMPD/c2.auth" "$SRV_V4" "$USER1" "$PASS1"
-start_client dtcpc1 "$CLI" -U -t host -r static "$CAUTH" "$TMPD/c1.auth" -u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client 1 has 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 '
-start_client dtcpc2 "$CLI2" -U -t host -r static "$CAUTH" "$TMPD/c2.auth" -u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client 2 has 2001:db8:1::a" has_addr "$CLI2" ng0 'inet6 2001:db8:1::a '
+start_two_tunnels
 
 run nsx "$CLI" ping -6 -c 2 -i 0.2 -W 2 "$INET_V6" || fail "client 1 cannot ping from its own address"
 ok "client 1 reaches INET from its own address"
@@ -43,8 +34,7 @@ for src in 2001:db8:1::a 2001:db8:ffff::99; do
 	fi
 	ok "nothing from the spoofed source $src reached INET"
 done
-forged=$(nsx "$INET" nft list counter ip6 spoofwatch forged |
-	awk '{ for (i = 1; i < NF; i++) if ($i == "packets") { print $(i + 1); exit } }')
+forged=$(nft_packets "$INET" ip6 spoofwatch forged)
 [ "$forged" = 0 ] || fail "INET received $forged packets from forged sources"
 ok "INET received 0 packets from the forged sources"
 nsx "$CLI" ping -6 -c 2 -i 0.2 -W 1 -I ng0 ff05::1 >/dev/null 2>&1
@@ -65,7 +55,7 @@ stop dtcps TERM 5 || fail "dtcps did not stop"
 
 say "== -S link: a tunnelonly tunnel may send from link-local only"
 start_server -S link
-start_client dtcpc3 "$CLI" -U -t tunnelonly "$CAUTH" "$TMPD/c1.auth" -u "$USER1" "$SRV_V4"
+start_dtcpc dtcpc3 "$CLI" tunnelonly
 wait_for_or_fail 10 "server ng0" has_link "$SRV" ng0
 wait_for_or_fail 10 "client ng0" has_link "$CLI" ng0
 ip -n "$SRV" addr add 2001:db8:2::1/128 peer 2001:db8:2::2 dev ng0 nodad

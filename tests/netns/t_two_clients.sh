@@ -4,29 +4,16 @@
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-need_root
-need_bins
 
-topo_std cli2
-start_server
-client_auth "$TMPD/c1.auth" "$SRV_V4" "$USER1" "$PASS1"
-client_auth "$TMPD/c2.auth" "$SRV_V4" "$USER1" "$PASS1"
-
-start_client dtcpc1 "$CLI" -d -U -t host -r static "$CAUTH" "$TMPD/c1.auth" -u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client 1 ng0 has 2001:db8:1::6 peer ::5" \
-	has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer 2001:db8:1::5/128'
-start_client dtcpc2 "$CLI2" -d -U -t host -r static "$CAUTH" "$TMPD/c2.auth" -u "$USER1" "$SRV_V4"
-wait_for_or_fail 10 "client 2 ng0 has 2001:db8:1::a peer ::9" \
-	has_addr "$CLI2" ng0 'inet6 2001:db8:1::a peer 2001:db8:1::9/128'
-
+start_two_tunnels -d
 check "server ng0 has 2001:db8:1::5 peer ::6" has_addr "$SRV" ng0 'inet6 2001:db8:1::5 peer 2001:db8:1::6/128'
 check "server ng1 has 2001:db8:1::9 peer ::a" has_addr "$SRV" ng1 'inet6 2001:db8:1::9 peer 2001:db8:1::a/128'
 check "server has exactly ng0 and ng1" eval "[ \"\$(ng_links $SRV | sort | tr '\n' ' ')\" = 'ng0 ng1 ' ]"
 run ss -N "$SRV" -Hnuap
 check "server UDP 4028 (dtcps)" eval "ss -N $SRV -Hnuap 'sport = :4028' | grep -q dtcps"
 check "server UDP 4029 (dtcps)" eval "ss -N $SRV -Hnuap 'sport = :4029' | grep -q dtcps"
-check "client 1 default route via ng0" eval "ip -n $CLI -6 route show default | grep -q 'dev ng0'"
-check "client 2 default route via ng0" eval "ip -n $CLI2 -6 route show default | grep -q 'dev ng0'"
+check "client 1 default route via ng0" default_via "$CLI" ng0
+check "client 2 default route via ng0" default_via "$CLI2" ng0
 
 run nsx "$CLI" ping -6 -c 3 -i 0.2 -W 2 "$INET_V6" || fail "client 1 cannot ping $INET_V6"
 run nsx "$CLI2" ping -6 -c 3 -i 0.2 -W 2 "$INET_V6" || fail "client 2 cannot ping $INET_V6"
