@@ -95,11 +95,6 @@ int client_main(struct client_config *cfg)
 	closefrom(3);
 	log_init(cfg->progname, 1, cfg->verbose);
 	main_password(cfg, password, sizeof(password));
-	nl = rtnl_open();
-	if (nl == NULL) {
-		explicit_bzero(password, sizeof(password));
-		cli_die("cannot open a netlink socket: %s", strerror(errno));
-	}
 	if (sandbox_lookup_user(cfg->engine_user, "-E", &user, err, sizeof(err)) < 0 ||
 	    sandbox_prepare_dir(CLIENT_CHROOT, err, sizeof(err)) < 0) {
 		explicit_bzero(password, sizeof(password));
@@ -110,6 +105,12 @@ int client_main(struct client_config *cfg)
 	 * "down" to run. */
 	privchan_block_signals(&set);
 	main_start(cfg, &pf);
+	/* After the pidfile: a second instance refused there holds nothing. */
+	nl = rtnl_open();
+	if (nl == NULL) {
+		explicit_bzero(password, sizeof(password));
+		fatal("cannot open a netlink socket");
+	}
 	pid = privchan_fork(&chan);
 	if (pid == 0) {
 		/* The password, netlink and the pidfile stay with the parent. */

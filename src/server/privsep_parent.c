@@ -285,7 +285,8 @@ void privsep_parent_free(struct privsep_parent *p)
 {
 	if (p == NULL)
 		return;
-	explicit_bzero(p->s, p->cap * sizeof(*p->s));
+	if (p->s != NULL)
+		explicit_bzero(p->s, p->cap * sizeof(*p->s));
 	free(p->s);
 	free(p);
 }
