@@ -82,7 +82,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(COMPILE) -MMD -MP -c $< -o $@
 
+# Built afresh: a member whose source was removed must not linger.
 $(BUILD)/libdtcp.a: $(LIB_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/dtcps: $(SRV_OBJ) $(BUILD)/libdtcp.a
@@ -106,6 +108,7 @@ $(BUILD)/fuzz/%.o: %.c
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(BUILD)/fuzz/libdtcp-fuzz.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libdtcp-fuzz.a

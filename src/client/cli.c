@@ -2,6 +2,7 @@
 #include "client/cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +24,6 @@ void cli_init(struct client_config *cfg, enum client_kind kind,
 	cfg->authfile = authfile;
 	cfg->port = 20200;
 	cfg->udp_port = 4028;
-	strcpy(cfg->ifname, "ng0");
 	cfg->mtu = 1280;
 	cfg->type = PROTO_TYPE_TUNNELONLY;
 	cfg->ping_interval = 60;
@@ -92,6 +92,10 @@ static bool cli_common_option(int ch, const char *arg,
 		return true;
 	case 't':
 		cfg->type = proto_type_from(arg);
+		if (cfg->type == PROTO_TYPE_NETWORK)
+			cli_die("-t %.32s: network tunnels are not implemented "
+				"yet (they arrive with prefix delegation); use "
+				"tunnelonly or host", arg);
 		if (!proto_type_supported(cfg->type))
 			cli_die("invalid tunnel type \"%.32s\" (-t): use "
 				"tunnelonly or host", arg);
@@ -144,9 +148,10 @@ void cli_finish(struct client_config *cfg, const char *user)
 	struct passwd *pw;
 
 	cli_prog = cfg->progname;
-	if (!cfg->udp)
-		cli_die("protocol-41 tunnels are not implemented in this "
-			"version; use -U for IPv6 over UDP/IPv4");
+	/* The original's names: gif for protocol 41, ng (netgraph) for
+	 * UDP. */
+	if (cfg->ifname[0] == '\0')
+		strcpy(cfg->ifname, cfg->udp ? "ng0" : "gif0");
 	if (cfg->nat_port && !cfg->udp)
 		cli_die("-B needs -U");
 	if (user == NULL) {
@@ -161,4 +166,32 @@ void cli_finish(struct client_config *cfg, const char *user)
 			". _ @ + - only, at most %d characters", user,
 			PROTO_USER_MAX);
 	strcpy(cfg->user, user);
+}
+
+const char *cli_absolute_dir(const char *path, char *buf, const char *what)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (path[0] == '/')
+		return path;
+	if (slash == NULL) {
+		if (getcwd(dir, sizeof(dir)) == NULL)
+			cli_die("%s %s: %s", what, path, strerror(errno));
+		slash = path - 1;
+	} else {
+		n = (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			cli_die("%s %s: path too long", what, path);
+		char rel[PATH_MAX];
+
+		memcpy(rel, path, n);
+		rel[n] = '\0';
+		if (realpath(rel, dir) == NULL)
+			cli_die("%s %s: %s", what, path, strerror(errno));
+	}
+	if ((size_t)snprintf(buf, PATH_MAX, "%s/%s", dir, slash + 1) >= PATH_MAX)
+		cli_die("%s %s: path too long", what, path);
+	return buf;
 }

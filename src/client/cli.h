@@ -51,4 +51,9 @@ void cli_server_arg(struct client_config *cfg, int argc, char **argv);
  * the login name), -U, -B/-n/-k combinations. */
 void cli_finish(struct client_config *cfg, const char *user);
 
+/* path, for a file that may not exist yet, with its directory made
+ * absolute (a daemon works from "/") into buf[PATH_MAX]; a fatal error
+ * naming `what` when that directory does not exist. */
+const char *cli_absolute_dir(const char *path, char *buf, const char *what);
+
 #endif

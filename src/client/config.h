@@ -20,6 +20,13 @@ struct client_route {
 	unsigned plen;
 };
 
+/* What dtcpc routes into the tunnel (-r). */
+enum client_routes {
+	CLIENT_ROUTES_STATIC,    /* ::/0 or the -R destinations (default) */
+	CLIENT_ROUTES_SOLICIT,   /* what a router advertisement says */
+	CLIENT_ROUTES_NONE,      /* nothing */
+};
+
 enum client_kind {
 	CLIENT_DTCPC,        /* addresses and routes by netlink */
 	CLIENT_DTCPCLIENT,   /* addresses and routes by the script */
@@ -35,12 +42,13 @@ struct client_config {
 	uint16_t udp_port;      /* -b */
 	uint16_t nat_port;      /* -B: port a static NAT forwards; 0: none */
 	unsigned keepalive;     /* -k seconds of send silence; 0: off */
-	char ifname[IFNAMSIZ];  /* -i, or tunif for dtcpclient */
+	char ifname[IFNAMSIZ];  /* -i, or tunif for dtcpclient; "" until
+				   cli_finish picks gif0 or ng0 */
 	unsigned mtu;           /* -m */
 	bool skip_nat_check;    /* -n */
-	bool udp;               /* -U */
+	bool udp;               /* -U; else protocol 41 */
 	enum proto_type type;   /* -t */
-	bool routes_static;     /* -r static (dtcpc) */
+	enum client_routes route_mode;  /* -r (dtcpc) */
 	struct client_route routes[CLIENT_ROUTES_MAX];  /* -R, else ::/0 */
 	unsigned nroutes;
 	unsigned ping_interval; /* seconds between control pings */
@@ -52,6 +60,7 @@ struct client_config {
 	unsigned script_timeout;
 	int verbose;
 	const char *engine_user;  /* -E: the unprivileged engine's user */
+	struct in_addr source;  /* -A: our IPv4 address, or INADDR_ANY */
 };
 
 #define CLIENT_ENGINE_USER "dtcp"

@@ -1,5 +1,6 @@
 /* dtcpc: the DTCP client that configures its tunnel interface, addresses
  * and routes itself by netlink. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,24 +17,29 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcpc [-dDlnU] [-E user] [-F auth-file] [-b udp-port] [-B nat-port]\n"
-"             [-i interface] [-k keepalive] [-m mtu] [-p port] [-r static]\n"
+"usage: dtcpc [-dDlnU] [-A address] [-E user] [-f pidfile] [-F auth-file]\n"
+"             [-b udp-port] [-B nat-port] [-i interface] [-k keepalive]\n"
+"             [-m mtu] [-p port] [-r static|none]\n"
 "             [-R destination[,destination...]] [-t tuntype] [-u user] server\n"
+"  -A addr   our IPv4 address: the control connection and the tunnel\n"
+"            leave from it\n"
 "  -b port   local UDP port (default 4028)\n"
 "  -B port   public port a static NAT forwards to -b: announce it\n"
 "  -d        log the protocol exchange (without secrets)\n"
 "  -E user   unprivileged user of the network-facing engine\n"
 "            (default " CLIENT_ENGINE_USER ")\n"
 "  -D        become a daemon (pidfile " DTCPC_RUNDIR "/dtcpc-<interface>.pid)\n"
+"  -f file   pidfile (also without -D)\n"
 "  -F file   server:user:password file (default " DTCPC_AUTHFILE ");\n"
 "            without a matching line the password is asked on the terminal\n"
-"  -i name   tunnel interface (default ng0)\n"
+"  -i name   tunnel interface (default gif0, with -U ng0)\n"
 CLI_HELP_K_TO_P
-"  -r static install routes into the tunnel: ::/0, or the -R destinations\n"
-"  -R dests  comma-separated IPv6 prefixes to route with -r static\n"
+"  -r how    static (default): route ::/0, or the -R destinations, into\n"
+"            the tunnel; none: no routes\n"
+"  -R dests  comma-separated IPv6 prefixes to route (-r static)\n"
 "  -t type   tunnelonly (default) or host\n"
 "  -u user   user name (default: the login name)\n"
-"  -U        IPv6 over UDP/IPv4 (required in this version)\n");
+"  -U        IPv6 over UDP/IPv4 (default: protocol 41, as the original)\n");
 }
 
 static void parse_routes(const char *arg, struct client_config *cfg)
@@ -62,13 +68,13 @@ static void parse_routes(const char *arg, struct client_config *cfg)
 
 int main(int argc, char **argv)
 {
-	static char pidfile[64];
+	static char pidfile[PATH_MAX];
 	struct client_config cfg;
 	const char *user = NULL;
 	int ch;
 
 	cli_init(&cfg, CLIENT_DTCPC, "dtcpc", DTCPC_AUTHFILE);
-	while ((ch = cli_next_option(argc, argv, "hi:r:R:aAcfoP", &cfg, &user)) != -1) {
+	while ((ch = cli_next_option(argc, argv, "A:f:hi:r:R:acoP", &cfg, &user)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);
@@ -80,27 +86,42 @@ int main(int argc, char **argv)
 					"spaces", optarg);
 			strcpy(cfg.ifname, optarg);
 			break;
+		case 'A':
+			if (parse_ipv4(optarg, &cfg.source) < 0)
+				cli_die("invalid address \"%.32s\" (-A): expected "
+					"an IPv4 address of this host", optarg);
+			break;
+		case 'f':
+			cfg.pidfile = cli_absolute_dir(optarg, pidfile,
+						       "pidfile (-f)");
+			break;
 		case 'r':
-			if (strcmp(optarg, "static") != 0)
-				cli_die("-r %.16s is not supported in this "
-					"version: use -r static", optarg);
-			cfg.routes_static = true;
+			if (strcmp(optarg, "static") == 0)
+				cfg.route_mode = CLIENT_ROUTES_STATIC;
+			else if (strcmp(optarg, "none") == 0)
+				cfg.route_mode = CLIENT_ROUTES_NONE;
+			else
+				cli_die("invalid -r \"%.16s\": use static or "
+					"none", optarg);
 			break;
 		case 'R':
 			parse_routes(optarg, &cfg);
 			break;
-		case 'a': case 'A': case 'c': case 'f': case 'o': case 'P':
-			cli_die("option -%c is not implemented in this version; "
-				"see dtcpc -h", ch);
+		case 'a': case 'P':
+			cli_die("option -%c is for network tunnels, which are "
+				"not implemented yet (they arrive with prefix "
+				"delegation)", ch);
+		case 'c': case 'o':
+			cli_die("option -%c is not implemented yet", ch);
 		default:
 			cli_bad_option(ch);
 		}
 	}
 	cli_server_arg(&cfg, argc, argv);
-	if (cfg.nroutes && !cfg.routes_static)
+	if (cfg.nroutes && cfg.route_mode != CLIENT_ROUTES_STATIC)
 		cli_die("-R needs -r static");
 	cli_finish(&cfg, user);
-	if (cfg.daemonize) {
+	if (cfg.daemonize && cfg.pidfile == NULL) {
 		snprintf(pidfile, sizeof(pidfile), DTCPC_RUNDIR "/dtcpc-%s.pid",
 			 cfg.ifname);
 		cfg.pidfile = pidfile;

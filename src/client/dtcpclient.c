@@ -53,35 +53,6 @@ static const char *absolute(const char *path, char *buf, const char *what)
 	return buf;
 }
 
-/* A file that may not exist yet: make its directory absolute. */
-static const char *absolute_dir(const char *path, char *buf, const char *what)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	size_t n;
-
-	if (path[0] == '/')
-		return path;
-	if (slash == NULL) {
-		if (getcwd(dir, sizeof(dir)) == NULL)
-			cli_die("%s %s: %s", what, path, strerror(errno));
-		slash = path - 1;
-	} else {
-		n = (size_t)(slash - path);
-		if (n >= sizeof(dir))
-			cli_die("%s %s: path too long", what, path);
-		char rel[PATH_MAX];
-
-		memcpy(rel, path, n);
-		rel[n] = '\0';
-		if (realpath(rel, dir) == NULL)
-			cli_die("%s %s: %s", what, path, strerror(errno));
-	}
-	if ((size_t)snprintf(buf, PATH_MAX, "%s/%s", dir, slash + 1) >= PATH_MAX)
-		cli_die("%s %s: path too long", what, path);
-	return buf;
-}
-
 int main(int argc, char **argv)
 {
 	static char script_path[PATH_MAX], conf_path[PATH_MAX], pid_path[PATH_MAX];
@@ -119,10 +90,10 @@ int main(int argc, char **argv)
 	cli_finish(&cfg, user);
 	/* A daemon works from "/": relative paths must be made absolute. */
 	cfg.script = absolute(cfg.script, script_path, "script (-s)");
-	cfg.script_conf = absolute_dir(cfg.script_conf, conf_path,
+	cfg.script_conf = cli_absolute_dir(cfg.script_conf, conf_path,
 				       "script configuration (-c)");
 	if (cfg.pidfile)
-		cfg.pidfile = absolute_dir(cfg.pidfile, pid_path, "pidfile (-f)");
+		cfg.pidfile = cli_absolute_dir(cfg.pidfile, pid_path, "pidfile (-f)");
 	if (access(cfg.script, X_OK) < 0)
 		cli_die("script %s is not executable; give one with -s",
 			cfg.script);

@@ -46,6 +46,14 @@ static int connect_one(struct login *lg, const struct sockaddr_in *sin,
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
+	/* -A: the connection, and so the tunnel, leaves from that address. */
+	if (lg->source.sin_addr.s_addr != INADDR_ANY &&
+	    bind(fd, (const struct sockaddr *)&lg->source,
+		 sizeof(lg->source)) < 0) {
+		err = errno;
+		close(fd);
+		return err;
+	}
 	if (connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) < 0) {
 		if (errno != EINPROGRESS) {
 			err = errno;
@@ -79,6 +87,8 @@ int login_connect(const struct client_config *cfg, struct login *lg,
 	memset(lg, 0, sizeof(*lg));
 	lg->fd = -1;
 	lg->sigfd = sigfd;
+	lg->source = (struct sockaddr_in){ .sin_family = AF_INET,
+					   .sin_addr = cfg->source };
 	/* The parent resolves: the engine's chroot has no resolver. */
 	n = privsep_resolve(addrs);
 	if (n < 0)

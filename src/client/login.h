@@ -26,6 +26,7 @@ struct login {
 	int signo;                       /* the signal that did */
 	struct sockaddr_in server;       /* address we connected to */
 	struct sockaddr_in local;        /* our end of it */
+	struct sockaddr_in source;       /* -A, bound before connecting */
 	struct linebuf in;
 	struct proto_tunnel_reply reply;
 };

@@ -29,11 +29,14 @@ int privsep_resolve(struct in_addr addrs[PRIVSEP_ADDRS_MAX])
 	return (int)rep.n;
 }
 
-int privsep_udp_socket(struct in_addr addr)
+int privsep_tunnel_socket(bool p41, struct in_addr local, struct in_addr peer)
 {
-	struct privsep_msg_udp req = { .h = { PRIVSEP_UDP, 0 },
-				       .addr = addr.s_addr };
-	struct privsep_msg_udp_reply rep;
+	struct privsep_msg_socket req = {
+		.h = { PRIVSEP_SOCKET, 0 },
+		.kind = p41 ? PRIVSEP_SOCKET_P41 : PRIVSEP_SOCKET_UDP,
+		.local4 = local.s_addr, .peer4 = peer.s_addr,
+	};
+	struct privsep_msg_socket_reply rep;
 
 	return privchan_call_fd(privsep_sock, &req, sizeof(req), &rep,
 				sizeof(rep));

@@ -8,6 +8,7 @@
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 
 #include "client/privsep_msg.h"
 #include "proto/proto.h"
@@ -19,9 +20,10 @@ void privsep_engine_init(int sock);
  * many (>= 1), or -1 after the parent logged why. */
 int privsep_resolve(struct in_addr addrs[PRIVSEP_ADDRS_MAX]);
 
-/* A UDP socket bound to addr and the configured port (-b). Returns the
- * descriptor or -errno. */
-int privsep_udp_socket(struct in_addr addr);
+/* The tunnel's socket: UDP bound to local and the configured port (-b),
+ * or with p41 a raw protocol-41 socket bound to local and connected to
+ * peer. Returns the descriptor or -errno. */
+int privsep_tunnel_socket(bool p41, struct in_addr local, struct in_addr peer);
 
 /* The login digest for `challenge` (32 hex digits), into out[33]. The
  * password stays in the parent. */

@@ -17,7 +17,7 @@
 
 enum privsep_type {
 	PRIVSEP_RESOLVE = 1,   /* the server's IPv4 addresses */
-	PRIVSEP_UDP,           /* a UDP socket bound to -b */
+	PRIVSEP_SOCKET,        /* the tunnel's UDP or protocol-41 socket */
 	PRIVSEP_DIGEST,        /* the login digest for a challenge */
 	PRIVSEP_UP,            /* create and configure the tunnel */
 	PRIVSEP_DOWN,          /* undo "up" (the down script) */
@@ -36,12 +36,19 @@ struct privsep_msg_resolve_reply {
 	uint32_t addrs[PRIVSEP_ADDRS_MAX];   /* IPv4, network order */
 };
 
-struct privsep_msg_udp {
-	struct privchan_hdr h;
-	uint32_t addr;                       /* local IPv4, network order */
+enum privsep_socket_kind {
+	PRIVSEP_SOCKET_UDP,                  /* bound to local:-b */
+	PRIVSEP_SOCKET_P41,                  /* raw, bound to local and
+						connected to peer */
 };
 
-struct privsep_msg_udp_reply {
+struct privsep_msg_socket {
+	struct privchan_hdr h;
+	uint32_t kind;                       /* enum privsep_socket_kind */
+	uint32_t local4, peer4;              /* IPv4, network order */
+};
+
+struct privsep_msg_socket_reply {
 	struct privchan_hdr h;
 	int32_t err;                         /* 0 (descriptor attached), -errno */
 };
@@ -65,7 +72,7 @@ struct privsep_msg_up {
 	uint8_t client6[16], server6[16];
 	uint8_t has_v6;                      /* 0 or 1 */
 	uint8_t pad;
-	uint16_t udp_port;                   /* host order, never 0 */
+	uint16_t udp_port;                   /* host order; 0: protocol 41 */
 };
 
 struct privsep_msg_up_reply {
@@ -76,7 +83,7 @@ struct privsep_msg_up_reply {
 };
 
 /* Replies with a descriptor start as privchan_call_fd expects. */
-_Static_assert(offsetof(struct privsep_msg_udp_reply, err) ==
+_Static_assert(offsetof(struct privsep_msg_socket_reply, err) ==
 	       offsetof(struct privchan_fd_reply, err), "ABI");
 _Static_assert(offsetof(struct privsep_msg_up_reply, err) ==
 	       offsetof(struct privchan_fd_reply, err), "ABI");

@@ -9,7 +9,7 @@
 #include "client/tunctl.h"
 #include "common/log.h"
 #include "os/privchan.h"
-#include "os/udp.h"
+#include "os/tunsock.h"
 
 /* The one tunnel a client has is in one of these states. */
 enum pp_state {
@@ -58,13 +58,25 @@ static int pp_resolve(void *ctx, const void *msg, void *reply, int *fd)
 	return 0;
 }
 
-static int pp_udp(void *ctx, const void *msg, void *reply, int *fdp)
+static int pp_socket(void *ctx, const void *msg, void *reply, int *fdp)
 {
 	struct privsep_parent *p = ctx;
-	const struct privsep_msg_udp *m = msg;
-	struct privsep_msg_udp_reply *rep = reply;
-	struct in_addr addr = { m->addr };
-	int fd = udp_tunnel_socket(addr, p->cfg->udp_port);
+	const struct privsep_msg_socket *m = msg;
+	struct privsep_msg_socket_reply *rep = reply;
+	struct in_addr local = { m->local4 }, peer = { m->peer4 };
+	int fd;
+
+	/* The kind the configuration asks for, from -A when given, and a
+	 * raw socket only towards one address. */
+	if (m->kind != (p->cfg->udp ? PRIVSEP_SOCKET_UDP : PRIVSEP_SOCKET_P41) ||
+	    (p->cfg->source.s_addr != INADDR_ANY &&
+	     m->local4 != p->cfg->source.s_addr) ||
+	    (m->kind == PRIVSEP_SOCKET_P41 && m->peer4 == INADDR_ANY))
+		return -1;
+	if (m->kind == PRIVSEP_SOCKET_UDP)
+		fd = udp_tunnel_socket(local, p->cfg->udp_port);
+	else
+		fd = p41_tunnel_socket(local, peer);
 
 	if (fd < 0)
 		rep->err = fd;
@@ -104,7 +116,7 @@ static int pp_up(void *ctx, const void *msg, void *reply, int *fdp)
 	memcpy(&tr.server6, m->server6, 16);
 	/* Addresses only where the tunnel type has them, and only what the
 	 * engine's parser would have let through. */
-	if (m->udp_port == 0 || m->has_v6 > 1 ||
+	if ((m->udp_port != 0) != p->cfg->udp || m->has_v6 > 1 ||
 	    tr.has_v6 != (p->cfg->type == PROTO_TYPE_HOST) ||
 	    (tr.has_v6 && (!proto_tunnel_addr_ok(&tr.client6) ||
 			   !proto_tunnel_addr_ok(&tr.server6))))
@@ -136,8 +148,8 @@ static int pp_down(void *ctx, const void *msg, void *reply, int *fd)
 static const struct privchan_rule pp_rules[] = {
 	{ PRIVSEP_RESOLVE, sizeof(struct privchan_hdr), ANY,
 	  sizeof(struct privsep_msg_resolve_reply), pp_resolve },
-	{ PRIVSEP_UDP, sizeof(struct privsep_msg_udp), ANY,
-	  sizeof(struct privsep_msg_udp_reply), pp_udp },
+	{ PRIVSEP_SOCKET, sizeof(struct privsep_msg_socket), ANY,
+	  sizeof(struct privsep_msg_socket_reply), pp_socket },
 	{ PRIVSEP_DIGEST, sizeof(struct privsep_msg_digest), ANY,
 	  sizeof(struct privsep_msg_digest_reply), pp_digest },
 	{ PRIVSEP_UP, sizeof(struct privsep_msg_up), IN(PP_DOWN),

@@ -52,7 +52,6 @@ int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
 	FILE *f;
 	int fd, ret = 0;
 
-	strcpy(ifname, SCRIPTCONF_TUNIF_DEFAULT);
 	/* Non-blocking, so that a FIFO cannot hang the start; refused below. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {

@@ -8,10 +8,9 @@
 #include <net/if.h>
 #include <stddef.h>
 
-#define SCRIPTCONF_TUNIF_DEFAULT "ng0"
-
-/* Fill ifname[IFNAMSIZ] with tunif from `path`, or the default when the
- * file does not exist or does not set it. Returns 0, or -1 with a message
+/* Replace ifname[IFNAMSIZ] with tunif from `path` when the file sets it;
+ * leave the caller's default (gif0 or ng0 by tunnel kind) when the file
+ * does not exist or does not set it. Returns 0, or -1 with a message
  * naming the file, line and fix in err[errlen]. */
 int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
 		     size_t errlen);

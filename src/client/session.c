@@ -24,10 +24,10 @@ struct csession {
 	const struct client_config *cfg;
 	struct login lg;
 	struct ev_loop *loop;
-	int udp_fd, tun_fd;
+	int net_fd, tun_fd;        /* net_fd: UDP or protocol-41 socket */
 	char ifname[IFNAMSIZ];
 	struct relay relay;
-	struct ev_io ctl_io, tun_io, udp_io, sig_io;
+	struct ev_io ctl_io, tun_io, net_io, sig_io;
 	struct ev_timer ping_timer;
 	struct ev_timer keepalive_timer;
 	unsigned pings_unanswered;
@@ -45,12 +45,12 @@ static void on_tun(void *arg, uint32_t events)
 	relay_from_tun(&cs->relay);
 }
 
-static void on_udp(void *arg, uint32_t events)
+static void on_net(void *arg, uint32_t events)
 {
 	struct csession *cs = arg;
 
 	(void)events;
-	relay_from_udp(&cs->relay);
+	relay_from_net(&cs->relay);
 }
 
 static void stop(struct csession *cs, enum session_end end)
@@ -178,8 +178,9 @@ static bool nat_check(struct csession *cs)
 		return true;
 	}
 	log_warnx("the server sees this client as %s but its own address is "
-		  "%s: you are behind a NAT; use -n (with -U) to tunnel "
-		  "through it", seen, mine);
+		  "%s: you are behind a NAT%s; use -n (with -U) to tunnel "
+		  "through it", seen, mine,
+		  cs->cfg->udp ? "" : ", which protocol 41 cannot cross");
 	return false;
 }
 
@@ -192,6 +193,14 @@ static void log_tunnel_up(struct csession *cs)
 		inet_ntop(AF_INET6, &rep->client6, l, sizeof(l));
 		inet_ntop(AF_INET6, &rep->server6, p, sizeof(p));
 	}
+	if (!cs->cfg->udp) {
+		log_info("tunnel up: %s type %s%s%s%s%s, protocol 41 to %s",
+			 cs->ifname, proto_type_name(cs->cfg->type),
+			 rep->has_v6 ? " local " : "", l,
+			 rep->has_v6 ? " peer " : "", p,
+			 inet_ntoa(rep->server4));
+		return;
+	}
 	log_info("tunnel up: %s type %s%s%s%s%s, udp %s:%u from port %u, "
 		 "mode %s", cs->ifname, proto_type_name(cs->cfg->type),
 		 rep->has_v6 ? " local " : "", l, rep->has_v6 ? " peer " : "",
@@ -203,9 +212,12 @@ static void run_loop(struct csession *cs)
 {
 	struct sockaddr_in peer = { .sin_family = AF_INET };
 
-	peer.sin_addr = cs->lg.server.sin_addr;
+	peer.sin_addr = cs->lg.reply.server4;
 	peer.sin_port = htons(cs->lg.reply.udp_port);
-	relay_init(&cs->relay, cs->tun_fd, cs->udp_fd, RELAY_FIXED, &peer);
+	if (cs->cfg->udp)
+		peer.sin_addr = cs->lg.server.sin_addr;
+	relay_init(&cs->relay, cs->tun_fd, cs->net_fd,
+		   cs->cfg->udp ? RELAY_UDP : RELAY_P41, RELAY_FIXED, &peer);
 	cs->end = SESSION_END_RETRY;
 	cs->loop = ev_new();
 	if (cs->loop == NULL) {
@@ -214,12 +226,12 @@ static void run_loop(struct csession *cs)
 	}
 	cs->ctl_io = (struct ev_io){ .fd = cs->lg.fd, .cb = on_control, .arg = cs };
 	cs->tun_io = (struct ev_io){ .fd = cs->tun_fd, .cb = on_tun, .arg = cs };
-	cs->udp_io = (struct ev_io){ .fd = cs->udp_fd, .cb = on_udp, .arg = cs };
+	cs->net_io = (struct ev_io){ .fd = cs->net_fd, .cb = on_net, .arg = cs };
 	cs->sig_io = (struct ev_io){ .fd = cs->sigfd, .cb = on_signal, .arg = cs };
 	cs->ping_timer = (struct ev_timer){ .cb = on_ping_timer, .arg = cs };
 	if (ev_io_add(cs->loop, &cs->ctl_io, EPOLLIN) < 0 ||
 	    ev_io_add(cs->loop, &cs->tun_io, EPOLLIN) < 0 ||
-	    ev_io_add(cs->loop, &cs->udp_io, EPOLLIN) < 0 ||
+	    ev_io_add(cs->loop, &cs->net_io, EPOLLIN) < 0 ||
 	    ev_io_add(cs->loop, &cs->sig_io, EPOLLIN) < 0) {
 		log_warn("cannot set up the event loop");
 		ev_free(cs->loop);
@@ -229,7 +241,8 @@ static void run_loop(struct csession *cs)
 		     (uint64_t)cs->cfg->ping_interval * 1000);
 	cs->keepalive_timer = (struct ev_timer){ .cb = on_keepalive_timer,
 						 .arg = cs };
-	if (config_announced_port(cs->cfg) == 0 && cs->cfg->keepalive) {
+	if (cs->cfg->udp && config_announced_port(cs->cfg) == 0 &&
+	    cs->cfg->keepalive) {
 		/* Open the NAT mapping at once so inbound traffic works. */
 		cs->relay.last_tx_ms = 0;
 		on_keepalive_timer(cs);
@@ -278,7 +291,7 @@ static enum session_end login_end(struct csession *cs, int err)
 enum session_end session_run(const struct client_config *cfg, int sigfd,
 			     uint64_t *lived_ms)
 {
-	struct csession cs = { .cfg = cfg, .udp_fd = -1, .tun_fd = -1,
+	struct csession cs = { .cfg = cfg, .net_fd = -1, .tun_fd = -1,
 			       .sigfd = sigfd, .end = SESSION_END_RETRY };
 	char stats[RELAY_STATS_TEXT_MAX];
 	uint64_t up_since = 0;
@@ -288,13 +301,17 @@ enum session_end session_run(const struct client_config *cfg, int sigfd,
 	err = login_connect(cfg, &cs.lg, sigfd);
 	if (err < 0)
 		return login_end(&cs, err);
-	cs.udp_fd = privsep_udp_socket(cs.lg.local.sin_addr);
-	if (cs.udp_fd < 0) {
-		log_warnx("cannot bind udp port %u: %s%s", cfg->udp_port,
-			  strerror(-cs.udp_fd),
-			  cs.udp_fd == -EADDRINUSE ? " (choose another with -b)"
-						   : "");
-		goto out;
+	/* The UDP port is bound before it is announced. */
+	if (cfg->udp) {
+		cs.net_fd = privsep_tunnel_socket(false, cs.lg.local.sin_addr,
+						  cs.lg.server.sin_addr);
+		if (cs.net_fd < 0) {
+			log_warnx("cannot bind udp port %u: %s%s", cfg->udp_port,
+				  strerror(-cs.net_fd),
+				  cs.net_fd == -EADDRINUSE
+					  ? " (choose another with -b)" : "");
+			goto out;
+		}
 	}
 	err = login_request(cfg, &cs.lg, config_announced_port(cfg));
 	if (err < 0) {
@@ -305,6 +322,18 @@ enum session_end session_run(const struct client_config *cfg, int sigfd,
 		cs.end = SESSION_END_FATAL;
 		cs.quit = true;
 		goto out;
+	}
+	/* Protocol 41 goes to the server's tunnel end, which -g may have
+	 * made another address than the one we logged in to. */
+	if (!cfg->udp) {
+		cs.net_fd = privsep_tunnel_socket(true, cs.lg.local.sin_addr,
+						  cs.lg.reply.server4);
+		if (cs.net_fd < 0) {
+			log_warnx("cannot open the protocol-41 socket: %s",
+				  strerror(-cs.net_fd));
+			cs.quit = true;
+			goto out;
+		}
 	}
 	err = setup_interface(&cs);
 	if (err < 0) {
@@ -330,8 +359,8 @@ out:
 		privsep_tunnel_down();
 	if (cs.tun_fd >= 0)
 		close(cs.tun_fd);
-	if (cs.udp_fd >= 0)
-		close(cs.udp_fd);
+	if (cs.net_fd >= 0)
+		close(cs.net_fd);
 	if (cs.lg.fd >= 0)
 		close(cs.lg.fd);
 	return cs.end;

@@ -65,7 +65,7 @@ static int tunctl_netlink(struct tunctl *tc)
 			return -1;
 		}
 	}
-	if (!cfg->routes_static)
+	if (cfg->route_mode != CLIENT_ROUTES_STATIC)
 		return 0;
 	for (unsigned i = 0; i < (cfg->nroutes ? cfg->nroutes : 1); i++) {
 		const struct client_route *r = cfg->nroutes ? &cfg->routes[i]

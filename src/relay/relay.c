@@ -1,7 +1,7 @@
 /* TUN <-> UDP relay: set-up, keepalives and the closing statistics. The
  * directions live in relay_tx.c (relay_from_tun) and relay_rx.c
- * (relay_from_udp), the checks they share in relay_check.c. */
-#include "relay/relay.h"
+ * (relay_from_net), the checks they share in relay_check.c. */
+#include "relay/relay_priv.h"
 
 #include "common/monotime.h"
 #include "os/tun.h"
@@ -12,35 +12,56 @@
 #include <string.h>
 #include <sys/socket.h>
 
-void relay_init(struct relay *r, int tun_fd, int udp_fd,
-		enum relay_mode mode, const struct sockaddr_in *peer)
+void relay_init(struct relay *r, int tun_fd, int net_fd,
+		enum relay_encap encap, enum relay_mode mode,
+		const struct sockaddr_in *peer)
 {
 	int on = 1, seg = 0;
 	socklen_t slen = sizeof(seg);
 
 	memset(r, 0, sizeof(*r));
 	r->tun_fd = tun_fd;
-	r->udp_fd = udp_fd;
-	r->mode = mode;
+	r->net_fd = net_fd;
+	r->encap = encap;
+	r->mode = encap == RELAY_P41 ? RELAY_FIXED : mode;
 	r->peer = *peer;
+	if (encap == RELAY_P41)
+		r->peer.sin_port = 0;   /* a raw socket has no ports */
 	r->tun_vnet = tun_has_vnet_hdr(tun_fd);
 	r->tun_gso = r->tun_vnet;
 	/* UDP_SEGMENT (Linux 4.18) is sent per message; the option read
 	 * only tells whether this kernel knows it. Without a virtio-net
 	 * header there are no super-packets to send with it. */
-	r->udp_gso = r->tun_vnet &&
-		     getsockopt(udp_fd, SOL_UDP, UDP_SEGMENT, &seg, &slen) == 0;
+	r->udp_gso = encap == RELAY_UDP && r->tun_vnet &&
+		     getsockopt(net_fd, SOL_UDP, UDP_SEGMENT, &seg, &slen) == 0;
 	/* UDP_GRO (Linux 5.0): datagrams of one burst arrive as one buffer
 	 * and a GSO burst from a local sender (veth) is never cut apart. */
-	r->udp_gro = setsockopt(udp_fd, SOL_UDP, UDP_GRO, &on,
-				sizeof(on)) == 0;
+	r->udp_gro = encap == RELAY_UDP &&
+		     setsockopt(net_fd, SOL_UDP, UDP_GRO, &on, sizeof(on)) == 0;
+}
+
+void relay_net_error(struct relay *r, int err)
+{
+	if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR ||
+	    err == ENOBUFS)
+		return;
+	r->stats.net_errors++;
+	if (r->on_net_error)
+		r->on_net_error(r->arg, err);
+}
+
+bool relay_peer_known(const struct relay *r)
+{
+	return r->encap == RELAY_P41 || r->peer.sin_port != 0;
 }
 
 int relay_send_keepalive(struct relay *r)
 {
+	if (r->encap != RELAY_UDP)
+		return -EOPNOTSUPP;   /* no NAT mapping to keep open */
 	if (r->peer.sin_port == 0)
 		return -ENOTCONN;
-	if (sendto(r->udp_fd, "", 0, MSG_DONTWAIT,
+	if (sendto(r->net_fd, "", 0, MSG_DONTWAIT,
 		   (const struct sockaddr *)&r->peer, sizeof(r->peer)) < 0)
 		return -errno;
 	r->last_tx_ms = monotime_ms();
@@ -52,13 +73,16 @@ int relay_stats_format(char *buf, size_t size, const struct relay_stats *st)
 	return snprintf(buf, size, "packets in %llu, out %llu; dropped: "
 			"foreign source %llu, malformed %llu, spoofed inner "
 			"source %llu, out-of-scope destination %llu, before "
-			"the endpoint was known %llu, i/o %llu",
+			"the endpoint was known %llu, i/o %llu, outer header "
+			"%llu; network errors %llu",
 			(unsigned long long)st->tun_tx,
-			(unsigned long long)st->udp_tx,
+			(unsigned long long)st->net_tx,
 			(unsigned long long)st->drop_source,
 			(unsigned long long)st->drop_malformed,
 			(unsigned long long)st->drop_spoof,
 			(unsigned long long)st->drop_scope,
 			(unsigned long long)st->drop_no_peer,
-			(unsigned long long)st->drop_io);
+			(unsigned long long)st->drop_io,
+			(unsigned long long)st->drop_outer,
+			(unsigned long long)st->net_errors);
 }

@@ -1,9 +1,11 @@
 /* The data plane of one tunnel: bare IPv6 packets between a TUN device and
- * a UDP socket, one packet per datagram. Checks every packet's shape and
- * every datagram's source; counts every drop. Batches with recvmmsg and
+ * the network, either one packet per UDP datagram (the UDP extension) or
+ * in IPv4 with protocol 41 on a raw socket (RFC 4213, the original's gif
+ * tunnels). Checks every packet's shape and every datagram's source;
+ * counts every drop. Batches with recvmmsg and
  * sendmmsg; with a virtio-net header on the TUN descriptor it also takes
  * TCP super-packets from the kernel and cuts them itself (sent with UDP
- * GSO), and merges received TCP segments into super-packets (received with
+ * GSO, or batched one by one on a raw socket), and merges received TCP segments into super-packets (received with
  * UDP GRO), so that one system call moves up to 64 KB each way. The wire
  * never changes: one bare IPv6 packet per datagram. Single-threaded;
  * buffers are shared by all relays. */
@@ -15,14 +17,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum relay_encap {
+	RELAY_UDP,     /* one IPv6 packet per UDP datagram */
+	RELAY_P41,     /* IPv6 in IPv4 (protocol 41) on a raw socket */
+};
+
 enum relay_mode {
 	RELAY_FIXED,   /* peer address and port known: accept only those */
 	RELAY_LEARN,   /* peer address known; port learned from datagrams */
 };
 
 struct relay_stats {
-	uint64_t tun_rx, udp_tx;        /* packets TUN -> UDP */
-	uint64_t udp_rx, tun_tx;        /* packets UDP -> TUN */
+	uint64_t tun_rx, net_tx;        /* packets TUN -> network */
+	uint64_t net_rx, tun_tx;        /* packets network -> TUN */
 	uint64_t keepalives;            /* zero-length datagrams received */
 	uint64_t drop_source;           /* datagram from a foreign endpoint */
 	uint64_t drop_malformed;        /* not a well-formed IPv6 packet */
@@ -30,25 +37,36 @@ struct relay_stats {
 	uint64_t drop_io;               /* send/write failures */
 	uint64_t drop_spoof;            /* inner IPv6 source not the tunnel's */
 	uint64_t drop_scope;            /* inner destination beyond the link */
+	uint64_t drop_outer;            /* protocol 41: outer header not ours */
 	uint64_t gso_fallback;          /* UDP GSO sends redone one by one */
+	uint64_t net_errors;            /* ICMP errors reported by the socket */
 };
 
 struct relay {
-	int tun_fd, udp_fd;
-	enum relay_mode mode;
-	struct sockaddr_in peer;   /* sin_port 0 while not yet learned */
+	int tun_fd, net_fd;        /* net_fd: UDP or raw protocol-41 socket */
+	enum relay_encap encap;
+	enum relay_mode mode;      /* RELAY_P41: always RELAY_FIXED */
+	struct sockaddr_in peer;   /* sin_port 0 while not yet learned (UDP);
+				      always 0 with RELAY_P41 */
+	/* RELAY_P41 on a socket shared by many tunnels: our outer address,
+	 * the source of what we send (IP_PKTINFO) and the only destination
+	 * we accept; INADDR_ANY on a socket bound and connected to it. */
+	struct in_addr local4;
 	struct relay_stats stats;
 	uint64_t last_tx_ms;       /* monotime of the last datagram sent */
 	/* Called when RELAY_LEARN sees a new source port (may be NULL). */
 	void (*on_peer_change)(void *arg, const struct sockaddr_in *old_peer,
 			       const struct sockaddr_in *new_peer);
+	/* Called when the socket reports an error from the network, such as
+	 * an ICMP unreachable (may be NULL; the daemon rate-limits). */
+	void (*on_net_error)(void *arg, int err);
 	void *arg;
 	/* Set by relay_init from what the descriptors support. */
 	bool tun_vnet;             /* tun_fd has IFF_VNET_HDR */
 	bool tun_gso;              /* GSO writes to tun_fd are accepted */
-	bool udp_gso;              /* UDP_SEGMENT may be tried on udp_fd */
+	bool udp_gso;              /* UDP_SEGMENT may be tried on net_fd */
 	size_t udp_gso_refused;    /* smallest datagram it failed for, or 0 */
-	bool udp_gro;              /* UDP_GRO is on for udp_fd */
+	bool udp_gro;              /* UDP_GRO is on for net_fd */
 	/* Anti-spoofing of packets coming out of the tunnel (server side):
 	 * with inner_check, the IPv6 source must be inner_src (when
 	 * inner_has_src), link-local or unspecified. Set after relay_init. */
@@ -57,20 +75,43 @@ struct relay {
 	struct in6_addr inner_src;
 };
 
-/* Set up r. In RELAY_LEARN mode peer->sin_port may be 0. Asks tun_fd for
- * its flags (ioctl TUNGETIFF): a TUN descriptor with a virtio-net header
- * (tun_open() asks for one) is used with it, any other descriptor is read
- * and written one plain packet at a time; a sandbox must therefore let
- * TUNGETIFF through, or every packet of such a device looks malformed.
- * Turns on UDP_GRO on udp_fd when the kernel has it; nothing else is
- * changed. */
-void relay_init(struct relay *r, int tun_fd, int udp_fd,
-		enum relay_mode mode, const struct sockaddr_in *peer);
+/* Set up r for encap. In RELAY_LEARN mode peer->sin_port may be 0; with
+ * RELAY_P41 it is ignored. Asks tun_fd for its flags (ioctl TUNGETIFF): a
+ * TUN descriptor with a virtio-net header (tun_open() asks for one) is used
+ * with it, any other descriptor is read and written one plain packet at a
+ * time; a sandbox must therefore let TUNGETIFF through, or every packet of
+ * such a device looks malformed. Turns on UDP_GRO on a UDP net_fd when the
+ * kernel has it; nothing else is changed. */
+void relay_init(struct relay *r, int tun_fd, int net_fd,
+		enum relay_encap encap, enum relay_mode mode,
+		const struct sockaddr_in *peer);
 
 /* Move what is ready (bounded per call, for fairness) from the TUN device
- * to the peer, and from the socket to the TUN device. */
+ * to the peer, and from the relay's own socket to the TUN device. */
 void relay_from_tun(struct relay *r);
-void relay_from_udp(struct relay *r);
+void relay_from_net(struct relay *r);
+
+/* The tunnel of a protocol-41 packet from src, or NULL. */
+typedef struct relay *relay_lookup_fn(void *arg, struct in_addr src);
+
+/* Counters of a shared protocol-41 socket, for packets that belong to no
+ * tunnel yet. */
+struct relay_p41_stats {
+	uint64_t rx;                  /* packets received */
+	uint64_t drop_outer;          /* not a whole IPv4 protocol-41 packet */
+	uint64_t drop_unknown;        /* from an address with no tunnel */
+	uint64_t errors;              /* ICMP errors reported by the socket */
+	int last_error;               /* errno of the last one */
+};
+
+/* Receive what is ready on a raw protocol-41 socket shared by every
+ * tunnel (the server's) and hand each packet to the relay lookup() names
+ * for its outer source, checked as that relay's own would be. */
+void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
+		     struct relay_p41_stats *st);
+
+/* True when r knows where to send (a learning UDP relay may not yet). */
+bool relay_peer_known(const struct relay *r);
 
 /* Send one zero-length keepalive datagram to the peer. Returns 0/-errno. */
 int relay_send_keepalive(struct relay *r);

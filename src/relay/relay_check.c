@@ -10,6 +10,25 @@ bool relay_packet_ok(const uint8_t *pkt, size_t len)
 	return (size_t)((pkt[4] << 8) | pkt[5]) + RELAY_IP6_HLEN == len;
 }
 
+int relay_p41_outer(const uint8_t *buf, size_t len, struct in_addr *src,
+		    struct in_addr *dst)
+{
+	size_t hlen;
+
+	if (len < 20 || (buf[0] >> 4) != 4)
+		return -1;
+	hlen = (size_t)(buf[0] & 0x0f) * 4;
+	/* Raw sockets see reassembled datagrams: a fragment here, or a
+	 * length that disagrees, is not a packet of ours. */
+	if (hlen < 20 || hlen > len || buf[9] != IPPROTO_IPV6 ||
+	    (size_t)(buf[2] << 8 | buf[3]) != len ||
+	    ((buf[6] & 0x3f) | buf[7]) != 0)
+		return -1;
+	memcpy(&src->s_addr, buf + 12, 4);
+	memcpy(&dst->s_addr, buf + 16, 4);
+	return (int)hlen;
+}
+
 bool relay_source_ok(const struct relay *r, const struct sockaddr_in *src)
 {
 	if (src->sin_addr.s_addr != r->peer.sin_addr.s_addr)
@@ -63,7 +82,7 @@ void relay_check_datagrams(struct relay *r, const struct sockaddr_in *src,
 		seg = len;
 	else
 		n = (len + seg - 1) / seg;
-	r->stats.udp_rx += n;
+	r->stats.net_rx += n;
 	if (src == NULL || !relay_source_ok(r, src)) {
 		r->stats.drop_source += n;
 		return;

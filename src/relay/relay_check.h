@@ -17,6 +17,13 @@
  * header, version 6, and a payload length that matches (no jumbograms). */
 bool relay_packet_ok(const uint8_t *pkt, size_t len);
 
+/* The outer IPv4 header of what a raw protocol-41 socket received in
+ * buf[len]: version 4, a whole header, protocol 41, a total length of
+ * exactly len, not a fragment. Returns the offset of the IPv6 packet and
+ * fills *src and *dst, or -1. */
+int relay_p41_outer(const uint8_t *buf, size_t len, struct in_addr *src,
+		    struct in_addr *dst);
+
 /* Why relay_inner_ok refused a packet. */
 enum relay_inner_verdict {
 	RELAY_INNER_OK,
@@ -40,7 +47,7 @@ typedef void relay_accept_fn(void *arg, uint8_t *pkt, size_t len);
 /* Check what one receive returned: len bytes in buf from src (NULL when
  * the kernel reported no IPv4 source), made of datagrams of seg bytes each
  * (UDP GRO; 0 for one datagram), truncated when the kernel said MSG_TRUNC.
- * Counts every datagram in r->stats (udp_rx, keepalives, each drop by
+ * Counts every datagram in r->stats (net_rx, keepalives, each drop by
  * reason), follows the client's NAT mapping (RELAY_LEARN) only on a
  * keepalive or a good packet from its address, and hands each good packet
  * to accept(arg, ...) in order. */

@@ -17,4 +17,9 @@
 
 extern uint8_t relay_bufs[RELAY_BATCH][RELAY_BUF];
 
+/* A send or receive on r's socket failed with err: count an error the
+ * network reported (an ICMP error turned into errno) and tell the daemon;
+ * a full buffer or nothing to read is no error. */
+void relay_net_error(struct relay *r, int err);
+
 #endif

@@ -1,8 +1,11 @@
-/* UDP -> TUN. With UDP_GRO the kernel hands over a run of datagrams from
- * one source as one buffer and says their size in a control message
- * (udp_cmsg_recv()); each datagram is checked exactly as a lone one. The
- * packets then go through the coalescer, which writes runs of TCP segments
- * to a TUN device with a virtio-net header as one GSO packet. */
+/* Network -> TUN. Over UDP with UDP_GRO the kernel hands over a run of
+ * datagrams from one source as one buffer and says their size in a control
+ * message (udp_cmsg_recv()); each datagram is checked exactly as a lone
+ * one. A raw protocol-41 socket delivers each packet with its IPv4 header,
+ * which is checked and cut off; the server's one socket for every tunnel
+ * is demultiplexed by the outer source. The packets then go through the
+ * coalescer, which writes runs of TCP segments to a TUN device with a
+ * virtio-net header as one GSO packet. */
 #include "relay/relay_priv.h"
 
 #include "relay/gro.h"
@@ -84,7 +87,8 @@ static void rx_one(struct relay *r, int i)
 			      &rx_gro);
 }
 
-void relay_from_udp(struct relay *r)
+/* One recvmmsg into the shared buffers: the number of messages, or -errno. */
+static int rx_receive(int fd)
 {
 	int n;
 
@@ -99,10 +103,89 @@ void relay_from_udp(struct relay *r)
 		rx_msgs[i].msg_hdr.msg_control = rx_ctls[i].buf;
 		rx_msgs[i].msg_hdr.msg_controllen = sizeof(rx_ctls[i].buf);
 	}
-	n = recvmmsg(r->udp_fd, rx_msgs, RELAY_BATCH, MSG_DONTWAIT, NULL);
+	n = recvmmsg(fd, rx_msgs, RELAY_BATCH, MSG_DONTWAIT, NULL);
+	return n < 0 ? -errno : n;
+}
+
+/* The IPv6 packet of protocol-41 message i, whose outer header said src
+ * and dst and ends at off: checked as r's own. */
+static void rx_p41_one(struct relay *r, int i, int off, struct in_addr src,
+		       struct in_addr dst)
+{
+	struct sockaddr_in from = { .sin_family = AF_INET, .sin_addr = src };
+
+	if (off < 0 || (rx_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ||
+	    (r->local4.s_addr != INADDR_ANY && dst.s_addr != r->local4.s_addr)) {
+		r->stats.net_rx++;
+		r->stats.drop_outer++;
+		return;
+	}
+	relay_check_datagrams(r, &from, relay_bufs[i] + off,
+			      rx_msgs[i].msg_len - (size_t)off, 0, false,
+			      rx_accept, &rx_gro);
+}
+
+void relay_from_net(struct relay *r)
+{
+	struct in_addr src, dst;
+	int n, off;
+
+	n = rx_receive(r->net_fd);
+	if (n < 0) {
+		relay_net_error(r, -n);
+		return;
+	}
 	/* A held packet points into relay_bufs: all leave before return. */
 	gro_init(&rx_gro, r->tun_gso, rx_emit, r);
-	for (int i = 0; i < n; i++)
-		rx_one(r, i);
+	for (int i = 0; i < n; i++) {
+		if (r->encap == RELAY_UDP) {
+			rx_one(r, i);
+			continue;
+		}
+		off = relay_p41_outer(relay_bufs[i], rx_msgs[i].msg_len, &src,
+				      &dst);
+		rx_p41_one(r, i, off, src, dst);
+	}
 	gro_flush(&rx_gro);
+}
+
+void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
+		     struct relay_p41_stats *st)
+{
+	struct relay *r, *cur = NULL;
+	struct in_addr src, dst;
+	int n, off;
+
+	n = rx_receive(fd);
+	if (n < 0) {
+		if (n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
+			st->errors++;
+			st->last_error = -n;
+		}
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		st->rx++;
+		off = relay_p41_outer(relay_bufs[i], rx_msgs[i].msg_len, &src,
+				      &dst);
+		if (off < 0 || (rx_msgs[i].msg_hdr.msg_flags & MSG_TRUNC)) {
+			st->drop_outer++;
+			continue;
+		}
+		r = lookup(arg, src);
+		if (r == NULL) {
+			st->drop_unknown++;
+			continue;
+		}
+		/* Consecutive packets of one tunnel coalesce together. */
+		if (r != cur) {
+			if (cur != NULL)
+				gro_flush(&rx_gro);
+			gro_init(&rx_gro, r->tun_gso, rx_emit, r);
+			cur = r;
+		}
+		rx_p41_one(r, i, off, src, dst);
+	}
+	if (cur != NULL)
+		gro_flush(&rx_gro);
 }

@@ -1,8 +1,10 @@
-/* TUN -> UDP. With a virtio-net header, a TCP super-packet read from the
- * TUN device is cut into wire-sized packets whose headers are built here and
- * whose payloads stay in the read buffer; each run of equal-sized packets
- * goes to the kernel as one UDP GSO message (UDP_SEGMENT), which the kernel
- * cuts into one datagram per packet (or hands whole to a veth). */
+/* TUN -> network. With a virtio-net header, a TCP super-packet read from
+ * the TUN device is cut into wire-sized packets whose headers are built here
+ * and whose payloads stay in the read buffer; over UDP each run of
+ * equal-sized packets goes to the kernel as one UDP GSO message
+ * (UDP_SEGMENT), which the kernel cuts into one datagram per packet (or
+ * hands whole to a veth); a raw protocol-41 socket has no GSO, so there the
+ * packets go one per message, many messages per sendmmsg. */
 #include "relay/relay_priv.h"
 
 #include "common/monotime.h"
@@ -31,8 +33,9 @@ struct tx_meta {
 	size_t dgram;       /* UDP_SEGMENT size, 0 without */
 };
 
+/* UDP_SEGMENT (UDP) or IP_PKTINFO (protocol 41): never both. */
 union tx_ctl {
-	char buf[CMSG_SPACE(sizeof(uint16_t))];
+	char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	struct cmsghdr align;
 };
 
@@ -46,6 +49,23 @@ static struct {
 	size_t niov, nhdr;
 } tx;
 
+/* On a shared protocol-41 socket, send from the tunnel's own address. */
+static void tx_source(const struct relay *r, struct msghdr *m, union tx_ctl *ctl)
+{
+	struct in_pktinfo pi = { .ipi_spec_dst = r->local4 };
+	struct cmsghdr *c;
+
+	if (r->encap != RELAY_P41 || r->local4.s_addr == INADDR_ANY)
+		return;
+	m->msg_control = ctl->buf;
+	m->msg_controllen = CMSG_SPACE(sizeof(pi));
+	c = CMSG_FIRSTHDR(m);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+}
+
 /* A batch of plain packets (also the path for a descriptor without a
  * virtio-net header): iov[i] is datagram i. */
 static void tx_sendmmsg(struct relay *r, struct mmsghdr *msgs, int n)
@@ -53,16 +73,17 @@ static void tx_sendmmsg(struct relay *r, struct mmsghdr *msgs, int n)
 	int sent;
 
 	for (int off = 0; off < n; off += sent) {
-		sent = sendmmsg(r->udp_fd, msgs + off, (unsigned)(n - off),
+		sent = sendmmsg(r->net_fd, msgs + off, (unsigned)(n - off),
 				MSG_DONTWAIT);
 		if (sent <= 0) {
 			/* A full socket buffer or an ICMP error from the
 			 * peer: drop this packet like a router would. */
+			relay_net_error(r, errno);
 			r->stats.drop_io++;
 			sent = 1;
 			continue;
 		}
-		r->stats.udp_tx += (uint64_t)sent;
+		r->stats.net_tx += (uint64_t)sent;
 	}
 }
 
@@ -70,6 +91,7 @@ static void relay_tx_plain(struct relay *r)
 {
 	static struct iovec iovs[RELAY_BATCH];
 	static struct mmsghdr msgs[RELAY_BATCH];
+	static union tx_ctl ctls[RELAY_BATCH];
 	int n = 0;
 
 	while (n < RELAY_BATCH) {
@@ -82,7 +104,7 @@ static void relay_tx_plain(struct relay *r)
 			r->stats.drop_malformed++;
 			continue;
 		}
-		if (r->peer.sin_port == 0) {
+		if (!relay_peer_known(r)) {
 			r->stats.drop_no_peer++;
 			continue;
 		}
@@ -93,6 +115,7 @@ static void relay_tx_plain(struct relay *r)
 		msgs[n].msg_hdr.msg_iovlen = 1;
 		msgs[n].msg_hdr.msg_name = &r->peer;
 		msgs[n].msg_hdr.msg_namelen = sizeof(r->peer);
+		tx_source(r, &msgs[n].msg_hdr, &ctls[n]);
 		n++;
 	}
 	tx_sendmmsg(r, msgs, n);
@@ -125,11 +148,11 @@ static void tx_flush(struct relay *r)
 	int sent, err;
 
 	for (int off = 0; off < tx.nmsg; off += sent) {
-		sent = sendmmsg(r->udp_fd, tx.msgs + off,
+		sent = sendmmsg(r->net_fd, tx.msgs + off,
 				(unsigned)(tx.nmsg - off), MSG_DONTWAIT);
 		if (sent > 0) {
 			for (int i = off; i < off + sent; i++)
-				r->stats.udp_tx += tx.meta[i].nseg;
+				r->stats.net_tx += tx.meta[i].nseg;
 			continue;
 		}
 		err = errno;
@@ -145,6 +168,7 @@ static void tx_flush(struct relay *r)
 			continue;
 		}
 		/* A full socket buffer: drop like a router would. */
+		relay_net_error(r, err);
 		r->stats.drop_io += tx.meta[off].nseg;
 	}
 	if (tx.nmsg > 0)
@@ -168,6 +192,7 @@ static struct msghdr *tx_msg(struct relay *r, size_t niov, size_t hdrs)
 	m->msg_iovlen = niov;
 	m->msg_name = &r->peer;
 	m->msg_namelen = sizeof(r->peer);
+	tx_source(r, m, &tx.ctl[tx.nmsg]);
 	return m;
 }
 
@@ -261,7 +286,7 @@ static void relay_tx_vnet(struct relay *r)
 		}
 		/* Counted as the packets they will be on the wire. */
 		r->stats.tun_rx += kind == GSO_SPLIT ? g.nseg : 1;
-		if (r->peer.sin_port == 0) {
+		if (!relay_peer_known(r)) {
 			r->stats.drop_no_peer += kind == GSO_SPLIT ? g.nseg : 1;
 			continue;
 		}

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -80,6 +81,14 @@ static void on_signal(void *arg, int signo)
 	ev_stop(srv->loop);
 }
 
+static void on_p41(void *arg, uint32_t events)
+{
+	struct server *srv = arg;
+
+	(void)events;
+	tunnel_p41_receive(&srv->tunnels);
+}
+
 static void after_batch(void *arg)
 {
 	session_reap(arg);
@@ -90,14 +99,17 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 {
 	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
 	const struct sandbox_user *user = srv->user;
-	char err[512];
+	char err[512], udp_ports[32] = "";
 
 	if (sandbox_enter(user, SERVER_CHROOT, parent, false, err,
 			  sizeof(err)) < 0)
 		fatalx("engine: %s", err);
 	privsep_engine_init(chan);
-	if (pool_init(&srv->tunnels.units, srv->cfg.if_base,
-		      srv->cfg.max_tunnels) < 0 ||
+	if (pool_init(&srv->tunnels.units[PRIVSEP_KIND_UDP],
+		      srv->cfg.if_base[PRIVSEP_KIND_UDP], srv->cfg.max_tunnels) < 0 ||
+	    pool_init(&srv->tunnels.units[PRIVSEP_KIND_P41],
+		      srv->cfg.if_base[PRIVSEP_KIND_P41], srv->cfg.max_tunnels) < 0 ||
+	    addrmap_init(&srv->tunnels.p41_clients, srv->cfg.max_tunnels) < 0 ||
 	    pool_init(&srv->tunnels.ports, srv->cfg.udp_base,
 		      srv->cfg.max_tunnels) < 0)
 		fatalx("out of memory");
@@ -105,29 +117,43 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	if (srv->loop == NULL)
 		fatal("cannot create the event loop");
 	srv->tunnels.loop = srv->loop;
-	srv->tunnels.if_stem = srv->cfg.if_stem;
+	for (int k = 0; k < 2; k++)
+		srv->tunnels.if_stem[k] = srv->cfg.if_stem[k];
 	srv->tunnels.tunnelonly_link_only = srv->cfg.tunnelonly_link_only;
 	srv->listen_io = (struct ev_io){ .fd = srv->listen_fd, .cb = on_accept,
 					 .arg = srv };
+	srv->tunnels.p41_fd = srv->p41_fd;
+	srv->p41_io = (struct ev_io){ .fd = srv->p41_fd, .cb = on_p41,
+				      .arg = srv };
 	if (ev_io_add(srv->loop, &srv->listen_io, EPOLLIN) < 0 ||
+	    ev_io_add(srv->loop, &srv->p41_io, EPOLLIN) < 0 ||
 	    ev_signals(srv->loop, signals, on_signal, srv) < 0)
 		fatal("cannot set up the event loop");
 	ev_after_batch(srv->loop, after_batch, srv);
 	srv->accept_pause = (struct ev_timer){ .cb = on_accept_resume, .arg = srv };
 	throttle_init(&srv->throttle, srv->cfg.throttle_burst,
 		      srv->cfg.throttle_refill);
-	log_info("engine running as %s in %s; listening on %s port %u, udp "
-		 "tunnels from port %u on %s%u%s", user->name, SERVER_CHROOT,
-		 inet_ntoa(srv->cfg.listen_addr), srv->cfg.port,
-		 srv->cfg.udp_base, srv->cfg.if_stem, srv->cfg.if_base,
-		 srv->cfg.has_prefix ? ", host tunnels enabled" : "");
+	if (srv->cfg.udp)
+		snprintf(udp_ports, sizeof(udp_ports), "%u from port %u",
+			 srv->cfg.if_base[PRIVSEP_KIND_UDP], srv->cfg.udp_base);
+	log_info("engine running as %s in %s; listening on %s port %u; "
+		 "protocol-41 tunnels on %s%u%s%s%s%s", user->name,
+		 SERVER_CHROOT, inet_ntoa(srv->cfg.listen_addr), srv->cfg.port,
+		 srv->cfg.if_stem[PRIVSEP_KIND_P41],
+		 srv->cfg.if_base[PRIVSEP_KIND_P41],
+		 srv->cfg.udp ? "; udp tunnels on " : "",
+		 srv->cfg.udp ? srv->cfg.if_stem[PRIVSEP_KIND_UDP] : "",
+		 udp_ports, srv->cfg.has_prefix ? "; host tunnels enabled" : "");
 	if (ev_run(srv->loop) < 0)
 		log_warn("event loop failed");
 	session_close_all(srv);
 	close(srv->listen_fd);
 	ev_free(srv->loop);
-	pool_destroy(&srv->tunnels.units);
+	close(srv->p41_fd);
+	for (int k = 0; k < 2; k++)
+		pool_destroy(&srv->tunnels.units[k]);
 	pool_destroy(&srv->tunnels.ports);
+	addrmap_destroy(&srv->tunnels.p41_clients);
 	return 0;
 }
 

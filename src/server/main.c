@@ -19,6 +19,7 @@
 #include "os/privchan.h"
 #include "os/rtnl.h"
 #include "os/sandbox.h"
+#include "os/tunsock.h"
 #include "server/auth.h"
 #include "server/engine.h"
 #include "server/privsep_parent.h"
@@ -29,15 +30,20 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcps [-dDU] [-A auth-file] [-b udp-port] [-I udp-interface]\n"
+"usage: dtcps [-adDU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
+"             [-i interface] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-M max-sessions]\n"
 "             [-N max-per-address] [-p port] [-R burst,refill-seconds]\n"
 "             [-S any|link]\n"
 "             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
+"  -a        network tunnels: reply with the link address pair too\n"
 "  -A file   password file (default " DTCPS_AUTHFILE ")\n"
 "  -b port   lowest UDP port for tunnels (default 4028)\n"
 "  -d        log the protocol exchange (without secrets)\n"
 "  -D        stay in the foreground, log to stderr\n"
+"  -g addr   IPv4 address of this host to use as our end of every\n"
+"            tunnel (default: the address the client connected to)\n"
+"  -i name   first protocol-41 tunnel interface (default gif0)\n"
 "  -I name   first UDP tunnel interface (default ng0)\n"
 "  -L addr   IPv4 address to listen on (default 0.0.0.0)\n"
 "  -m mtu    tunnel MTU (default 1280)\n"
@@ -55,7 +61,8 @@ static void usage(FILE *f)
 "            (default 60,300)\n"
 "  -u user   unprivileged user of the network-facing engine\n"
 "            (default " SERVER_USER_DEFAULT ")\n"
-"  -U        accept IPv6-over-UDP tunnels (required in this version)\n"
+"  -U        accept IPv6-over-UDP tunnels too (protocol-41 tunnels are\n"
+"            always served)\n"
 "  prefix    IPv6 prefix for host tunnels, e.g. 2001:db8:1::/64\n");
 }
 
@@ -102,6 +109,18 @@ static void parse_pair(const char *s, char opt, const char *what_a,
 	*b = opt_uint(buf + (comma - s) + 1, 1, max_b, what_b);
 }
 
+/* -I (UDP tunnels) or -i (protocol 41): an interface stem and first unit. */
+static void parse_pool(const char *arg, int opt, struct server_config *cfg)
+{
+	enum privsep_kind k = opt == 'I' ? PRIVSEP_KIND_UDP : PRIVSEP_KIND_P41;
+
+	if (parse_ifname_unit(arg, cfg->if_stem[k], sizeof(cfg->if_stem[k]),
+			      &cfg->if_base[k]) < 0)
+		die_usage("invalid interface \"%s\" (-%c): expected letters "
+			  "and a unit number such as %s", arg, opt,
+			  k == PRIVSEP_KIND_UDP ? "ng0" : "gif0");
+}
+
 static void parse_args(int argc, char **argv, struct server_config *cfg)
 {
 	int ch;
@@ -110,7 +129,8 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 	cfg->authfile = DTCPS_AUTHFILE;
 	cfg->port = 20200;
 	cfg->udp_base = 4028;
-	strcpy(cfg->if_stem, "ng");
+	strcpy(cfg->if_stem[PRIVSEP_KIND_UDP], "ng");
+	strcpy(cfg->if_stem[PRIVSEP_KIND_P41], "gif");
 	cfg->mtu = 1280;
 	cfg->login_timeout = 60;
 	cfg->session_timeout = 300;
@@ -121,7 +141,7 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 	cfg->user = SERVER_USER_DEFAULT;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":A:b:dDhI:L:m:M:N:p:R:S:T:u:Uacgio")) != -1) {
+	while ((ch = getopt(argc, argv, ":A:b:dDg:hi:I:L:m:M:N:p:R:S:T:u:Uaco")) != -1) {
 		switch (ch) {
 		case 'A':
 			cfg->authfile = optarg;
@@ -139,13 +159,19 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case 'a':
+			cfg->network_peer = true;
+			break;
+		case 'g':
+			if (parse_ipv4(optarg, &cfg->tunnel_addr) < 0)
+				die_usage("invalid tunnel address \"%s\" (-g): "
+					  "expected an IPv4 address of this host",
+					  optarg);
+			cfg->has_tunnel_addr = true;
+			break;
+		case 'i':
 		case 'I':
-			if (parse_ifname_unit(optarg, cfg->if_stem,
-					      sizeof(cfg->if_stem),
-					      &cfg->if_base) < 0)
-				die_usage("invalid interface \"%s\" (-I): "
-					  "expected letters and a unit number "
-					  "such as ng0", optarg);
+			parse_pool(optarg, ch, cfg);
 			break;
 		case 'L':
 			if (parse_ipv4(optarg, &cfg->listen_addr) < 0)
@@ -190,7 +216,7 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 		case 'U':
 			cfg->udp = true;
 			break;
-		case 'a': case 'c': case 'g': case 'i': case 'o':
+		case 'c': case 'o':
 			fprintf(stderr, "dtcps: option -%c is not implemented "
 				"in this version; see dtcps -h\n", ch);
 			exit(1);
@@ -217,13 +243,7 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 				  argv[optind]);
 		cfg->has_prefix = true;
 	}
-	if (!cfg->udp) {
-		fprintf(stderr, "dtcps: protocol-41 tunnels are not implemented "
-			"in this version; start with -U for IPv6-over-UDP "
-			"tunnels\n");
-		exit(1);
-	}
-	if ((unsigned)cfg->udp_base + cfg->max_tunnels > 65536)
+	if (cfg->udp && (unsigned)cfg->udp_base + cfg->max_tunnels > 65536)
 		cfg->max_tunnels = 65536 - cfg->udp_base;
 }
 
@@ -244,6 +264,24 @@ static int listen_socket(const struct server_config *cfg)
 		      "choose -L/-p)", inet_ntoa(cfg->listen_addr), cfg->port);
 	if (listen(fd, 128) < 0)
 		fatal("cannot listen on port %u", cfg->port);
+	return fd;
+}
+
+/* The one raw socket every protocol-41 tunnel shares, opened here
+ * because only root may (CAP_NET_RAW); the engine demultiplexes what it
+ * receives by the outer source. Bound to -g when given. */
+static int p41_socket(const struct server_config *cfg)
+{
+	struct in_addr any = { INADDR_ANY };
+	int fd = p41_tunnel_socket(cfg->has_tunnel_addr ? cfg->tunnel_addr
+							: any, any);
+
+	if (fd == -EADDRNOTAVAIL)
+		fatalx("-g %s is not an address of this host",
+		       inet_ntoa(cfg->tunnel_addr));
+	if (fd < 0)
+		fatalx("cannot open the raw protocol-41 socket: %s",
+		       strerror(-fd));
 	return fd;
 }
 
@@ -280,7 +318,7 @@ static void check_udp_base(const struct server_config *cfg)
 			start = 1024;
 		fclose(f);
 	}
-	if (cfg->udp_base < start)
+	if (cfg->udp && cfg->udp_base < start)
 		fatalx("-b %u: the engine runs unprivileged and cannot bind "
 		       "ports below %u (net.ipv4.ip_unprivileged_port_start); "
 		       "choose -b %u or higher", cfg->udp_base, start, start);
@@ -324,6 +362,7 @@ int main(int argc, char **argv)
 		fatalx("%s", err);
 	srv.user = &user;
 	srv.listen_fd = listen_socket(&srv.cfg);
+	srv.p41_fd = p41_socket(&srv.cfg);
 	if (!srv.cfg.foreground) {
 		if (daemon(0, 0) < 0)
 			fatal("cannot become a daemon");
@@ -337,6 +376,7 @@ int main(int argc, char **argv)
 		exit(engine_main(&srv, chan.sock, chan.parent));
 	}
 	close(srv.listen_fd);
+	close(srv.p41_fd);
 	parent = privsep_parent_new(&srv.cfg, auth, nl);
 	if (parent == NULL)
 		fatalx("out of memory");

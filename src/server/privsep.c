@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "server/privsep_msg.h"
 
 static int privsep_sock = -1;
 
@@ -51,11 +50,14 @@ int privsep_auth(unsigned sid, const char *user, const char *response)
 	return rep.result;
 }
 
-int privsep_tunnel(unsigned sid, enum proto_type type, unsigned unit,
+int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
+		   unsigned unit, struct in_addr client4,
 		   struct privsep_tunnel *t)
 {
 	struct privsep_msg_tunnel req = { .h = { PRIVSEP_TUNNEL, sid },
-					  .tunnel_type = type, .unit = unit };
+					  .tunnel_type = type, .kind = kind,
+					  .unit = unit,
+					  .client4 = client4.s_addr };
 	struct privsep_msg_tunnel_reply rep;
 	int fd;
 

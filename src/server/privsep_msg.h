@@ -21,6 +21,12 @@ enum privsep_type {
 	PRIVSEP_END,         /* the session is over */
 };
 
+/* What carries a tunnel's packets; names its interface pool. */
+enum privsep_kind {
+	PRIVSEP_KIND_UDP,    /* UDP (-U): ng0 ... (-I) */
+	PRIVSEP_KIND_P41,    /* protocol 41: gif0 ... (-i) */
+};
+
 struct privsep_msg_hello_reply {
 	struct privchan_hdr h;
 	char challenge[PROTO_CHALLENGE_LEN + 1];   /* hex, NUL-terminated */
@@ -42,7 +48,9 @@ struct privsep_msg_auth_reply {
 struct privsep_msg_tunnel {
 	struct privchan_hdr h;
 	uint32_t tunnel_type;   /* enum proto_type */
+	uint32_t kind;          /* enum privsep_kind */
 	uint32_t unit;          /* interface unit the engine picked */
+	uint32_t client4;       /* the client's IPv4 address, network order */
 };
 
 struct privsep_msg_tunnel_reply {

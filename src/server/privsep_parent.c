@@ -32,7 +32,9 @@ struct pp_session {
 	enum pp_state state;
 	char challenge[PROTO_CHALLENGE_LEN + 1];   /* issued by the parent */
 	unsigned failures;
+	enum privsep_kind kind;   /* PP_TUNNELED: its interface, */
 	unsigned unit;
+	uint32_t client4;         /* and its client's address */
 };
 
 struct privsep_parent {
@@ -74,11 +76,19 @@ static bool pp_str_ok(const char *buf, size_t size)
 	return true;
 }
 
-static bool pp_unit_taken(struct privsep_parent *p, unsigned unit)
+/* Is that interface a live tunnel's, or (protocol 41) that client's
+ * address one of a live protocol-41 tunnel? */
+static bool pp_taken(struct privsep_parent *p, const struct privsep_msg_tunnel *m)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (p->s[i].state == PP_TUNNELED && p->s[i].unit == unit)
+	for (size_t i = 0; i < p->n; i++) {
+		const struct pp_session *s = &p->s[i];
+
+		if (s->state != PP_TUNNELED || s->kind != m->kind)
+			continue;
+		if (s->unit == m->unit ||
+		    (m->kind == PRIVSEP_KIND_P41 && s->client4 == m->client4))
 			return true;
+	}
 	return false;
 }
 
@@ -173,11 +183,14 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 
 	if (!proto_type_supported(m->tunnel_type) ||
 	    (m->tunnel_type == PROTO_TYPE_HOST && !cfg->has_prefix) ||
-	    m->unit < cfg->if_base || m->unit - cfg->if_base >= cfg->max_tunnels ||
-	    pp_unit_taken(p, m->unit))
+	    (m->kind != PRIVSEP_KIND_UDP && m->kind != PRIVSEP_KIND_P41) ||
+	    (m->kind == PRIVSEP_KIND_UDP && !cfg->udp) ||
+	    m->client4 == 0 || m->unit < cfg->if_base[m->kind] ||
+	    m->unit - cfg->if_base[m->kind] >= cfg->max_tunnels ||
+	    pp_taken(p, m))
 		return -1;
-	if ((unsigned)snprintf(name, sizeof(name), "%s%u", cfg->if_stem,
-			       m->unit) >= sizeof(name)) {
+	if ((unsigned)snprintf(name, sizeof(name), "%s%u",
+			       cfg->if_stem[m->kind], m->unit) >= sizeof(name)) {
 		rep->err = -ENOSPC;
 		return 0;
 	}
@@ -208,7 +221,9 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 		}
 	}
 	s->state = PP_TUNNELED;
+	s->kind = m->kind;
 	s->unit = m->unit;
+	s->client4 = m->client4;
 	*fdp = fd;
 	return 0;
 }

@@ -26,10 +26,15 @@ struct server_config {
 	const char *authfile;
 	struct in_addr listen_addr;
 	uint16_t port;
-	bool udp;                      /* -U */
+	bool udp;                      /* -U: UDP tunnels too */
 	uint16_t udp_base;             /* -b */
-	char if_stem[IFNAMSIZ];        /* -I stem, "ng" */
-	unsigned if_base;              /* -I unit, 0 */
+	/* Interface pools by enum privsep_kind: -I (UDP, ng0) and -i
+	 * (protocol 41, gif0): stem and first unit. */
+	char if_stem[2][IFNAMSIZ];
+	unsigned if_base[2];
+	bool has_tunnel_addr;          /* -g */
+	struct in_addr tunnel_addr;    /* -g: our end of every tunnel */
+	bool network_peer;             /* -a: network replies with a link pair */
 	unsigned mtu;                  /* -m */
 	unsigned login_timeout;        /* -T, seconds */
 	unsigned session_timeout;
@@ -54,6 +59,8 @@ struct server {
 	struct ev_loop *loop;
 	int listen_fd;
 	struct ev_io listen_io;
+	int p41_fd;                    /* raw protocol-41 socket (parent's) */
+	struct ev_io p41_io;
 	struct tunnel_env tunnels;     /* pools and policy of the tunnels */
 	struct session *sessions;      /* live sessions */
 	struct session *dead;          /* closed, freed after the batch */

@@ -172,8 +172,15 @@ static void session_login_failed(struct session *s)
 
 static const char *tunnel_error_text(int err)
 {
-	return err == TUNNEL_ERR_SOLD_OUT ? "tunnel interface sold out"
-					  : "internal error, try again later";
+	switch (err) {
+	case TUNNEL_ERR_SOLD_OUT:
+		return "tunnel interface sold out";
+	case TUNNEL_ERR_P41_TAKEN:
+		return "a protocol-41 tunnel from your address is up already "
+		       "(one per address; use udp for more)";
+	default:
+		return "internal error, try again later";
+	}
 }
 
 /* Answer a tunnel request; the order (auth, then type, then transport)
@@ -202,7 +209,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 		session_login_failed(s);
 		return;
 	}
-	if (req->type == PROTO_TYPE_UNKNOWN || req->type == PROTO_TYPE_NETWORK ||
+	if (!proto_type_supported(req->type) ||
 	    (req->type == PROTO_TYPE_HOST && !cfg->has_prefix)) {
 		log_escape(esc, sizeof(esc), req->type_text,
 			   sizeof(req->type_text));
@@ -210,18 +217,18 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 		session_reply(s, false, buf);
 		return;
 	}
-	if (req->udp == PROTO_UDP_NONE) {
-		session_reply(s, false, "protocol-41 tunnels are not supported "
-					"by this server, use udp");
+	/* Protocol 41 always, as the original; UDP only with -U. */
+	if (req->udp != PROTO_UDP_NONE && !cfg->udp) {
+		session_reply(s, false, "udp tunnels are not enabled on this "
+					"server, ask without udp");
 		return;
 	}
-	if (!cfg->udp) {
-		session_reply(s, false,
-			      "udp tunnels are not enabled on this server");
-		return;
-	}
-	err = tunnel_open(&s->srv->tunnels, s->id, req->type, s->peer.sin_addr,
-			  s->local.sin_addr,
+	err = tunnel_open(&s->srv->tunnels, s->id, req->type,
+			  req->udp == PROTO_UDP_NONE ? PRIVSEP_KIND_P41
+						     : PRIVSEP_KIND_UDP,
+			  s->peer.sin_addr,
+			  cfg->has_tunnel_addr ? cfg->tunnel_addr
+					       : s->local.sin_addr,
 			  req->udp == PROTO_UDP_PORT ? req->udp_port : 0, &t);
 	if (err < 0) {
 		log_warnx("session %u: %s: no tunnel for user \"%s\": %s", s->id,
@@ -232,7 +239,12 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	s->tunnel = t;
 	s->state = SESS_TUNNELED;
 	n = proto_fmt_tunnel_ok(buf, sizeof(buf), &t->reply);
-	if (req->udp == PROTO_UDP_PORT)
+	if (req->udp == PROTO_UDP_NONE)
+		log_info("session %u: %s: user \"%s\" got a %s tunnel on %s, "
+			 "protocol 41, endpoint %s", s->id, s->peer_text, user,
+			 proto_type_name(req->type), t->ifname,
+			 inet_ntoa(s->peer.sin_addr));
+	else if (req->udp == PROTO_UDP_PORT)
 		log_info("session %u: %s: user \"%s\" got a %s tunnel on %s, "
 			 "udp port %u, mode %s, endpoint %s:%u (announced)",
 			 s->id, s->peer_text, user, proto_type_name(req->type),

@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "os/udp.h"
+#include "common/monotime.h"
+#include "os/tunsock.h"
 #include "server/privsep.h"
 
 #define TUNNEL_BUSY_SKIP 64         /* foreign devices skipped per open */
+#define TUNNEL_LOG_EVERY_MS 60000   /* network errors: one line a minute */
 
 /* An event for a tunnel closed earlier in the same batch is stale. */
 static void tunnel_on_tun(void *arg, uint32_t events)
@@ -30,7 +32,7 @@ static void tunnel_on_udp(void *arg, uint32_t events)
 
 	(void)events;
 	if (t->tun_fd >= 0)
-		relay_from_udp(&t->relay);
+		relay_from_net(&t->relay);
 }
 
 static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
@@ -49,43 +51,61 @@ static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
 			 ntohs(now->sin_port));
 }
 
+/* An ICMP error about the tunnel (the client's host or port unreachable):
+ * worth a line, but not one per packet. */
+static void tunnel_on_net_error(void *arg, int err)
+{
+	struct tunnel *t = arg;
+	uint64_t now = monotime_ms();
+
+	if (t->net_error_logged_ms != 0 &&
+	    now - t->net_error_logged_ms < TUNNEL_LOG_EVERY_MS)
+		return;
+	t->net_error_logged_ms = now;
+	log_info("session %u: %s: the network reports: %s (%llu so far; "
+		 "logged at most once a minute)", t->session_id, t->ifname,
+		 strerror(err), (unsigned long long)t->relay.stats.net_errors);
+}
+
 /* Have the parent create the TUN device on the lowest free unit, skipping
  * names that belong to devices we do not own. */
 static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
-			  enum proto_type type)
+			  enum proto_type type, struct in_addr client4)
 {
-	unsigned from = env->units.base, busy[TUNNEL_BUSY_SKIP];
+	struct pool *units = &env->units[t->kind];
+	unsigned from = units->base, busy[TUNNEL_BUSY_SKIP];
 	struct privsep_tunnel pt;
 	int nbusy = 0, fd = -EBUSY, ret = 0;
 
 	for (;;) {
 		if (nbusy == TUNNEL_BUSY_SKIP ||
-		    pool_alloc(&env->units, from, &t->unit) < 0) {
+		    pool_alloc(units, from, &t->unit) < 0) {
 			ret = TUNNEL_ERR_SOLD_OUT;
 			break;
 		}
-		fd = privsep_tunnel(t->session_id, type, t->unit, &pt);
+		fd = privsep_tunnel(t->session_id, type, t->kind, t->unit,
+				    client4, &pt);
 		if (fd >= 0)
 			break;
 		if (fd != -EBUSY) {
-			pool_release(&env->units, t->unit);
+			pool_release(units, t->unit);
 			if (fd == -ENOSPC) {
 				ret = TUNNEL_ERR_SOLD_OUT;
 			} else {
 				log_warnx("cannot create interface %s%u: %s",
-					  env->if_stem, t->unit,
+					  env->if_stem[t->kind], t->unit,
 					  strerror(-fd));
 				ret = TUNNEL_ERR_INTERNAL;
 			}
 			break;
 		}
 		log_warnx("interface %s%u exists and is not ours; skipping it",
-			  env->if_stem, t->unit);
+			  env->if_stem[t->kind], t->unit);
 		busy[nbusy++] = t->unit;
 		from = t->unit + 1;
 	}
 	for (int i = 0; i < nbusy; i++)
-		pool_release(&env->units, busy[i]);
+		pool_release(units, busy[i]);
 	if (ret < 0)
 		return ret;
 	t->tun_fd = fd;
@@ -128,46 +148,64 @@ static int tunnel_make_port(struct tunnel_env *env, struct tunnel *t,
 }
 
 int tunnel_open(struct tunnel_env *env, unsigned session_id,
-		enum proto_type type, struct in_addr client4,
-		struct in_addr server4, uint16_t udp_port,
-		struct tunnel **out)
+		enum proto_type type, enum privsep_kind kind,
+		struct in_addr client4, struct in_addr server4,
+		uint16_t udp_port, struct tunnel **out)
 {
 	struct sockaddr_in peer = { .sin_family = AF_INET };
 	struct tunnel *t;
 	int err;
 
+	if (kind == PRIVSEP_KIND_P41 &&
+	    addrmap_get(&env->p41_clients, client4) != NULL)
+		return TUNNEL_ERR_P41_TAKEN;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return TUNNEL_ERR_INTERNAL;
 	t->tun_fd = t->udp_fd = -1;
 	t->session_id = session_id;
-	err = tunnel_make_if(env, t, type);
+	t->kind = kind;
+	err = tunnel_make_if(env, t, type, client4);
 	if (err < 0) {
 		free(t);
 		return err;
 	}
-	err = tunnel_make_port(env, t, server4);
-	if (err < 0)
-		goto fail;
+	if (kind == PRIVSEP_KIND_UDP) {
+		err = tunnel_make_port(env, t, server4);
+		if (err < 0)
+			goto fail;
+	}
 	t->reply.client4 = client4;
 	t->reply.server4 = server4;
 	t->reply.udp_port = t->port;
 	peer.sin_addr = client4;
 	peer.sin_port = htons(udp_port);
-	relay_init(&t->relay, t->tun_fd, t->udp_fd,
-		   udp_port ? RELAY_FIXED : RELAY_LEARN, &peer);
+	if (kind == PRIVSEP_KIND_UDP)
+		relay_init(&t->relay, t->tun_fd, t->udp_fd, RELAY_UDP,
+			   udp_port ? RELAY_FIXED : RELAY_LEARN, &peer);
+	else
+		relay_init(&t->relay, t->tun_fd, env->p41_fd, RELAY_P41,
+			   RELAY_FIXED, &peer);
+	/* The shared socket: send from, and take only what is sent to, the
+	 * address the client knows as ours. */
+	t->relay.local4 = server4;
 	/* What the client may send from: its own /128 on a host tunnel;
 	 * on a bare tunnel only the operator knows (-S). */
 	t->relay.inner_check = t->reply.has_v6 || env->tunnelonly_link_only;
 	t->relay.inner_has_src = t->reply.has_v6;
 	t->relay.inner_src = t->reply.client6;
 	t->relay.on_peer_change = tunnel_on_peer_change;
+	t->relay.on_net_error = tunnel_on_net_error;
 	t->relay.arg = t;
-	t->mode_name = udp_port ? "plain" : "nat-traversal";
+	t->mode_name = kind == PRIVSEP_KIND_P41 ? "protocol 41"
+		       : udp_port ? "plain" : "nat-traversal";
 	t->tun_io = (struct ev_io){ .fd = t->tun_fd, .cb = tunnel_on_tun, .arg = t };
 	t->udp_io = (struct ev_io){ .fd = t->udp_fd, .cb = tunnel_on_udp, .arg = t };
 	if (ev_io_add(env->loop, &t->tun_io, EPOLLIN) < 0 ||
-	    ev_io_add(env->loop, &t->udp_io, EPOLLIN) < 0) {
+	    (kind == PRIVSEP_KIND_UDP &&
+	     ev_io_add(env->loop, &t->udp_io, EPOLLIN) < 0) ||
+	    (kind == PRIVSEP_KIND_P41 &&
+	     addrmap_add(&env->p41_clients, client4, &t->relay) < 0)) {
 		log_warn("cannot watch the descriptors of %s", t->ifname);
 		err = TUNNEL_ERR_INTERNAL;
 		goto fail;
@@ -189,18 +227,44 @@ void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 		return;
 	ev_io_del(env->loop, &t->tun_io);
 	ev_io_del(env->loop, &t->udp_io);
+	if (t->kind == PRIVSEP_KIND_P41 &&
+	    addrmap_get(&env->p41_clients, t->reply.client4) == &t->relay)
+		addrmap_del(&env->p41_clients, t->reply.client4);
 	/* Closing the last descriptor of a non-persistent TUN device
 	 * unregisters it, taking its addresses and routes along. */
 	if (t->tun_fd >= 0) {
 		close(t->tun_fd);
-		pool_release(&env->units, t->unit);
+		pool_release(&env->units[t->kind], t->unit);
 	}
 	if (t->udp_fd >= 0) {
 		close(t->udp_fd);
 		pool_release(&env->ports, t->port);
 	}
 	t->tun_fd = t->udp_fd = -1;
-	t->relay.tun_fd = t->relay.udp_fd = -1;
+	t->relay.tun_fd = t->relay.net_fd = -1;
+}
+
+static struct relay *tunnel_p41_lookup(void *arg, struct in_addr src)
+{
+	return addrmap_get(&((struct tunnel_env *)arg)->p41_clients, src);
+}
+
+void tunnel_p41_receive(struct tunnel_env *env)
+{
+	struct relay_p41_stats *st = &env->p41_stats;
+	uint64_t errors = st->errors, now;
+
+	relay_p41_demux(env->p41_fd, tunnel_p41_lookup, env, st);
+	now = monotime_ms();
+	if (st->errors != errors &&
+	    (env->net_error_logged_ms == 0 ||
+	     now - env->net_error_logged_ms >= TUNNEL_LOG_EVERY_MS)) {
+		env->net_error_logged_ms = now;
+		log_info("protocol 41: the network reports: %s (%llu so far; "
+			 "logged at most once a minute)",
+			 strerror(st->last_error),
+			 (unsigned long long)st->errors);
+	}
 }
 
 void tunnel_free(struct tunnel *t)

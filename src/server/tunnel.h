@@ -1,6 +1,8 @@
-/* One server-side tunnel: its interface unit, TUN device, UDP port and
- * socket, host addresses and relay. Opening takes every resource or none;
- * closing releases every one at once for reuse. */
+/* One server-side tunnel: its interface unit, TUN device, host addresses
+ * and relay, and for a UDP tunnel its port and socket (protocol-41 tunnels
+ * share the server's one raw socket, found by the client's address).
+ * Opening takes every resource or none; closing releases every one at once
+ * for reuse. */
 #ifndef DTCP_TUNNEL_H
 #define DTCP_TUNNEL_H
 
@@ -10,42 +12,57 @@
 #include "common/ev.h"
 #include "proto/proto.h"
 #include "relay/relay.h"
+#include "server/addrmap.h"
 #include "server/pool.h"
+#include "server/privsep_msg.h"
 
 /* What every tunnel of the server is made from. */
 struct tunnel_env {
 	struct ev_loop *loop;
-	struct pool units;             /* interface units (-I) */
+	struct pool units[2];          /* interface units by privsep_kind:
+					  -I (UDP), -i (protocol 41) */
 	struct pool ports;             /* UDP ports (-b) */
-	const char *if_stem;           /* -I stem, for messages */
+	const char *if_stem[2];        /* -I and -i stems, for messages */
 	bool tunnelonly_link_only;     /* -S link */
+	int p41_fd;                    /* the raw protocol-41 socket, or -1 */
+	struct addrmap p41_clients;    /* client IPv4 -> its relay */
+	struct relay_p41_stats p41_stats;
+	uint64_t net_error_logged_ms;  /* errors are logged once a minute */
 };
 
 struct tunnel {
+	enum privsep_kind kind;
 	unsigned unit;
 	uint16_t port;
 	char ifname[IFNAMSIZ];
 	unsigned ifindex;
-	int tun_fd, udp_fd;
+	int tun_fd, udp_fd;            /* udp_fd: UDP tunnels only */
 	struct ev_io tun_io, udp_io;
 	struct relay relay;
 	struct proto_tunnel_reply reply;  /* what the client was told */
-	const char *mode_name;            /* "plain" or "nat-traversal" */
+	const char *mode_name;            /* "plain", "nat-traversal" or
+					     "protocol 41" */
 	unsigned session_id;
+	uint64_t net_error_logged_ms;     /* errors are logged once a minute */
 };
 
 enum tunnel_err {
 	TUNNEL_ERR_SOLD_OUT = -1,    /* no unit, port or host pair left */
 	TUNNEL_ERR_INTERNAL = -2,    /* the kernel refused; logged */
+	TUNNEL_ERR_P41_TAKEN = -3,   /* that address has a protocol-41 tunnel */
 };
 
-/* Open a tunnel for a client at client4 (udp_port 0: learn the port)
- * reached through the local address server4. Returns 0 and *out, or a
- * tunnel_err. */
+/* Open a tunnel of `kind` for a client at client4 whose end is server4 on
+ * this host; a UDP tunnel learns the client's port when udp_port is 0.
+ * Returns 0 and *out, or a tunnel_err. */
 int tunnel_open(struct tunnel_env *env, unsigned session_id,
-		enum proto_type type, struct in_addr client4,
-		struct in_addr server4, uint16_t udp_port,
-		struct tunnel **out);
+		enum proto_type type, enum privsep_kind kind,
+		struct in_addr client4, struct in_addr server4,
+		uint16_t udp_port, struct tunnel **out);
+
+/* The server's raw protocol-41 socket is readable: hand each packet to
+ * the tunnel of its outer source. */
+void tunnel_p41_receive(struct tunnel_env *env);
 
 /* Remove the interface (with its addresses and routes), close the socket
  * and return unit and port to their pools, at once. The struct stays valid

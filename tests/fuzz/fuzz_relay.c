@@ -113,7 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Every datagram counted once, as received and as one outcome. */
 	n = len ? (len + s.seg - 1) / s.seg : 1;
-	check(r.stats.udp_rx == n);
+	check(r.stats.net_rx == n);
 	counted = s.accepted + r.stats.keepalives + r.stats.drop_source +
 		  r.stats.drop_malformed + r.stats.drop_spoof +
 		  r.stats.drop_scope;

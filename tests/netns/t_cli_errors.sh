@@ -81,7 +81,7 @@ chmod 644 "$TMPD/open.auth"
 try ls -l "$TMPD/open.auth"
 refused "world-readable password file" "$TMPD/open\.auth.*(chmod|0?600|mode|permission|readable)|(chmod|0?600|mode|permission|readable).*$TMPD/open\.auth" \
 	"$DTCPS" -D -U -A "$TMPD/open.auth" -L 127.0.0.1 "$PREFIX6"
-for opt in -a -c -o "-g 192.0.2.9" "-i gif0"; do
+for opt in -c -o; do
 	# shellcheck disable=SC2086 # the option and its argument are two words
 	refused "dtcps $opt (not implemented)" "${opt%% *}" "$DTCPS" $opt "${good[@]}" "$PREFIX6"
 done
@@ -91,6 +91,16 @@ errs "dtcpc without a server" "server|usage" "$DTCPC" -U
 errs "dtcpc -Z" "-?Z|option|usage" "$DTCPC" -Z -U 192.0.2.1
 errs "dtcpc -p 70000" "port|-p|70000" "$DTCPC" -p 70000 -U -u "$USER1" 192.0.2.1
 errs "dtcpc -t bogus" "bogus|-t|type" "$DTCPC" -t bogus -U -u "$USER1" 192.0.2.1
+errs "dtcps -g not-an-address" "-g|address" "$DTCPS" -g nonsense "${good[@]}" "$PREFIX6"
+errs "dtcps -i bad name" "-i|interface" "$DTCPS" -i 9x "${good[@]}" "$PREFIX6"
+# The network type's letters arrive with it: refused, saying so.
+errs "dtcpc -t network" "network.*not implemented" "$DTCPC" -t network -u "$USER1" 192.0.2.1
+errs "dtcpc -P" "-P.*network.*not implemented" "$DTCPC" -P eth0/1 -u "$USER1" 192.0.2.1
+errs "dtcpc -a" "-a.*network.*not implemented" "$DTCPC" -a -u "$USER1" 192.0.2.1
+errs "dtcpc -r bogus" "-r|static|none" "$DTCPC" -r bogus -u "$USER1" 192.0.2.1
+errs "dtcpc -R without -r static" "-R.*static" "$DTCPC" -r none -R 2001:db8::/32 -u "$USER1" 192.0.2.1
+errs "dtcpc -A not-an-address" "-A|address" "$DTCPC" -A nonsense -u "$USER1" 192.0.2.1
+errs "dtcpc -B without -U" "-B.*-U" "$DTCPC" -B 4500 -u "$USER1" 192.0.2.1
 errs "dtcpauth -Z" "-?Z|option|usage" "$DTCPAUTH" -Z
 errs "dtcpauth -l on a missing file" "$TMPD/missing.auth" "$DTCPAUTH" -f "$TMPD/missing.auth" -l ALL
 try "$DTCPAUTH" -f "$PWFILE" -l "$USER1"

@@ -38,6 +38,7 @@ static int setup(void **state)
 	f->cfg.server = "127.0.0.1";
 	strcpy(f->cfg.user, "alice");
 	f->cfg.type = PROTO_TYPE_TUNNELONLY;
+	f->cfg.udp = true;
 	f->p = privsep_parent_new(&f->cfg, PASSWORD, NULL);
 	assert_non_null(f->p);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
@@ -152,9 +153,12 @@ static void test_up_fields_refused(void **state)
 	struct fixture *f = *state;
 	struct privsep_msg_up m = { .h = { PRIVSEP_UP, 0 }, .udp_port = 4028 };
 
-	m.udp_port = 0;                         /* protocol 41: not yet */
+	m.udp_port = 0;                         /* -U given: UDP only */
 	assert_int_equal(feed(f, &m, sizeof(m)), -1);
-	m.udp_port = 4028;
+	f->cfg.udp = false;
+	m.udp_port = 4028;                      /* protocol 41: no port */
+	assert_int_equal(feed(f, &m, sizeof(m)), -1);
+	f->cfg.udp = true;
 	m.has_v6 = 2;                           /* not a boolean */
 	assert_int_equal(feed(f, &m, sizeof(m)), -1);
 	m.has_v6 = 1;                           /* tunnelonly has none */
@@ -185,6 +189,32 @@ static void test_resolve_answered(void **state)
 	assert_int_equal(rep.addrs[0], htonl(INADDR_LOOPBACK));
 }
 
+/* The tunnel socket: only the kind the configuration asks for, only from
+ * -A when given, and a raw socket only towards one address. */
+static void test_socket_fields_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct privsep_msg_socket m = { .h = { PRIVSEP_SOCKET, 0 },
+					.kind = PRIVSEP_SOCKET_P41,
+					.local4 = htonl(INADDR_LOOPBACK),
+					.peer4 = htonl(INADDR_LOOPBACK) };
+
+	/* -U: no raw socket. */
+	assert_int_equal(feed(f, &m, sizeof(m)), -1);
+	f->cfg.udp = false;
+	m.kind = PRIVSEP_SOCKET_UDP;            /* protocol 41: no UDP */
+	assert_int_equal(feed(f, &m, sizeof(m)), -1);
+	m.kind = 7;
+	assert_int_equal(feed(f, &m, sizeof(m)), -1);
+	m.kind = PRIVSEP_SOCKET_P41;
+	m.peer4 = 0;                            /* towards everyone */
+	assert_int_equal(feed(f, &m, sizeof(m)), -1);
+	m.peer4 = htonl(INADDR_LOOPBACK);
+	f->cfg.source.s_addr = htonl(0x7f000002);   /* -A 127.0.0.2 */
+	assert_int_equal(feed(f, &m, sizeof(m)), -1);
+	no_reply(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +224,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_down_before_up_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_up_fields_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_answered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_fields_refused, setup, teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,7 +48,8 @@ static int setup(void **state)
 	f->auth = auth_open(f->path, err, sizeof(err));
 	assert_non_null(f->auth);
 	f->cfg.max_tunnels = 4;
-	strcpy(f->cfg.if_stem, "dtt");
+	strcpy(f->cfg.if_stem[PRIVSEP_KIND_UDP], "dtt");
+	strcpy(f->cfg.if_stem[PRIVSEP_KIND_P41], "dtg");
 	f->p = privsep_parent_new(&f->cfg, f->auth, NULL);
 	assert_non_null(f->p);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
@@ -191,7 +193,8 @@ static void test_out_of_state_refused(void **state)
 	struct privsep_msg_auth a = auth_msg(3, "alice", "00", "secret1");
 	struct privsep_msg_tunnel t = { .h = { PRIVSEP_TUNNEL, 3 },
 					.tunnel_type = PROTO_TYPE_TUNNELONLY,
-					.unit = 0 };
+					.kind = PRIVSEP_KIND_P41,
+					.unit = 0, .client4 = htonl(0xc0000202) };
 	struct privchan_hdr un = { PRIVSEP_UNTUNNEL, 3 };
 	char c[33];
 
@@ -237,7 +240,9 @@ static void test_bad_fields_refused(void **state)
 static void test_tunnel_fields_refused(void **state)
 {
 	struct fixture *f = *state;
-	struct privsep_msg_tunnel t = { .h = { PRIVSEP_TUNNEL, 5 } };
+	struct privsep_msg_tunnel t = { .h = { PRIVSEP_TUNNEL, 5 },
+					.kind = PRIVSEP_KIND_P41,
+					.client4 = htonl(0xc0000202) };
 	char c[33];
 
 	hello(f, 5, c);
@@ -250,6 +255,14 @@ static void test_tunnel_fields_refused(void **state)
 	t.unit = 4;                                    /* beyond -M */
 	assert_int_equal(feed(f, &t, sizeof(t)), -1);
 	t.unit = UINT32_MAX;
+	assert_int_equal(feed(f, &t, sizeof(t)), -1);
+	t.unit = 0;
+	t.kind = 2;                                    /* no such kind */
+	assert_int_equal(feed(f, &t, sizeof(t)), -1);
+	t.kind = PRIVSEP_KIND_UDP;                     /* -U not given */
+	assert_int_equal(feed(f, &t, sizeof(t)), -1);
+	t.kind = PRIVSEP_KIND_P41;
+	t.client4 = 0;                                 /* no client */
 	assert_int_equal(feed(f, &t, sizeof(t)), -1);
 	no_reply(f);
 }

@@ -1,5 +1,6 @@
 # The sources each unit test links besides its own file: the module under
 # test and what it needs, nothing more (UNIT_<name> for test_<name>.c).
+UNIT_addrmap  = src/server/addrmap.c
 UNIT_authdb   = src/authdb/authdb.c src/proto/rules.c
 UNIT_authfile = src/client/authfile.c
 UNIT_backoff  = src/client/backoff.c
@@ -21,6 +22,6 @@ UNIT_server_privsep = src/server/privsep_parent.c src/server/auth.c \
 UNIT_client_privsep = src/client/privsep_parent.c src/client/tunctl.c \
 	src/client/scriptenv.c src/client/config.c src/os/privchan.c \
 	src/os/fdpass.c src/os/ifconf.c src/os/tun.c src/os/rtnl.c \
-	src/os/hook.c src/os/udp.c src/proto/proto.c src/proto/digest.c \
+	src/os/hook.c src/os/tunsock.c src/proto/proto.c src/proto/digest.c \
 	src/proto/rules.c src/common/parse.c src/common/log.c \
 	src/common/monotime.c
