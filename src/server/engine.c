@@ -147,6 +147,13 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	if (ev_run(srv->loop) < 0)
 		log_warn("event loop failed");
 	session_close_all(srv);
+	log_info("protocol 41: %llu packets received; dropped: not a whole "
+		 "protocol-41 packet %llu, from an address with no tunnel "
+		 "%llu; network errors %llu",
+		 (unsigned long long)srv->tunnels.p41_stats.rx,
+		 (unsigned long long)srv->tunnels.p41_stats.drop_outer,
+		 (unsigned long long)srv->tunnels.p41_stats.drop_unknown,
+		 (unsigned long long)srv->tunnels.p41_stats.errors);
 	close(srv->listen_fd);
 	ev_free(srv->loop);
 	close(srv->p41_fd);
