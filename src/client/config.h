@@ -61,6 +61,8 @@ struct client_config {
 	int verbose;
 	const char *engine_user;  /* -E: the unprivileged engine's user */
 	struct in_addr source;  /* -A: our IPv4 address, or INADDR_ANY */
+	unsigned tun_flags;     /* -c: TUN_ATTACH; -o: TUN_REUSE |
+				   TUN_PERSIST (os/tun.h) */
 };
 
 #define CLIENT_ENGINE_USER "dtcp"

@@ -10,6 +10,7 @@
 #include "client/main.h"
 #include "client/config.h"
 #include "common/parse.h"
+#include "os/tun.h"
 
 #define DTCPC_AUTHFILE DTCP_SYSCONFDIR "/dtcpc.auth"
 #define DTCPC_RUNDIR "/var/run"
@@ -17,14 +18,15 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcpc [-dDlnU] [-A address] [-E user] [-f pidfile] [-F auth-file]\n"
+"usage: dtcpc [-cdDlnoU] [-A address] [-E user] [-f pidfile] [-F auth-file]\n"
 "             [-b udp-port] [-B nat-port] [-i interface] [-k keepalive]\n"
-"             [-m mtu] [-p port] [-r static|none]\n"
+"             [-m mtu] [-p port] [-r static|solicit|none]\n"
 "             [-R destination[,destination...]] [-t tuntype] [-u user] server\n"
 "  -A addr   our IPv4 address: the control connection and the tunnel\n"
 "            leave from it\n"
 "  -b port   local UDP port (default 4028)\n"
 "  -B port   public port a static NAT forwards to -b: announce it\n"
+"  -c        never create the interface: use an existing (persistent) one\n"
 "  -d        log the protocol exchange (without secrets)\n"
 "  -E user   unprivileged user of the network-facing engine\n"
 "            (default " CLIENT_ENGINE_USER ")\n"
@@ -34,8 +36,10 @@ static void usage(FILE *f)
 "            without a matching line the password is asked on the terminal\n"
 "  -i name   tunnel interface (default gif0, with -U ng0)\n"
 CLI_HELP_K_TO_P
+"  -o        create a persistent interface and leave it (down) at exit\n"
 "  -r how    static (default): route ::/0, or the -R destinations, into\n"
-"            the tunnel; none: no routes\n"
+"            the tunnel; solicit: take routes from router advertisements\n"
+"            on the tunnel; none: no routes\n"
 "  -R dests  comma-separated IPv6 prefixes to route (-r static)\n"
 "  -t type   tunnelonly (default) or host\n"
 "  -u user   user name (default: the login name)\n"
@@ -98,11 +102,13 @@ int main(int argc, char **argv)
 		case 'r':
 			if (strcmp(optarg, "static") == 0)
 				cfg.route_mode = CLIENT_ROUTES_STATIC;
+			else if (strcmp(optarg, "solicit") == 0)
+				cfg.route_mode = CLIENT_ROUTES_SOLICIT;
 			else if (strcmp(optarg, "none") == 0)
 				cfg.route_mode = CLIENT_ROUTES_NONE;
 			else
-				cli_die("invalid -r \"%.16s\": use static or "
-					"none", optarg);
+				cli_die("invalid -r \"%.16s\": use static, "
+					"solicit or none", optarg);
 			break;
 		case 'R':
 			parse_routes(optarg, &cfg);
@@ -111,8 +117,12 @@ int main(int argc, char **argv)
 			cli_die("option -%c is for network tunnels, which are "
 				"not implemented yet (they arrive with prefix "
 				"delegation)", ch);
-		case 'c': case 'o':
-			cli_die("option -%c is not implemented yet", ch);
+		case 'c':
+			cfg.tun_flags = TUN_ATTACH;
+			break;
+		case 'o':
+			cfg.tun_flags = TUN_REUSE | TUN_PERSIST;
+			break;
 		default:
 			cli_bad_option(ch);
 		}

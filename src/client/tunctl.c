@@ -85,14 +85,40 @@ static int tunctl_netlink(struct tunctl *tc)
 	return 0;
 }
 
+/* -r solicit: let the kernel take a router advertisement on the tunnel
+ * (even with forwarding on) and send router solicitations, which needs a
+ * link-local address: TUN devices get none from EUI-64, so a random one.
+ * Both take effect when the link comes up, so it goes down and up. */
+static int tunctl_solicit(struct tunctl *tc)
+{
+	int err = rtnl_link_down(tc->nl, tc->ifindex);
+
+	if (err == 0)
+		err = ifconf_ipv6_sysctl(tc->ifname, "accept_ra", "2");
+	if (err == 0)
+		err = ifconf_ipv6_sysctl(tc->ifname, "addr_gen_mode", "3");
+	if (err == 0)
+		err = rtnl_link_up(tc->nl, tc->ifindex, tc->cfg->mtu);
+	if (err < 0)
+		log_warnx("cannot set %s up for router advertisements: %s",
+			  tc->ifname, strerror(-err));
+	return err;
+}
+
 int tunctl_up(struct tunctl *tc, const struct proto_tunnel_reply *reply)
 {
 	const struct client_config *cfg = tc->cfg;
 	int fd;
 
 	tc->reply = *reply;
-	fd = ifconf_tun_create(tc->nl, cfg->ifname, cfg->mtu, tc->ifname,
-			       &tc->ifindex);
+	fd = ifconf_tun_open(tc->nl, cfg->ifname, cfg->tun_flags, cfg->mtu,
+			     tc->ifname, &tc->ifindex);
+	if (fd == -ENODEV) {
+		log_warnx("interface %s does not exist, and -c says never to "
+			  "create one; make it (ip tuntap add mode tun name %s) "
+			  "or drop -c", cfg->ifname, cfg->ifname);
+		return PRIVSEP_UP_FATAL;
+	}
 	if (fd == -EBUSY) {
 		log_warnx("interface %s already exists; remove it or choose "
 			  "another name with %s", cfg->ifname,
@@ -114,19 +140,34 @@ int tunctl_up(struct tunctl *tc, const struct proto_tunnel_reply *reply)
 		}
 		return fd;
 	}
-	if (tunctl_netlink(tc) < 0) {
+	tc->up = true;
+	if (tunctl_netlink(tc) < 0 ||
+	    (cfg->route_mode == CLIENT_ROUTES_SOLICIT && tunctl_solicit(tc) < 0)) {
+		tunctl_down(tc);
 		close(fd);
 		return PRIVSEP_UP_FATAL;
 	}
-	tc->up = true;
 	return fd;
 }
 
 void tunctl_down(struct tunctl *tc)
 {
+	const struct client_config *cfg = tc->cfg;
+	int err;
+
 	if (!tc->up)
 		return;
 	tc->up = false;
-	if (tc->cfg->kind == CLIENT_DTCPCLIENT)
+	if (cfg->kind == CLIENT_DTCPCLIENT)
 		tunctl_script(tc, "down");
+	/* A device that outlives our descriptor (-c, -o) is left down and
+	 * without our address, as it was before. */
+	if (cfg->tun_flags == 0)
+		return;
+	err = ifconf_tun_release(tc->nl, tc->ifindex,
+				 cfg->kind == CLIENT_DTCPC && tc->reply.has_v6
+					 ? &tc->reply.client6 : NULL);
+	if (err < 0)
+		log_warnx("cannot release interface %s: %s", tc->ifname,
+			  strerror(-err));
 }

@@ -100,6 +100,34 @@ int rtnl_link_up(struct rtnl *nl, unsigned ifindex, unsigned mtu)
 	return rtnl_transact(nl, nlh);
 }
 
+int rtnl_link_down(struct rtnl *nl, unsigned ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi = rtnl_request(buf, RTM_NEWLINK, false,
+					     sizeof(*ifi), &nlh);
+
+	*ifi = (struct ifinfomsg){ .ifi_family = AF_UNSPEC,
+				   .ifi_index = (int)ifindex,
+				   .ifi_change = IFF_UP };
+	return rtnl_transact(nl, nlh);
+}
+
+int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
+		   const struct in6_addr *local)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa = rtnl_request(buf, RTM_DELADDR, false,
+					     sizeof(*ifa), &nlh);
+
+	*ifa = (struct ifaddrmsg){ .ifa_family = AF_INET6,
+				   .ifa_prefixlen = 128,
+				   .ifa_index = ifindex };
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof(*local), local);
+	return rtnl_transact(nl, nlh);
+}
+
 int rtnl_addr6_add(struct rtnl *nl, unsigned ifindex,
 		   const struct in6_addr *local, const struct in6_addr *peer,
 		   unsigned plen)

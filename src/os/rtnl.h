@@ -21,6 +21,14 @@ int rtnl_addr6_add(struct rtnl *nl, unsigned ifindex,
 		   const struct in6_addr *local, const struct in6_addr *peer,
 		   unsigned plen);
 
+/* Remove the IPv6 address local from ifindex. Returns 0 or -errno
+ * (-EADDRNOTAVAIL when it is not there). */
+int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
+		   const struct in6_addr *local);
+
+/* Bring the link down. Returns 0 or -errno. */
+int rtnl_link_down(struct rtnl *nl, unsigned ifindex);
+
 /* Add an IPv6 route dst/plen out of ifindex (no gateway: the tunnel is
  * point-to-point). Returns 0 or -errno (-EEXIST when already present).
  * Addresses and routes go with the interface when it is removed. */

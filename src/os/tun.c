@@ -42,21 +42,25 @@ static unsigned tun_offload(int fd)
 	return 0;
 }
 
-int tun_open(const char *name, char *out_name, unsigned *offloads)
+int tun_open(const char *name, unsigned flags, char *out_name,
+	     unsigned *offloads)
 {
 	struct ifreq ifr;
 	int fd, err;
 
 	if (strlen(name) >= IFNAMSIZ || strchr(name, '%') != NULL)
 		return -EINVAL;
+	if ((flags & TUN_ATTACH) && if_nametoindex(name) == 0)
+		return -ENODEV;
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = (short)(IFF_TUN | IFF_NO_PI | IFF_VNET_HDR);
 	/* IFF_TUN_EXCL: fail instead of attaching to an existing persistent
 	 * device of the same name that someone else configured. */
-	ifr.ifr_flags = (short)(IFF_TUN | IFF_NO_PI | IFF_TUN_EXCL |
-				IFF_VNET_HDR);
+	if (!(flags & (TUN_ATTACH | TUN_REUSE)))
+		ifr.ifr_flags |= IFF_TUN_EXCL;
 	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
 	err = ioctl(fd, TUNSETIFF, &ifr) < 0 ? errno : 0;
 	if (err == EINVAL) {
@@ -64,6 +68,9 @@ int tun_open(const char *name, char *out_name, unsigned *offloads)
 		ifr.ifr_flags &= (short)~IFF_VNET_HDR;
 		err = ioctl(fd, TUNSETIFF, &ifr) < 0 ? errno : 0;
 	}
+	if (err == 0 && (flags & TUN_PERSIST) &&
+	    ioctl(fd, TUNSETPERSIST, 1L) < 0)
+		err = errno;
 	if (err) {
 		close(fd);
 		return err == EEXIST ? -EBUSY : -err;

@@ -1,8 +1,8 @@
 /* TUN devices: layer-3, no packet-information header, with a virtio-net
  * header and TCP/UDP segmentation offloads when the kernel grants them. A
- * device is non-persistent, so closing its descriptor (or the process
- * dying) removes it from the kernel together with its addresses and
- * routes. */
+ * device we create is non-persistent unless asked, so closing its
+ * descriptor (or the process dying) removes it from the kernel together
+ * with its addresses and routes. */
 #ifndef DTCP_TUN_H
 #define DTCP_TUN_H
 
@@ -15,13 +15,22 @@
 #define TUN_OFF_TSO6 0x4   /* TCP/IPv6 super-packets up to 64 KB */
 #define TUN_OFF_USO 0x8    /* UDP super-packets (Linux 6.2+) */
 
-/* Create TUN device `name` (exact name, no '%d') and return its
+/* tun_open's flags. Without TUN_ATTACH or TUN_REUSE the device is
+ * created, and an existing device of that name is -EBUSY. */
+#define TUN_ATTACH 0x1    /* only an existing (persistent) device: -ENODEV
+			     when there is none */
+#define TUN_REUSE 0x2     /* create it, or attach when it exists */
+#define TUN_PERSIST 0x4   /* make it outlive its descriptor */
+
+/* Open TUN device `name` (exact name, no '%d') as flags say and return its
  * non-blocking, close-on-exec descriptor, writing the kernel's name to
  * out_name[IFNAMSIZ] and the TUN_OFF_* flags granted to *offloads: a
  * virtio-net header is requested and every offload probed, and the device
  * works (with fewer flags) whatever the kernel refuses. Returns -EBUSY when
- * the name is in use by another device, other -errno otherwise. */
-int tun_open(const char *name, char *out_name, unsigned *offloads);
+ * the name is in use by another device (or, attaching, by another
+ * process), other -errno otherwise. */
+int tun_open(const char *name, unsigned flags, char *out_name,
+	     unsigned *offloads);
 
 /* True when fd is a TUN descriptor opened with IFF_VNET_HDR, so that every
  * read returns and every write needs a struct virtio_net_hdr first. False

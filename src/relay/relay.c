@@ -1,7 +1,7 @@
 /* TUN <-> UDP relay: set-up, keepalives and the closing statistics. The
  * directions live in relay_tx.c (relay_from_tun) and relay_rx.c
  * (relay_from_net), the checks they share in relay_check.c. */
-#include "relay/relay_priv.h"
+#include "relay/relay.h"
 
 #include "common/monotime.h"
 #include "os/tun.h"
@@ -38,16 +38,6 @@ void relay_init(struct relay *r, int tun_fd, int net_fd,
 	 * and a GSO burst from a local sender (veth) is never cut apart. */
 	r->udp_gro = encap == RELAY_UDP &&
 		     setsockopt(net_fd, SOL_UDP, UDP_GRO, &on, sizeof(on)) == 0;
-}
-
-void relay_net_error(struct relay *r, int err)
-{
-	if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR ||
-	    err == ENOBUFS)
-		return;
-	r->stats.net_errors++;
-	if (r->on_net_error)
-		r->on_net_error(r->arg, err);
 }
 
 bool relay_peer_known(const struct relay *r)

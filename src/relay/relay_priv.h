@@ -5,6 +5,7 @@
 #ifndef DTCP_RELAY_PRIV_H
 #define DTCP_RELAY_PRIV_H
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "relay/relay_check.h"
@@ -20,6 +21,14 @@ extern uint8_t relay_bufs[RELAY_BATCH][RELAY_BUF];
 /* A send or receive on r's socket failed with err: count an error the
  * network reported (an ICMP error turned into errno) and tell the daemon;
  * a full buffer or nothing to read is no error. */
-void relay_net_error(struct relay *r, int err);
+static inline void relay_net_error(struct relay *r, int err)
+{
+	if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR ||
+	    err == ENOBUFS)
+		return;
+	r->stats.net_errors++;
+	if (r->on_net_error)
+		r->on_net_error(r->arg, err);
+}
 
 #endif

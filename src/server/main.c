@@ -4,8 +4,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include "os/privchan.h"
 #include "os/rtnl.h"
 #include "os/sandbox.h"
+#include "os/tun.h"
 #include "os/tunsock.h"
 #include "server/auth.h"
 #include "server/engine.h"
@@ -30,7 +33,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcps [-adDU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
+"usage: dtcps [-acdDoU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
 "             [-i interface] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-M max-sessions]\n"
 "             [-N max-per-address] [-p port] [-R burst,refill-seconds]\n"
@@ -39,17 +42,21 @@ static void usage(FILE *f)
 "  -a        network tunnels: reply with the link address pair too\n"
 "  -A file   password file (default " DTCPS_AUTHFILE ")\n"
 "  -b port   lowest UDP port for tunnels (default 4028)\n"
+"  -c        never create interfaces: use existing (persistent) ones\n"
 "  -d        log the protocol exchange (without secrets)\n"
 "  -D        stay in the foreground, log to stderr\n"
 "  -g addr   IPv4 address of this host to use as our end of every\n"
 "            tunnel (default: the address the client connected to)\n"
-"  -i name   first protocol-41 tunnel interface (default gif0)\n"
+"  -i name   first protocol-41 tunnel interface (default gif0), or a\n"
+"            regular expression: use the existing interfaces whose names\n"
+"            match it and that are down\n"
 "  -I name   first UDP tunnel interface (default ng0)\n"
 "  -L addr   IPv4 address to listen on (default 0.0.0.0)\n"
 "  -m mtu    tunnel MTU (default 1280)\n"
 "  -M n      most control connections, and so tunnels, at once\n"
 "            (default 1024)\n"
 "  -N n      most connections from one IPv4 address at once (default 16)\n"
+"  -o        create persistent interfaces and leave them (down) at exit\n"
 "  -p port   TCP port (default 20200)\n"
 "  -R b,s    failed logins one address may make in a row, and seconds\n"
 "            to earn one more back (default 10,30); a connection is\n"
@@ -109,20 +116,39 @@ static void parse_pair(const char *s, char opt, const char *what_a,
 	*b = opt_uint(buf + (comma - s) + 1, 1, max_b, what_b);
 }
 
-/* -I (UDP tunnels) or -i (protocol 41): an interface stem and first unit. */
+/* -I (UDP tunnels): an interface stem and first unit. -i (protocol 41):
+ * the same, or a regular expression naming existing interfaces to use. */
 static void parse_pool(const char *arg, int opt, struct server_config *cfg)
 {
 	enum privsep_kind k = opt == 'I' ? PRIVSEP_KIND_UDP : PRIVSEP_KIND_P41;
+	char re[128], why[128];
+	int err;
 
 	if (parse_ifname_unit(arg, cfg->if_stem[k], sizeof(cfg->if_stem[k]),
-			      &cfg->if_base[k]) < 0)
-		die_usage("invalid interface \"%s\" (-%c): expected letters "
-			  "and a unit number such as %s", arg, opt,
-			  k == PRIVSEP_KIND_UDP ? "ng0" : "gif0");
+			      &cfg->if_base[k]) == 0)
+		return;
+	if (k == PRIVSEP_KIND_UDP)
+		die_usage("invalid interface \"%s\" (-I): expected letters and "
+			  "a unit number such as ng0", arg);
+	/* The whole name must match, as the original's pool did. */
+	if ((size_t)snprintf(re, sizeof(re), "^(%s)$", arg) >= sizeof(re))
+		die_usage("-i \"%.32s...\": too long", arg);
+	err = regcomp(&cfg->p41_regex, re, REG_EXTENDED | REG_NOSUB);
+	if (err != 0) {
+		regerror(err, &cfg->p41_regex, why, sizeof(why));
+		die_usage("invalid -i \"%s\": neither an interface name with a "
+			  "unit such as gif0 nor a regular expression (%s)",
+			  arg, why);
+	}
+	if (cfg->p41_pick)
+		die_usage("-i given twice");
+	cfg->p41_pick = true;
+	snprintf(cfg->if_stem[k], sizeof(cfg->if_stem[k]), "%s", "gif");
 }
 
 static void parse_args(int argc, char **argv, struct server_config *cfg)
 {
+	bool opt_c = false, opt_o = false;
 	int ch;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -216,10 +242,14 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 		case 'U':
 			cfg->udp = true;
 			break;
-		case 'c': case 'o':
-			fprintf(stderr, "dtcps: option -%c is not implemented "
-				"in this version; see dtcps -h\n", ch);
-			exit(1);
+		case 'c':
+			cfg->tun_flags = TUN_ATTACH;
+			opt_c = true;
+			break;
+		case 'o':
+			cfg->tun_flags = TUN_REUSE | TUN_PERSIST;
+			opt_o = true;
+			break;
 		case ':':
 			fprintf(stderr, "dtcps: option -%c needs a value; see "
 				"dtcps -h\n", optopt);
@@ -230,6 +260,9 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 			exit(1);
 		}
 	}
+	if (opt_c && opt_o)
+		die_usage("-c (never create interfaces) and -o (create "
+			  "persistent ones) exclude each other");
 	if (argc - optind > 1)
 		die_usage("unexpected argument \"%s\"", argv[optind + 1]);
 	if (argc - optind == 1) {

@@ -2,6 +2,8 @@
 #include "server/privsep_parent.h"
 
 #include <errno.h>
+#include <net/if.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "common/log.h"
 #include "common/monotime.h"
 #include "os/ifconf.h"
+#include "os/tun.h"
 #include "os/privchan.h"
 #include "server/pool.h"
 #include "server/privsep.h"
@@ -32,9 +35,14 @@ struct pp_session {
 	enum pp_state state;
 	char challenge[PROTO_CHALLENGE_LEN + 1];   /* issued by the parent */
 	unsigned failures;
-	enum privsep_kind kind;   /* PP_TUNNELED: its interface, */
+	enum privsep_kind kind;   /* PP_TUNNELED: its unit (address slot), */
 	unsigned unit;
-	uint32_t client4;         /* and its client's address */
+	uint32_t client4;         /* its client's address, */
+	char ifname[IFNAMSIZ];    /* its interface, */
+	unsigned ifindex;
+	bool release;             /* which outlives the engine's descriptor */
+	bool has_v6;
+	struct in6_addr server6;  /* and our address on it */
 };
 
 struct privsep_parent {
@@ -90,6 +98,56 @@ static bool pp_taken(struct privsep_parent *p, const struct privsep_msg_tunnel *
 			return true;
 	}
 	return false;
+}
+
+/* Is interface `name` a live tunnel's? */
+static bool pp_name_taken(struct privsep_parent *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->s[i].state == PP_TUNNELED &&
+		    strcmp(p->s[i].ifname, name) == 0)
+			return true;
+	return false;
+}
+
+/* -i with a regular expression: the first existing interface whose whole
+ * name matches, that is down (one that is up is someone else's) and not a
+ * tunnel of ours, attached to. Returns its descriptor or -ENOSPC. */
+static int pp_pick(struct privsep_parent *p, char name[IFNAMSIZ],
+		   unsigned *ifindex)
+{
+	struct if_nameindex *all = if_nameindex(), *i;
+	int fd = -ENOSPC;
+
+	if (all == NULL)
+		return -errno;
+	for (i = all; i->if_index != 0 && fd < 0; i++) {
+		if (regexec(&p->cfg->p41_regex, i->if_name, 0, NULL, 0) != 0 ||
+		    pp_name_taken(p, i->if_name) || ifconf_is_up(i->if_name))
+			continue;
+		fd = ifconf_tun_open(p->nl, i->if_name, TUN_ATTACH,
+				     p->cfg->mtu, name, ifindex);
+		if (fd < 0)
+			fd = -ENOSPC;   /* not a free TUN device: the next */
+	}
+	if_freenameindex(all);
+	return fd;
+}
+
+/* Give back an interface that outlives the engine's descriptor: down and
+ * without our address, ready for the next tunnel. */
+static void pp_release(struct privsep_parent *p, struct pp_session *s)
+{
+	int err;
+
+	if (s->state != PP_TUNNELED || !s->release)
+		return;
+	err = ifconf_tun_release(p->nl, s->ifindex,
+				 s->has_v6 ? &s->server6 : NULL);
+	if (err < 0)
+		log_warnx("cannot release interface %s: %s", s->ifname,
+			  strerror(-err));
+	s->release = false;
 }
 
 /* A new session: the parent issues its challenge, so that a subverted
@@ -177,7 +235,7 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	const struct privsep_msg_tunnel *m = msg;
 	struct privsep_msg_tunnel_reply *rep = reply;
 	struct pp_session *s = pp_find(p, m->h.id);
-	struct in6_addr server6, client6;
+	struct in6_addr server6 = IN6ADDR_ANY_INIT, client6 = IN6ADDR_ANY_INIT;
 	char name[IFNAMSIZ];
 	int fd, err;
 
@@ -189,11 +247,6 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	    m->unit - cfg->if_base[m->kind] >= cfg->max_tunnels ||
 	    pp_taken(p, m))
 		return -1;
-	if ((unsigned)snprintf(name, sizeof(name), "%s%u",
-			       cfg->if_stem[m->kind], m->unit) >= sizeof(name)) {
-		rep->err = -ENOSPC;
-		return 0;
-	}
 	if (m->tunnel_type == PROTO_TYPE_HOST) {
 		/* The parent, not the engine, decides the addresses. */
 		if (pool_host_pair(&cfg->prefix, cfg->plen, m->unit, &server6,
@@ -205,25 +258,41 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 		memcpy(rep->server6, &server6, 16);
 		memcpy(rep->client6, &client6, 16);
 	}
-	fd = ifconf_tun_create(p->nl, name, cfg->mtu, rep->ifname,
-			       &rep->ifindex);
+	if (m->kind == PRIVSEP_KIND_P41 && cfg->p41_pick) {
+		fd = pp_pick(p, rep->ifname, &rep->ifindex);
+	} else if ((unsigned)snprintf(name, sizeof(name), "%s%u",
+				      cfg->if_stem[m->kind], m->unit) >=
+		   sizeof(name)) {
+		fd = -ENOSPC;
+	} else {
+		fd = ifconf_tun_open(p->nl, name, cfg->tun_flags, cfg->mtu,
+				     rep->ifname, &rep->ifindex);
+	}
 	if (fd < 0) {
 		rep->err = fd;
 		return 0;
-	}
-	if (rep->has_v6) {
-		err = rtnl_addr6_add(p->nl, rep->ifindex, &server6, &client6,
-				     128);
-		if (err < 0) {
-			close(fd);
-			rep->err = err;
-			return 0;
-		}
 	}
 	s->state = PP_TUNNELED;
 	s->kind = m->kind;
 	s->unit = m->unit;
 	s->client4 = m->client4;
+	memcpy(s->ifname, rep->ifname, IFNAMSIZ);
+	s->ifindex = rep->ifindex;
+	s->has_v6 = rep->has_v6 != 0;
+	s->server6 = server6;
+	s->release = (m->kind == PRIVSEP_KIND_P41 && cfg->p41_pick) ||
+		     cfg->tun_flags != 0;
+	if (rep->has_v6) {
+		err = rtnl_addr6_add(p->nl, rep->ifindex, &server6, &client6,
+				     128);
+		if (err < 0) {
+			pp_release(p, s);
+			s->state = PP_AUTHED;
+			close(fd);
+			rep->err = err;
+			return 0;
+		}
+	}
 	*fdp = fd;
 	return 0;
 }
@@ -234,10 +303,12 @@ static int pp_untunnel(void *ctx, const void *msg, void *reply, int *fd)
 {
 	struct privsep_parent *p = ctx;
 	const struct privchan_hdr *m = msg;
+	struct pp_session *s = pp_find(p, m->id);
 
 	(void)reply;
 	(void)fd;
-	pp_find(p, m->id)->state = PP_AUTHED;
+	pp_release(p, s);
+	s->state = PP_AUTHED;
 	return 0;
 }
 
@@ -249,8 +320,10 @@ static int pp_end(void *ctx, const void *msg, void *reply, int *fd)
 
 	(void)reply;
 	(void)fd;
-	if (s != NULL)
+	if (s != NULL) {
+		pp_release(p, s);
 		*s = p->s[--p->n];
+	}
 	return 0;
 }
 
@@ -300,6 +373,9 @@ void privsep_parent_free(struct privsep_parent *p)
 {
 	if (p == NULL)
 		return;
+	/* A dead engine sends no END: its interfaces go back here. */
+	for (size_t i = 0; i < p->n; i++)
+		pp_release(p, &p->s[i]);
 	if (p->s != NULL)
 		explicit_bzero(p->s, p->cap * sizeof(*p->s));
 	free(p->s);

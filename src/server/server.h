@@ -4,6 +4,7 @@
 #define DTCP_SERVER_H
 
 #include <net/if.h>
+#include <regex.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,6 +33,10 @@ struct server_config {
 	 * (protocol 41, gif0): stem and first unit. */
 	char if_stem[2][IFNAMSIZ];
 	unsigned if_base[2];
+	bool p41_pick;                 /* -i is a regular expression: */
+	regex_t p41_regex;             /* use existing interfaces matching it */
+	unsigned tun_flags;            /* -c: TUN_ATTACH; -o: TUN_REUSE |
+					  TUN_PERSIST (os/tun.h) */
 	bool has_tunnel_addr;          /* -g */
 	struct in_addr tunnel_addr;    /* -g: our end of every tunnel */
 	bool network_peer;             /* -a: network replies with a link pair */

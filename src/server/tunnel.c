@@ -91,6 +91,11 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 			pool_release(units, t->unit);
 			if (fd == -ENOSPC) {
 				ret = TUNNEL_ERR_SOLD_OUT;
+			} else if (fd == -ENODEV) {
+				/* -c: only existing interfaces are used. */
+				log_info("no interface %s%u to use (-c creates "
+					 "none)", env->if_stem[t->kind], t->unit);
+				ret = TUNNEL_ERR_SOLD_OUT;
 			} else {
 				log_warnx("cannot create interface %s%u: %s",
 					  env->if_stem[t->kind], t->unit,

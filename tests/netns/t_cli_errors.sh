@@ -81,10 +81,8 @@ chmod 644 "$TMPD/open.auth"
 try ls -l "$TMPD/open.auth"
 refused "world-readable password file" "$TMPD/open\.auth.*(chmod|0?600|mode|permission|readable)|(chmod|0?600|mode|permission|readable).*$TMPD/open\.auth" \
 	"$DTCPS" -D -U -A "$TMPD/open.auth" -L 127.0.0.1 "$PREFIX6"
-for opt in -c -o; do
-	# shellcheck disable=SC2086 # the option and its argument are two words
-	refused "dtcps $opt (not implemented)" "${opt%% *}" "$DTCPS" $opt "${good[@]}" "$PREFIX6"
-done
+refused "dtcps -c -o" "-c.*-o" "$DTCPS" -c -o "${good[@]}" "$PREFIX6"
+refused "dtcps -i bad regular expression" "-i.*regular expression" "$DTCPS" -i 'gif(' "${good[@]}" "$PREFIX6"
 
 say "== dtcpc and dtcpauth"
 errs "dtcpc without a server" "server|usage" "$DTCPC" -U
