@@ -10,6 +10,8 @@ uint16_t config_announced_port(const struct client_config *cfg)
 
 const char *config_udp_mode(const struct client_config *cfg)
 {
+	if (!cfg->udp)
+		return "protocol-41";
 	if (cfg->nat_port)
 		return "static-nat";
 	return config_announced_port(cfg) ? "plain" : "nat-traversal";

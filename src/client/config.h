@@ -73,7 +73,8 @@ struct client_config {
 uint16_t config_announced_port(const struct client_config *cfg);
 
 /* "plain", "static-nat" or "nat-traversal": how the server reaches us
- * (logged, and given to the dtcpclient script as UDP_MODE). */
+ * over UDP; "protocol-41" without -U (logged, and given to the dtcpclient
+ * script as DTCP_UDP_MODE). */
 const char *config_udp_mode(const struct client_config *cfg);
 
 #endif

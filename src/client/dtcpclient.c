@@ -25,8 +25,8 @@ static void usage(FILE *f)
 "                  [-p port] [-s script] [-t tuntype] [-u user] server\n"
 "  -b port   local UDP port (default 4028)\n"
 "  -B port   public port a static NAT forwards to -b: announce it\n"
-"  -c file   script configuration: tunif, up_command, down_command\n"
-"            (default " DTCPCLIENT_CONF ")\n"
+"  -c file   script configuration: tunif (default gif0, with -U ng0),\n"
+"            up_command, down_command (default " DTCPCLIENT_CONF ")\n"
 "  -d        log the protocol exchange (without secrets)\n"
 "  -E user   unprivileged user of the network-facing engine\n"
 "            (default " CLIENT_ENGINE_USER ")\n"
@@ -39,7 +39,7 @@ CLI_HELP_K_TO_P
 "            " DTCPCLIENT_SCRIPT ")\n"
 "  -t type   tunnelonly (default) or host\n"
 "  -u user   user name (default: the login name)\n"
-"  -U        IPv6 over UDP/IPv4 (required in this version)\n");
+"  -U        IPv6 over UDP/IPv4 (default: protocol 41, as the original)\n");
 }
 
 /* realpath() of an existing file into buf[PATH_MAX]. */

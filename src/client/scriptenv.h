@@ -20,7 +20,8 @@ struct script_info {
 	struct proto_tunnel_reply reply;
 	unsigned mtu;
 	uint16_t local_udp_port;
-	const char *udp_mode;           /* plain, static-nat, nat-traversal */
+	const char *udp_mode;           /* plain, static-nat, nat-traversal,
+					   protocol-41 */
 	const char *conf_path;          /* dtcpclient_script.conf */
 };
 

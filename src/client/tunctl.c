@@ -18,7 +18,7 @@ static int tunctl_script(struct tunctl *tc, const char *event)
 	const struct client_config *cfg = tc->cfg;
 	struct script_info info = {
 		.event = event, .type = cfg->type, .reply = tc->reply,
-		.mtu = cfg->mtu, .local_udp_port = cfg->udp_port,
+		.mtu = cfg->mtu, .local_udp_port = cfg->udp ? cfg->udp_port : 0,
 		.udp_mode = config_udp_mode(cfg), .conf_path = cfg->script_conf,
 	};
 	char *argv[] = { (char *)cfg->script, (char *)event, tc->ifname, NULL };

@@ -365,6 +365,40 @@ start_server() {
 	ok "dtcps listening on $SRV_V4:20200"
 }
 
+# start_server_p41 [EXTRA-ARGS...] : dtcps in SRV as start_server starts it
+# but without -U, so that it serves protocol-41 tunnels only
+start_server_p41() {
+	[ -f "$PWFILE" ] || make_pwfile
+	spawn dtcps "$SRV" "$DTCPS" -D -d -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
+	wait_for 10 "dtcps listens on $SRV_V4:20200" \
+		eval "alive dtcps && tcp_listening $SRV 20200" ||
+		fail "dtcps did not start listening"
+	alive dtcps || fail "dtcps exited at start"
+	ok "dtcps (protocol 41 only) listening on $SRV_V4:20200"
+}
+
+# tcp_transfer NS MIB TIMEOUT : MIB MiB of random data sent by socat over TCP
+# from NS to a socat listener in INET on [$INET_V6]:5001, written to a file;
+# fails unless both files have the same sha256 (every step within TIMEOUT s)
+tcp_transfer() {
+	local ns=$1 mib=$2 timeout=$3 src=$TMPD/xfer.src dst=$TMPD/xfer.dst start a b
+	head -c "$((mib * 1048576))" /dev/urandom >"$src" || fail "cannot write $src"
+	rm -f "$dst"
+	spawn xfer_rx "$INET" timeout "$timeout" socat -u \
+		"TCP6-LISTEN:5001,bind=[$INET_V6],reuseaddr" "CREATE:$dst"
+	wait_for_or_fail 5 "socat listens in INET on [$INET_V6]:5001" tcp_listening "$INET" 5001
+	start=$(now)
+	run timeout "$timeout" ip netns exec "$ns" socat -u "OPEN:$src" \
+		"TCP6:[$INET_V6]:5001,connect-timeout=5" || fail "the sending socat failed or timed out"
+	exit_status xfer_rx "$timeout" || fail "the receiving socat did not finish"
+	[ "$STOP_RC" -eq 0 ] || fail "the receiving socat exited with $STOP_RC"
+	a=$(sha256sum <"$src") b=$(sha256sum <"$dst" 2>/dev/null)
+	a=${a%% *} b=${b%% *}
+	[ "$a" = "$b" ] || fail "sha256 of the received file $b, of the sent file $a"
+	ok "$mib MiB over TCP from ${ns#"$PFX"} to INET in $(elapsed "$start") s, sha256 $a on both ends"
+	rm -f "$src" "$dst"
+}
+
 # start_client NAME NS ARGS... : dtcpc in NS with ARGS (server etc. included)
 start_client() {
 	local name=$1 ns=$2
