@@ -2,8 +2,9 @@
 # Throughput and latency of the data plane, run by `make bench` (as root).
 # Two namespaces A and B joined by one veth; one IPv6 TCP flow (iperf3, median
 # of BENCH_RUNS runs of BENCH_TIME s, server in A, client in B) and ping RTT
-# over: the raw veth, a dtcp UDP host tunnel (dtcps in A, dtcpc in B) and a
-# socat TUN<->UDP tunnel (the user-space baseline). Never asserts on timing;
+# over: the raw veth, a dtcp host tunnel over UDP and one over protocol 41
+# (dtcps in A, dtcpc in B) and a socat TUN<->UDP tunnel (the user-space
+# baseline). Never asserts on timing;
 # exits non-zero only when a path could not be set up. Cleans up with a trap.
 set -u
 TEST_NAME=bench
@@ -86,24 +87,36 @@ wait_for 5 "iperf3 -s listens" tcp_listening "$NSA" 5201 || fail "iperf3 -s did 
 # (a) raw veth
 measure raw "$A6"
 
-# (b) dtcp UDP host tunnel
-echo "== dtcp: dtcps in $NSA, dtcpc -t host in $NSB"
-client_auth "$TMPD/dtcpc.auth" "$A4" "$USER1" "$PASS1"
-if ! (make_pwfile) >"$TMPD/dtcpauth.log" 2>&1; then
-	unavailable dtcp "$(grep -m1 'FAIL:' "$TMPD/dtcpauth.log")"
-elif ! spawn dtcps "$NSA" "$DTCPS" -D -U -A "$PWFILE" -L "$A4" "$PREFIX6" ||
-	! wait_for 10 "dtcps listens" tcp_listening "$NSA" 20200; then
-	unavailable dtcp "dtcps did not start: $(tail -n 3 "$TMPD/dtcps.log")"
-else
-	spawn dtcpc "$NSB" "$DTCPC" -U -t host -F "$TMPD/dtcpc.auth" -u "$USER1" "$A4"
-	if wait_for 10 "dtcp tunnel" has_addr "$NSB" ng0 'inet6 2001:db8:1::6' &&
-		wait_for 5 "dtcp tunnel carries IPv6" nsx "$NSB" ping -6 -c 1 -W 1 2001:db8:1::5; then
-		measure dtcp 2001:db8:1::5
+# dtcp_path PATH IFNAME [-U] : a dtcp host tunnel (dtcps in A, dtcpc in B)
+# over UDP (-U) or protocol 41, measured as PATH
+dtcp_path() {
+	local path=$1 ifname=$2
+	shift 2
+	echo "== $path: dtcps $* in $NSA, dtcpc -t host $* in $NSB"
+	if ! spawn dtcps "$NSA" "$DTCPS" -D "$@" -A "$PWFILE" -L "$A4" "$PREFIX6" ||
+		! wait_for 10 "dtcps listens" tcp_listening "$NSA" 20200; then
+		unavailable "$path" "dtcps did not start: $(tail -n 3 "$TMPD/dtcps.log")"
+		return
+	fi
+	spawn dtcpc "$NSB" "$DTCPC" "$@" -t host -F "$TMPD/dtcpc.auth" -u "$USER1" "$A4"
+	if wait_for 10 "$path tunnel" has_addr "$NSB" "$ifname" 'inet6 2001:db8:1::6' &&
+		wait_for 5 "$path tunnel carries IPv6" nsx "$NSB" ping -6 -c 1 -W 1 2001:db8:1::5; then
+		measure "$path" 2001:db8:1::5
 	else
-		unavailable dtcp "no working tunnel: $(tail -n 3 "$TMPD/dtcpc.log")"
+		unavailable "$path" "no working tunnel: $(tail -n 3 "$TMPD/dtcpc.log")"
 	fi
 	stop dtcpc TERM 5
 	stop dtcps TERM 5
+}
+
+# (b) dtcp host tunnels: UDP, then protocol 41
+client_auth "$TMPD/dtcpc.auth" "$A4" "$USER1" "$PASS1"
+if ! (make_pwfile) >"$TMPD/dtcpauth.log" 2>&1; then
+	unavailable dtcp-udp "$(grep -m1 'FAIL:' "$TMPD/dtcpauth.log")"
+	unavailable dtcp-p41 "$(grep -m1 'FAIL:' "$TMPD/dtcpauth.log")"
+else
+	dtcp_path dtcp-udp ng0 -U
+	dtcp_path dtcp-p41 gif0
 fi
 
 # (c) socat TUN <-> UDP
@@ -127,10 +140,11 @@ ratio() {
 
 echo
 echo "IPv6 TCP, one flow, median of $RUNS x ${SECS}s; ping -c 20 -i 0.2 average"
-printf '%-10s | %8s | %12s | %14s | %8s\n' path Gbit/s "ratio to raw" "ratio to socat" "RTT ms"
-printf '%-10s-+-%8s-+-%12s-+-%14s-+-%8s\n' ---------- -------- ------------ -------------- --------
-for p in raw dtcp socat; do
-	printf '%-10s | %8s | %12s | %14s | %8s\n' "$p" "${GBPS[$p]}" \
-		"$(ratio "${GBPS[$p]}" "${GBPS[raw]}")" "$(ratio "${GBPS[$p]}" "${GBPS[socat]}")" "${RTT[$p]}"
+printf '%-10s | %8s | %12s | %14s | %15s | %8s\n' path Gbit/s "ratio to raw" "ratio to socat" "ratio to dtcp-udp" "RTT ms"
+printf '%-10s-+-%8s-+-%12s-+-%14s-+-%15s-+-%8s\n' ---------- -------- ------------ -------------- --------------- --------
+for p in raw dtcp-udp dtcp-p41 socat; do
+	printf '%-10s | %8s | %12s | %14s | %15s | %8s\n' "$p" "${GBPS[$p]}" \
+		"$(ratio "${GBPS[$p]}" "${GBPS[raw]}")" "$(ratio "${GBPS[$p]}" "${GBPS[socat]}")" \
+		"$(ratio "${GBPS[$p]}" "${GBPS[dtcp-udp]}")" "${RTT[$p]}"
 done
 exit "$rc"

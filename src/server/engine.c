@@ -109,6 +109,7 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 		      srv->cfg.if_base[PRIVSEP_KIND_UDP], srv->cfg.max_tunnels) < 0 ||
 	    pool_init(&srv->tunnels.units[PRIVSEP_KIND_P41],
 		      srv->cfg.if_base[PRIVSEP_KIND_P41], srv->cfg.max_tunnels) < 0 ||
+	    pool_init(&srv->tunnels.slots, 0, server_slots(&srv->cfg)) < 0 ||
 	    addrmap_init(&srv->tunnels.p41_clients, srv->cfg.max_tunnels) < 0 ||
 	    pool_init(&srv->tunnels.ports, srv->cfg.udp_base,
 		      srv->cfg.max_tunnels) < 0)
@@ -160,6 +161,7 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	for (int k = 0; k < 2; k++)
 		pool_destroy(&srv->tunnels.units[k]);
 	pool_destroy(&srv->tunnels.ports);
+	pool_destroy(&srv->tunnels.slots);
 	addrmap_destroy(&srv->tunnels.p41_clients);
 	return 0;
 }

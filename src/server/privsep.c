@@ -51,12 +51,12 @@ int privsep_auth(unsigned sid, const char *user, const char *response)
 }
 
 int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
-		   unsigned unit, struct in_addr client4,
+		   unsigned unit, unsigned slot, struct in_addr client4,
 		   struct privsep_tunnel *t)
 {
 	struct privsep_msg_tunnel req = { .h = { PRIVSEP_TUNNEL, sid },
 					  .tunnel_type = type, .kind = kind,
-					  .unit = unit,
+					  .unit = unit, .slot = slot,
 					  .client4 = client4.s_addr };
 	struct privsep_msg_tunnel_reply rep;
 	int fd;

@@ -50,6 +50,7 @@ struct privsep_msg_tunnel {
 	uint32_t tunnel_type;   /* enum proto_type */
 	uint32_t kind;          /* enum privsep_kind */
 	uint32_t unit;          /* interface unit the engine picked */
+	uint32_t slot;          /* host address pair it picked */
 	uint32_t client4;       /* the client's IPv4 address, network order */
 };
 

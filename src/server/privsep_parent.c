@@ -35,8 +35,9 @@ struct pp_session {
 	enum pp_state state;
 	char challenge[PROTO_CHALLENGE_LEN + 1];   /* issued by the parent */
 	unsigned failures;
-	enum privsep_kind kind;   /* PP_TUNNELED: its unit (address slot), */
+	enum privsep_kind kind;   /* PP_TUNNELED: its unit, */
 	unsigned unit;
+	unsigned slot;            /* host address pair, */
 	uint32_t client4;         /* its client's address, */
 	char ifname[IFNAMSIZ];    /* its interface, */
 	unsigned ifindex;
@@ -91,10 +92,13 @@ static bool pp_taken(struct privsep_parent *p, const struct privsep_msg_tunnel *
 	for (size_t i = 0; i < p->n; i++) {
 		const struct pp_session *s = &p->s[i];
 
-		if (s->state != PP_TUNNELED || s->kind != m->kind)
+		if (s->state != PP_TUNNELED)
 			continue;
-		if (s->unit == m->unit ||
-		    (m->kind == PRIVSEP_KIND_P41 && s->client4 == m->client4))
+		if (s->slot == m->slot ||
+		    (s->kind == m->kind &&
+		     (s->unit == m->unit ||
+		      (m->kind == PRIVSEP_KIND_P41 &&
+		       s->client4 == m->client4))))
 			return true;
 	}
 	return false;
@@ -245,11 +249,11 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	    (m->kind == PRIVSEP_KIND_UDP && !cfg->udp) ||
 	    m->client4 == 0 || m->unit < cfg->if_base[m->kind] ||
 	    m->unit - cfg->if_base[m->kind] >= cfg->max_tunnels ||
-	    pp_taken(p, m))
+	    m->slot >= server_slots(cfg) || pp_taken(p, m))
 		return -1;
 	if (m->tunnel_type == PROTO_TYPE_HOST) {
 		/* The parent, not the engine, decides the addresses. */
-		if (pool_host_pair(&cfg->prefix, cfg->plen, m->unit, &server6,
+		if (pool_host_pair(&cfg->prefix, cfg->plen, m->slot, &server6,
 				   &client6) < 0) {
 			rep->err = -ENOSPC;
 			return 0;
@@ -275,6 +279,7 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	s->state = PP_TUNNELED;
 	s->kind = m->kind;
 	s->unit = m->unit;
+	s->slot = m->slot;
 	s->client4 = m->client4;
 	memcpy(s->ifname, rep->ifname, IFNAMSIZ);
 	s->ifindex = rep->ifindex;

@@ -59,6 +59,16 @@ struct server_config {
 struct session;
 struct sandbox_user;
 
+/* Host address pairs are numbered by interface unit (PROTOCOL.md), so
+ * there are as many as the highest unit a pool can reach. */
+static inline unsigned server_slots(const struct server_config *cfg)
+{
+	unsigned base = cfg->if_base[0] > cfg->if_base[1] ? cfg->if_base[0]
+							  : cfg->if_base[1];
+
+	return base + cfg->max_tunnels;
+}
+
 struct server {
 	struct server_config cfg;
 	struct ev_loop *loop;

@@ -170,14 +170,17 @@ static void session_login_failed(struct session *s)
 	}
 }
 
-static const char *tunnel_error_text(int err)
+static const char *tunnel_error_text(const struct server_config *cfg, int err)
 {
 	switch (err) {
 	case TUNNEL_ERR_SOLD_OUT:
 		return "tunnel interface sold out";
 	case TUNNEL_ERR_P41_TAKEN:
-		return "a protocol-41 tunnel from your address is up already "
-		       "(one per address; use udp for more)";
+		return cfg->udp ? "a protocol-41 tunnel from your address is "
+				  "up already (one per address; use udp for "
+				  "more)"
+				: "a protocol-41 tunnel from your address is "
+				  "up already (one per address)";
 	default:
 		return "internal error, try again later";
 	}
@@ -232,8 +235,8 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 			  req->udp == PROTO_UDP_PORT ? req->udp_port : 0, &t);
 	if (err < 0) {
 		log_warnx("session %u: %s: no tunnel for user \"%s\": %s", s->id,
-			  s->peer_text, user, tunnel_error_text(err));
-		session_reply(s, false, tunnel_error_text(err));
+			  s->peer_text, user, tunnel_error_text(cfg, err));
+		session_reply(s, false, tunnel_error_text(cfg, err));
 		return;
 	}
 	s->tunnel = t;

@@ -67,6 +67,20 @@ static void tunnel_on_net_error(void *arg, int err)
 		 strerror(err), (unsigned long long)t->relay.stats.net_errors);
 }
 
+/* The host address pair of a tunnel is that of its interface's unit, as
+ * the original's (PROTOCOL.md); when a UDP and a protocol-41 interface
+ * share a unit number, the later one takes the lowest free pair instead. */
+static int tunnel_take_slot(struct tunnel_env *env, struct tunnel *t)
+{
+	unsigned from = pool_is_used(&env->slots, t->unit) ? env->slots.base
+							  : t->unit;
+
+	if (pool_alloc(&env->slots, from, &t->slot) == 0)
+		return 0;
+	pool_release(&env->units[t->kind], t->unit);
+	return -1;
+}
+
 /* Have the parent create the TUN device on the lowest free unit, skipping
  * names that belong to devices we do not own. */
 static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
@@ -79,14 +93,16 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 
 	for (;;) {
 		if (nbusy == TUNNEL_BUSY_SKIP ||
-		    pool_alloc(units, from, &t->unit) < 0) {
+		    pool_alloc(units, from, &t->unit) < 0 ||
+		    tunnel_take_slot(env, t) < 0) {
 			ret = TUNNEL_ERR_SOLD_OUT;
 			break;
 		}
 		fd = privsep_tunnel(t->session_id, type, t->kind, t->unit,
-				    client4, &pt);
+				    t->slot, client4, &pt);
 		if (fd >= 0)
 			break;
+		pool_release(&env->slots, t->slot);
 		if (fd != -EBUSY) {
 			pool_release(units, t->unit);
 			if (fd == -ENOSPC) {
@@ -240,6 +256,7 @@ void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 	if (t->tun_fd >= 0) {
 		close(t->tun_fd);
 		pool_release(&env->units[t->kind], t->unit);
+		pool_release(&env->slots, t->slot);
 	}
 	if (t->udp_fd >= 0) {
 		close(t->udp_fd);

@@ -22,6 +22,7 @@ struct tunnel_env {
 	struct pool units[2];          /* interface units by privsep_kind:
 					  -I (UDP), -i (protocol 41) */
 	struct pool ports;             /* UDP ports (-b) */
+	struct pool slots;             /* host address pairs, both kinds */
 	const char *if_stem[2];        /* -I and -i stems, for messages */
 	bool tunnelonly_link_only;     /* -S link */
 	int p41_fd;                    /* the raw protocol-41 socket, or -1 */
@@ -33,6 +34,7 @@ struct tunnel_env {
 struct tunnel {
 	enum privsep_kind kind;
 	unsigned unit;
+	unsigned slot;                    /* its host address pair */
 	uint16_t port;
 	char ifname[IFNAMSIZ];
 	unsigned ifindex;

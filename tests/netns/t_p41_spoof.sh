@@ -1,0 +1,274 @@
+#!/bin/bash
+# Protocol 41, the outer header: a host tunnel from CLI (192.0.2.2) takes
+# packets only from that address and only to the server address CLI logged in
+# to. (a) Encapsulated echo requests from CLI2 (192.0.2.3, no tunnel) carrying
+# the tunnel's inner source ::6 never reach the server's gif interfaces and
+# are counted "from an address with no tunnel" at shutdown. (b) From CLI, the
+# right source, to a second server address 192.0.2.10: dropped and counted
+# "outer header" in the tunnel's close line. (c) One protocol-41 tunnel per
+# client address: a second request from CLI while the first lives gets -ERR,
+# the first tunnel keeps working, the refused session succeeds once the first
+# ends; CLI2's address gets its own tunnel (::a/::9), which carries its own
+# inner source but not ::6. With -U, a UDP request from CLI is not affected by
+# the rule while CLI's protocol-41 tunnel is up. The data plane is a Python
+# raw protocol-41 socket; an nftables counter on the server's gif interfaces
+# tells what entered a tunnel.
+set -u
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# shellcheck disable=SC2317 # called through run
+p41_echo() {
+	nsx "$1" python3 - "${@:2}" <<'PY'
+import ipaddress, os, socket, struct, sys, time
+dst4, src6, dst6, ident, count, mode = sys.argv[1:7]
+wait = float(sys.argv[7]) if len(sys.argv) > 7 else 3.0
+ident, count = int(ident, 0), int(count)
+s6, d6 = ipaddress.IPv6Address(src6).packed, ipaddress.IPv6Address(dst6).packed
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+def icmp6(src, dst, typ, ident, seq, payload):
+    body = struct.pack("!BBHHH", typ, 0, 0, ident, seq) + payload
+    pseudo = src + dst + struct.pack("!I3xB", len(body), 58)
+    c = ~csum(pseudo + body) & 0xffff
+    return body[:2] + struct.pack("!H", c) + body[4:]
+
+def packet(seq):
+    payload = b"dtcp-p41 %04x/%d " % (ident, seq) + os.urandom(24)
+    body = icmp6(s6, d6, 128, ident, seq, payload)
+    return payload, struct.pack("!IHBB", 6 << 28, len(body), 58, 64) + s6 + d6 + body
+
+def reply_of(data):
+    """(seq, payload) of an encapsulated echo reply dst6 -> src6 with our
+    id from dst4, else None"""
+    if len(data) < 20 or data[0] >> 4 != 4 or data[9] != 41:
+        return None
+    ihl = (data[0] & 15) * 4
+    if socket.inet_ntoa(data[12:16]) != dst4:
+        return None
+    ip6 = data[ihl:]
+    if len(ip6) < 48 or ip6[0] >> 4 != 6 or ip6[6] != 58:
+        return None
+    plen = struct.unpack("!H", ip6[4:6])[0]
+    src, dst, body = ip6[8:24], ip6[24:40], ip6[40:40 + plen]
+    if src != d6 or dst != s6 or len(body) < 8 or body[0] != 129:
+        return None
+    if csum(src + dst + struct.pack("!I3xB", len(body), 58) + body) != 0xffff:
+        print(f"bad ICMPv6 checksum in a reply: {body[:8].hex()}")
+        return None
+    rid, seq = struct.unpack("!HH", body[4:8])
+    return (seq, body[8:]) if rid == ident else None
+
+sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, 41)
+
+def listen(until, seq=None, payload=None):
+    """read until the time `until`; with seq: True once its reply came;
+    without: the first reply with our id (seq, payload), or None"""
+    while True:
+        left = until - time.monotonic()
+        if left <= 0:
+            return None
+        sock.settimeout(left)
+        try:
+            data, _ = sock.recvfrom(65535)
+        except socket.timeout:
+            return None
+        got = reply_of(data)
+        if got is None:
+            continue
+        if seq is None:
+            return got
+        if got[0] == seq:
+            if got[1] != payload:
+                print(f"seq {seq}: the reply's payload differs")
+                sys.exit(1)
+            return True
+
+if mode == "reply":
+    for seq in range(1, count + 1):
+        payload, pkt = packet(seq)
+        for attempt in range(1, 6):
+            t0 = time.monotonic()
+            sock.sendto(pkt, (dst4, 0))
+            if listen(t0 + 1.0, seq, payload):
+                ms = (time.monotonic() - t0) * 1000
+                print(f"echo reply {dst6} -> {src6} id {ident:#x} seq {seq} "
+                      f"({len(payload)} bytes, try {attempt}, {ms:.1f} ms)")
+                break
+        else:
+            print(f"no echo reply for seq {seq} after 5 tries")
+            sys.exit(1)
+    sys.exit(0)
+for seq in range(1, count + 1):
+    sock.sendto(packet(seq)[1], (dst4, 0))
+print(f"sent {count} echo requests {src6} -> {dst6} to {dst4}")
+got = listen(time.monotonic() + wait)
+if got is not None:
+    print(f"an echo reply came back: seq {got[0]}")
+    sys.exit(1)
+print(f"no reply within {wait:g} s")
+PY
+}
+
+# count_of LINE LABEL : the number after LABEL in a counters line
+count_of() { sed -n "s/.*$2 \\([0-9][0-9]*\\).*/\\1/p" <<<"$1"; }
+
+# Without -U the refusal does not point to udp; with -U it does.
+ERR_TAKEN="-ERR a protocol-41 tunnel from your address is up already (one per address)"
+ERR_TAKEN_U="-ERR a protocol-41 tunnel from your address is up already (one per address; use udp for more)"
+
+# p41_login NAME NS C4 C6 S6 : ctl_open and a protocol-41 host request as
+# alice; fail unless the reply is "+OK C4 $SRV_V4 C6 S6"
+p41_login() {
+	ctl_open "$1" "$2"
+	ctl_login "$1" "$USER1" "$PASS1" host || fail "$1: protocol-41 host request refused: '$CTL_LINE'"
+	[ "$CTL_LINE" = "+OK $3 $SRV_V4 $4 $5" ] ||
+		fail "$1: reply '$CTL_LINE', want '+OK $3 $SRV_V4 $4 $5'"
+}
+
+# watch_count NAME : packets counted so far by the p41watch counter NAME
+watch_count() { nft_packets "$SRV" ip6 p41watch "$1"; }
+
+# close_line N : the close line of session N (waited for, 5 s)
+close_line() {
+	wait_for 5 "session $1's close line" grep -q "session $1: .*tunnel gif[0-9]* closed" "$TMPD/dtcps.log" ||
+		fail "dtcps logged no close line for session $1"
+	grep "session $1: .*tunnel gif[0-9]* closed" "$TMPD/dtcps.log" | tail -n 1
+}
+
+topo_std cli2
+make_pwfile
+spawn dtcps "$SRV" "$DTCPS" -D -d -A "$PWFILE" -L "$SRV_V4" "$PREFIX6"
+wait_for_or_fail 10 "dtcps (protocol 41 only) listens on $SRV_V4:20200" \
+	eval "alive dtcps && tcp_listening $SRV 20200"
+
+# What enters the server from a gif interface, by echo id: 0x4110 the
+# legitimate echoes (the positive control), 0x41a0 (a), 0x41b0 (b).
+nsx "$SRV" nft -f - <<'NFT' || fail "nftables counters in SRV"
+table ip6 p41watch {
+	counter good {}
+	counter a {}
+	counter b {}
+	chain pre {
+		type filter hook prerouting priority raw; policy accept;
+		iifname "gif*" icmpv6 type echo-request icmpv6 id 0x4110 counter name "good"
+		iifname "gif*" icmpv6 type echo-request icmpv6 id 0x41a0 counter name "a"
+		iifname "gif*" icmpv6 type echo-request icmpv6 id 0x41b0 counter name "b"
+	}
+}
+NFT
+
+p41_login t1 "$CLI" "$CLI_V4" 2001:db8:1::6 2001:db8:1::5
+wait_for_or_fail 5 "server gif0 has ::5 peer ::6" has_addr "$SRV" gif0 'inet6 2001:db8:1::5 peer 2001:db8:1::6/128'
+run p41_echo "$CLI" "$SRV_V4" 2001:db8:1::6 2001:db8:1::5 0x4110 2 reply || fail "the tunnel does not work to begin with"
+n=$(watch_count good)
+[ "${n:-0}" -ge 2 ] || fail "the gif counter saw ${n:-?} legitimate echoes, want >= 2: it would prove nothing"
+ok "tunnel from CLI works; the gif counter sees its echoes ($n)"
+
+say "== (a) the tunnel's inner source from CLI2, an address with no tunnel"
+run p41_echo "$CLI2" "$SRV_V4" 2001:db8:1::6 2001:db8:1::5 0x41a0 5 none 2 ||
+	fail "an echo sent from CLI2 in CLI's tunnel was answered"
+n=$(watch_count a)
+[ "$n" = 0 ] || fail "$n packets from CLI2 entered a gif interface"
+ok "nothing from CLI2 entered the tunnel"
+
+say "== (b) from CLI to another server address"
+run ip -n "$SRV" addr add 192.0.2.10/24 dev br0 || fail "cannot add 192.0.2.10 to br0"
+wait_for_or_fail 5 "CLI reaches 192.0.2.10" nsx "$CLI" ping -c 1 -W 1 192.0.2.10
+run p41_echo "$CLI" 192.0.2.10 2001:db8:1::6 2001:db8:1::5 0x41b0 5 none 2 ||
+	fail "an echo sent to 192.0.2.10 was answered"
+n=$(watch_count b)
+[ "$n" = 0 ] || fail "$n packets to 192.0.2.10 entered a gif interface"
+ok "nothing sent to 192.0.2.10 entered the tunnel"
+
+say "== (c) one protocol-41 tunnel per client address"
+ctl_open t2 "$CLI"
+ctl_greeting t2 || fail "t2: no greeting"
+t2_challenge=$CHALLENGE
+ctl_request t2 "$USER1" "$PASS1" host || fail "t2: no reply to the second request"
+[ "$CTL_LINE" = "$ERR_TAKEN" ] || fail "second protocol-41 request from CLI: got '$CTL_LINE', want '$ERR_TAKEN'"
+ok "second protocol-41 request from CLI refused"
+check "no second gif interface" no_link "$SRV" gif1
+ctl_ping t1 3 "the first session after the refusal"
+run p41_echo "$CLI" "$SRV_V4" 2001:db8:1::6 2001:db8:1::5 0x4110 2 reply ||
+	fail "the first tunnel stopped working after the refused request"
+run p41_echo "$CLI" "$SRV_V4" 2001:db8:1::6 "$INET_V6" 0x4111 2 reply ||
+	fail "the first tunnel no longer reaches INET after the refused request"
+ok "the first tunnel still works"
+
+p41_login t3 "$CLI2" "$CLI2_V4" 2001:db8:1::a 2001:db8:1::9
+wait_for_or_fail 5 "server gif1 has ::9 peer ::a" has_addr "$SRV" gif1 'inet6 2001:db8:1::9 peer 2001:db8:1::a/128'
+run p41_echo "$CLI2" "$SRV_V4" 2001:db8:1::a 2001:db8:1::9 0x4112 2 reply || fail "CLI2's own tunnel does not work"
+ok "another address gets its own protocol-41 tunnel"
+run p41_echo "$CLI2" "$SRV_V4" 2001:db8:1::6 2001:db8:1::5 0x41a0 3 none 2 ||
+	fail "CLI2 sent from CLI's inner address ::6 through its own tunnel and got an answer"
+ok "CLI2's tunnel refuses the inner source ::6"
+ctl_quit t3
+line=$(close_line 3)
+say "$line"
+n=$(count_of "$line" "spoofed inner source")
+[ "${n:-0}" -ge 3 ] || fail "CLI2's tunnel counted ${n:-?} spoofed inner sources, want >= 3"
+ok "CLI2's tunnel counted $n spoofed inner sources"
+
+ctl_quit t1
+[ "$CTL_LINE" = "+OK see you soon." ] || fail "quit t1: got '$CTL_LINE'"
+line=$(close_line 1)
+say "$line"
+outer=$(count_of "$line" "outer header")
+[ "${outer:-0}" -ge 5 ] || fail "the tunnel counted ${outer:-?} outer-header drops, want >= 5"
+for what in "foreign source" malformed "spoofed inner source"; do
+	n=$(count_of "$line" "$what")
+	[ "$n" = 0 ] || fail "the tunnel counted ${n:-?} drops for '$what', want 0"
+done
+ok "CLI's tunnel counted $outer outer-header drops"
+wait_for_or_fail 5 "gif0 removed" no_link "$SRV" gif0
+
+CHALLENGE=$t2_challenge
+ctl_request t2 "$USER1" "$PASS1" host || fail "t2: no reply to the retried request"
+[ "$CTL_LINE" = "+OK $CLI_V4 $SRV_V4 2001:db8:1::6 2001:db8:1::5" ] ||
+	fail "the refused session's retry, the first tunnel gone: got '$CTL_LINE'"
+wait_for_or_fail 5 "server gif0 has ::5 peer ::6 again" has_addr "$SRV" gif0 'inet6 2001:db8:1::5 peer 2001:db8:1::6/128'
+run p41_echo "$CLI" "$SRV_V4" 2001:db8:1::6 2001:db8:1::5 0x4113 2 reply || fail "the retried tunnel does not work"
+ok "the address's slot is free again once the first tunnel ended"
+ctl_quit t2
+
+stop dtcps TERM 5 || fail "dtcps did not stop on SIGTERM"
+line=$(grep 'protocol 41: .* packets received' "$TMPD/dtcps.log" | tail -n 1)
+[ -n "$line" ] || fail "dtcps logged no protocol-41 counters at shutdown"
+say "$line"
+unknown=$(count_of "$line" "from an address with no tunnel")
+[ "${unknown:-0}" -ge 5 ] || fail "the shared socket counted ${unknown:-?} packets from addresses with no tunnel, want >= 5"
+ok "the shared socket counted $unknown packets from an address with no tunnel"
+
+say "== -U: the one-per-address rule leaves UDP alone"
+mv "$TMPD/dtcps.log" "$TMPD/dtcps-p41only.log.old"
+start_server
+p41_login u1 "$CLI" "$CLI_V4" 2001:db8:1::6 2001:db8:1::5
+wait_for_or_fail 5 "server gif0 has ::5 peer ::6" has_addr "$SRV" gif0 'inet6 2001:db8:1::5 peer 2001:db8:1::6/128'
+ctl_open u2 "$CLI"
+ctl_login u2 "$USER1" "$PASS1" host
+[ "$CTL_LINE" = "$ERR_TAKEN_U" ] || fail "-U: second protocol-41 request from CLI: got '$CTL_LINE', want '$ERR_TAKEN_U'"
+ok "-U: second protocol-41 request from CLI refused"
+ctl_open u3 "$CLI"
+ctl_login u3 "$USER1" "$PASS1" host udp 4028 || fail "-U: a udp request from CLI refused: '$CTL_LINE'"
+re='^\+OK 192\.0\.2\.2 192\.0\.2\.1 ([0-9a-f:]+) ([0-9a-f:]+) udp [0-9]+$'
+[[ $CTL_LINE =~ $re ]] || fail "-U: udp reply not '+OK c4 s4 c6 s6 udp port': '$CTL_LINE'"
+wait_for_or_fail 5 "server ng0 has ${BASH_REMATCH[2]} peer ${BASH_REMATCH[1]}" \
+	has_addr "$SRV" ng0 "inet6 ${BASH_REMATCH[2]} peer ${BASH_REMATCH[1]}/128"
+ok "-U: a udp tunnel from CLI granted beside its protocol-41 tunnel"
+run p41_echo "$CLI" "$SRV_V4" 2001:db8:1::6 2001:db8:1::5 0x4114 2 reply ||
+	fail "-U: the protocol-41 tunnel does not work beside the udp one"
+ok "-U: the protocol-41 tunnel still works"
+ctl_quit u3
+ctl_quit u2
+ctl_quit u1
+wait_for_or_fail 5 "gif0 and ng0 removed" eval "no_link $SRV gif0 && no_link $SRV ng0"
+stop dtcps TERM 5 || fail "dtcps -U did not stop on SIGTERM"
+pass "protocol-41 packets from another address or to another server address are dropped and counted; one tunnel per address"
