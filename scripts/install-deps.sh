@@ -3,7 +3,7 @@
 # those that are missing, and only when running as root.
 set -eu
 
-need="build-essential clang libmnl-dev libmd-dev libcmocka-dev libseccomp-dev pkg-config \
+need="build-essential clang libmnl-dev libmd-dev libcmocka-dev libseccomp-dev pkg-config python3 \
 iproute2 iputils-ping socat iperf3 nftables conntrack procps"
 
 # The unprivileged user dtcps's network-facing engine runs as (dtcps -u).

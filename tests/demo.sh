@@ -5,8 +5,10 @@
 # NAT-traversal mode: the broker learns the NAT's public address and port from
 # the client's first keepalive. The client pings the host and is pinged back,
 # also after an idle spell longer than the NAT keeps a mapping; then it leaves
-# and the broker removes its interface. Everything is removed at the end
-# (trap), whatever happens. Exits non-zero if a ping fails.
+# and the broker removes its interface. Then the NAT router itself, which has
+# a public address, gets a protocol-41 tunnel as the original's clients do.
+# Everything is removed at the end (trap), whatever happens. Exits non-zero if
+# a ping fails.
 set -u
 TEST_NAME=demo
 # shellcheck source=netns/lib.sh
@@ -94,13 +96,32 @@ else
 	echo "    the server still has: $(ng_links "$SRV" | tr '\n' ' ')"
 fi
 
+step "a protocol-41 tunnel, as the original: the NAT router itself ($NAT_OUT_V4, public) runs dtcpc without -U"
+echo "    protocol 41 cannot cross a NAT, so a host with a public IPv4 address asks for it;"
+echo "    the server (started with -U) serves both kinds"
+start_client dtcpc41 "$NATR" -d -t host -F "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+if wait_for 10 "the protocol-41 tunnel" has_addr "$NATR" gif0 'inet6 2001:db8:1::6'; then
+	grep -E 'protocol 41' "$TMPD/dtcps.log" | sed 's/^/      /' | tail -n 2
+	show ip -n "$NATR" addr show dev gif0
+	show ip -n "$NATR" -6 route show default
+	step "router -> IPv6 host, IPv6 inside IPv4 protocol 41"
+	show ip netns exec "$NATR" ping -6 -c 3 -i 0.3 -W 2 "$INET_V6" || rc=1
+	show ip netns exec "$INET" ping -6 -c 3 -i 0.3 -W 2 2001:db8:1::6 || rc=1
+	stop dtcpc41 TERM 5 || rc=1
+	wait_for 3 "server gif0 removed" eval "! ip -n $SRV link show gif0 >/dev/null 2>&1" || rc=1
+	echo "    dtcpc exited with status $STOP_RC; the server removed gif0"
+else
+	echo "    the protocol-41 tunnel did not come up"
+	rc=1
+fi
+
 [ "$rc" -eq 0 ] || show_logs
 step "cleaning up: processes and namespaces"
 cleanup
 left=$(ip netns list | grep -c "^$PFX")
 printf '    namespaces left: %s\n' "$left"
 if [ "$rc" -eq 0 ]; then
-	echo "demo: OK, IPv6 crossed the tunnel both ways, through the NAT"
+	echo "demo: OK, IPv6 crossed the tunnels both ways: over UDP through the NAT, and over protocol 41"
 else
 	echo "demo: FAILED, see the output above" >&2
 fi

@@ -14,7 +14,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define HDR 21   /* flags, seg (2), inner source (16), source port (2) */
+#define HDR 21   /* flags, seg (2), inner source (16), source port (2);
+		    flags: 1 learn, 2 inner check, 4 own source, 8 from a
+		    neighbour, 16 no source, 32 truncated, 64 protocol 41 */
 
 struct seen {
 	const uint8_t *buf;
@@ -101,6 +103,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size - HDR;
 	memcpy(buf, data + HDR, len);
 
+	/* Protocol 41: what a raw socket returns, outer header first. A
+	 * header it accepts is whole, says 41 and the exact length. */
+	if (flags & 64) {
+		struct in_addr osrc, odst;
+		int off = relay_p41_outer(buf, len, &osrc, &odst);
+
+		if (off < 0)
+			return 0;
+		check(off >= 20 && off <= 60 && (size_t)off <= len &&
+		      off % 4 == 0 && buf[9] == 41 &&
+		      (size_t)(buf[2] << 8 | buf[3]) == len &&
+		      memcmp(&osrc, buf + 12, 4) == 0);
+		memmove(buf, buf + off, len - (size_t)off);
+		len -= (size_t)off;
+		r.mode = RELAY_FIXED;
+		src.sin_port = peer.sin_port;
+	}
 	s.buf = buf;
 	s.len = len;
 	s.seg = (size_t)(data[1] << 8 | data[2]);
