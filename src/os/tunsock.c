@@ -54,6 +54,12 @@ int p41_tunnel_socket(struct in_addr local, struct in_addr peer)
 {
 	int fd = tunsock_open(SOCK_RAW, IPPROTO_IPV6);
 
+	int on = 1;
+
+	/* Unconnected, a raw socket hears of ICMP errors only this way:
+	 * queued, to be read with MSG_ERRQUEUE (relay_p41_errors). */
+	if (fd >= 0 && peer.s_addr == INADDR_ANY)
+		(void)setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof(on));
 	fd = tunsock_attach(fd, bind, local, 0);
 	return tunsock_attach(fd, connect, peer, 0);
 }

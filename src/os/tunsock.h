@@ -16,7 +16,8 @@ int udp_tunnel_socket(struct in_addr addr, uint16_t port);
 /* A raw protocol-41 socket (needs CAP_NET_RAW), bound to local and
  * connected to peer when they are not INADDR_ANY: bound, it takes only
  * packets to local and sends from it; connected, only packets from peer.
- * Returns the descriptor or -errno. */
+ * Unconnected, ICMP errors are queued (IP_RECVERR): read them with
+ * MSG_ERRQUEUE. Returns the descriptor or -errno. */
 int p41_tunnel_socket(struct in_addr local, struct in_addr peer);
 
 #endif

@@ -101,6 +101,7 @@ struct relay_p41_stats {
 	uint64_t drop_outer;          /* not a whole IPv4 protocol-41 packet */
 	uint64_t drop_unknown;        /* from an address with no tunnel */
 	uint64_t errors;              /* ICMP errors reported by the socket */
+	uint64_t errors_unattributed; /* of them, about no tunnel */
 	int last_error;               /* errno of the last one */
 };
 
@@ -109,6 +110,12 @@ struct relay_p41_stats {
  * for its outer source, checked as that relay's own would be. */
 void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
 		     struct relay_p41_stats *st);
+
+/* Drain the error queue of that socket (IP_RECVERR): each ICMP error is
+ * counted, and told to the relay lookup() names for the address the
+ * failed packet went to (its on_net_error). */
+void relay_p41_errors(int fd, relay_lookup_fn *lookup, void *arg,
+		      struct relay_p41_stats *st);
 
 /* True when r knows where to send (a learning UDP relay may not yet). */
 bool relay_peer_known(const struct relay *r);

@@ -11,6 +11,7 @@
 #include "relay/gro.h"
 
 #include <errno.h>
+#include <linux/errqueue.h>
 #include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -160,6 +161,7 @@ void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
 	if (n < 0) {
 		if (n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
 			st->errors++;
+			st->errors_unattributed++;
 			st->last_error = -n;
 		}
 		return;
@@ -188,4 +190,49 @@ void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
 	}
 	if (cur != NULL)
 		gro_flush(&rx_gro);
+}
+
+void relay_p41_errors(int fd, relay_lookup_fn *lookup, void *arg,
+		      struct relay_p41_stats *st)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
+				    sizeof(struct sockaddr_in))];
+		struct cmsghdr align;
+	} ctl;
+	uint8_t data[64];
+
+	/* Bounded: the queue is the kernel's, but one wakeup is enough. */
+	for (int i = 0; i < RELAY_BATCH; i++) {
+		struct sockaddr_in dst;
+		struct iovec iov = { data, sizeof(data) };
+		struct msghdr m = { .msg_name = &dst,
+				    .msg_namelen = sizeof(dst),
+				    .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctl.buf,
+				    .msg_controllen = sizeof(ctl.buf) };
+		struct sock_extended_err ee = { 0 };
+		struct relay *r;
+
+		if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c;
+		     c = CMSG_NXTHDR(&m, c))
+			if (c->cmsg_level == IPPROTO_IP &&
+			    c->cmsg_type == IP_RECVERR &&
+			    c->cmsg_len >= CMSG_LEN(sizeof(ee)))
+				memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+		if (ee.ee_errno == 0)
+			continue;
+		st->errors++;
+		st->last_error = (int)ee.ee_errno;
+		/* The name is where the failed packet was going: the client
+		 * whose tunnel it belongs to. */
+		r = m.msg_namelen >= sizeof(dst) && dst.sin_family == AF_INET
+			    ? lookup(arg, dst.sin_addr) : NULL;
+		if (r != NULL)
+			relay_net_error(r, (int)ee.ee_errno);
+		else
+			st->errors_unattributed++;
+	}
 }

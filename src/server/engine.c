@@ -85,8 +85,7 @@ static void on_p41(void *arg, uint32_t events)
 {
 	struct server *srv = arg;
 
-	(void)events;
-	tunnel_p41_receive(&srv->tunnels);
+	tunnel_p41_receive(&srv->tunnels, (events & EPOLLERR) != 0);
 }
 
 static void after_batch(void *arg)

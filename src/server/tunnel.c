@@ -271,14 +271,17 @@ static struct relay *tunnel_p41_lookup(void *arg, struct in_addr src)
 	return addrmap_get(&((struct tunnel_env *)arg)->p41_clients, src);
 }
 
-void tunnel_p41_receive(struct tunnel_env *env)
+void tunnel_p41_receive(struct tunnel_env *env, bool errors_queued)
 {
 	struct relay_p41_stats *st = &env->p41_stats;
-	uint64_t errors = st->errors, now;
+	uint64_t errors = st->errors_unattributed, now;
 
+	if (errors_queued)
+		relay_p41_errors(env->p41_fd, tunnel_p41_lookup, env, st);
 	relay_p41_demux(env->p41_fd, tunnel_p41_lookup, env, st);
 	now = monotime_ms();
-	if (st->errors != errors &&
+	/* Errors about a tunnel are that tunnel's to log. */
+	if (st->errors_unattributed != errors &&
 	    (env->net_error_logged_ms == 0 ||
 	     now - env->net_error_logged_ms >= TUNNEL_LOG_EVERY_MS)) {
 		env->net_error_logged_ms = now;

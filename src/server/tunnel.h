@@ -63,8 +63,9 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 		uint16_t udp_port, struct tunnel **out);
 
 /* The server's raw protocol-41 socket is readable: hand each packet to
- * the tunnel of its outer source. */
-void tunnel_p41_receive(struct tunnel_env *env);
+ * the tunnel of its outer source; with errors_queued, first the ICMP
+ * errors to the tunnels they are about (logged once a minute). */
+void tunnel_p41_receive(struct tunnel_env *env, bool errors_queued);
 
 /* Remove the interface (with its addresses and routes), close the socket
  * and return unit and port to their pools, at once. The struct stays valid
