@@ -475,3 +475,5 @@ tunnelonly_ping() {
 . "$ROOT/tests/netns/lib_client.sh"
 # shellcheck source=lib_limits.sh
 . "$ROOT/tests/netns/lib_limits.sh"
+# shellcheck source=lib_p41.sh
+. "$ROOT/tests/netns/lib_p41.sh"
