@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "os/rdfile.h"
+
 #define AUTHFILE_LINE_MAX 1024
 
 int authfile_lookup(const char *path, const char *server, const char *user,
@@ -16,33 +18,16 @@ int authfile_lookup(const char *path, const char *server, const char *user,
 	char line[AUTHFILE_LINE_MAX + 2], iobuf[4096];
 	unsigned lineno = 0;
 	struct stat st;
-	int fd, ret = 0;
+	int ret = 0;
 	FILE *f;
 
-	/* Non-blocking, so that a FIFO cannot hang the start; refused below. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
-		  O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
+	f = rdfile_open(path, true, &st, err, errlen);
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -1;
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		snprintf(err, errlen, "%s: holds passwords but is accessible "
 			 "by group or others; run chmod 600 %s", path, path);
-		close(fd);
-		return -1;
-	}
-	f = fdopen(fd, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
+		fclose(f);
 		return -1;
 	}
 	/* Our own stdio buffer, so that it can be wiped: the file holds

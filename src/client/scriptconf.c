@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/parse.h"
+#include "os/rdfile.h"
 
 #define SCRIPTCONF_LINE_MAX 1024
 
@@ -50,27 +51,11 @@ int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
 	unsigned lineno = 0;
 	struct stat st;
 	FILE *f;
-	int fd, ret = 0;
+	int ret = 0;
 
-	/* Non-blocking, so that a FIFO cannot hang the start; refused below. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	f = fdopen(fd, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
+	f = rdfile_open(path, false, &st, err, errlen);
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -1;
 	while (fgets(line, sizeof(line), f)) {
 		char *v, *word;
 

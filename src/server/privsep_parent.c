@@ -302,9 +302,10 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	return 0;
 }
 
-/* The engine lost the tunnel before using it: the session stays logged
- * in and may ask again. */
-static int pp_untunnel(void *ctx, const void *msg, void *reply, int *fd)
+/* The engine's tunnel is gone: lost before use (UNTUNNEL: the session
+ * stays logged in and may ask again), or with the session (END: the
+ * parent forgets it). An interface that outlives it is given back. */
+static int pp_gone(void *ctx, const void *msg, void *reply, int *fd)
 {
 	struct privsep_parent *p = ctx;
 	const struct privchan_hdr *m = msg;
@@ -312,23 +313,13 @@ static int pp_untunnel(void *ctx, const void *msg, void *reply, int *fd)
 
 	(void)reply;
 	(void)fd;
+	if (s == NULL)
+		return 0;
 	pp_release(p, s);
-	s->state = PP_AUTHED;
-	return 0;
-}
-
-static int pp_end(void *ctx, const void *msg, void *reply, int *fd)
-{
-	struct privsep_parent *p = ctx;
-	const struct privchan_hdr *m = msg;
-	struct pp_session *s = pp_find(p, m->id);
-
-	(void)reply;
-	(void)fd;
-	if (s != NULL) {
-		pp_release(p, s);
+	if (m->type == PRIVSEP_UNTUNNEL)
+		s->state = PP_AUTHED;
+	else
 		*s = p->s[--p->n];
-	}
 	return 0;
 }
 
@@ -344,11 +335,11 @@ static const struct privchan_rule pp_rules[] = {
 	{ PRIVSEP_TUNNEL, sizeof(struct privsep_msg_tunnel), IN(PP_AUTHED),
 	  sizeof(struct privsep_msg_tunnel_reply), pp_tunnel },
 	{ PRIVSEP_UNTUNNEL, sizeof(struct privchan_hdr), IN(PP_TUNNELED),
-	  0, pp_untunnel },
+	  0, pp_gone },
 	/* Also for a session the parent never saw (a failed accept). */
 	{ PRIVSEP_END, sizeof(struct privchan_hdr),
 	  IN(PP_UNKNOWN) | IN(PP_NEW) | IN(PP_AUTHED) | IN(PP_TUNNELED),
-	  0, pp_end },
+	  0, pp_gone },
 };
 
 /* The engine ends the sessions, then the channel closes and we go;

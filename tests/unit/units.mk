@@ -2,7 +2,7 @@
 # test and what it needs, nothing more (UNIT_<name> for test_<name>.c).
 UNIT_addrmap  = src/server/addrmap.c
 UNIT_authdb   = src/authdb/authdb.c src/proto/rules.c
-UNIT_authfile = src/client/authfile.c
+UNIT_authfile = src/client/authfile.c src/os/rdfile.c
 UNIT_backoff  = src/client/backoff.c
 UNIT_gso      = src/relay/csum.c src/relay/gso.c src/relay/gro.c src/relay/relay_check.c
 UNIT_linebuf  = src/common/linebuf.c
@@ -11,7 +11,7 @@ UNIT_parse    = src/common/parse.c
 UNIT_pool     = src/server/pool.c
 UNIT_proto    = src/proto/proto.c src/proto/digest.c src/proto/rules.c src/common/parse.c
 UNIT_relay_check = src/relay/relay_check.c
-UNIT_scriptconf = src/client/scriptconf.c src/common/parse.c
+UNIT_scriptconf = src/client/scriptconf.c src/common/parse.c src/os/rdfile.c
 UNIT_scriptenv = src/client/scriptenv.c src/proto/proto.c src/proto/rules.c src/common/parse.c
 UNIT_throttle = src/server/throttle.c
 # The trust boundaries: each parent's dispatch with what it calls.
