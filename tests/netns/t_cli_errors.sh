@@ -90,7 +90,6 @@ errs "dtcpc -Z" "-?Z|option|usage" "$DTCPC" -Z -U 192.0.2.1
 errs "dtcpc -p 70000" "port|-p|70000" "$DTCPC" -p 70000 -U -u "$USER1" 192.0.2.1
 errs "dtcpc -t bogus" "bogus|-t|type" "$DTCPC" -t bogus -U -u "$USER1" 192.0.2.1
 errs "dtcps -g not-an-address" "-g|address" "$DTCPS" -g nonsense "${good[@]}" "$PREFIX6"
-errs "dtcps -i bad name" "-i|interface" "$DTCPS" -i 9x "${good[@]}" "$PREFIX6"
 # The network type's letters arrive with it: refused, saying so.
 errs "dtcpc -t network" "network.*not implemented" "$DTCPC" -t network -u "$USER1" 192.0.2.1
 errs "dtcpc -P" "-P.*network.*not implemented" "$DTCPC" -P eth0/1 -u "$USER1" 192.0.2.1
