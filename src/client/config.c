@@ -3,6 +3,8 @@
 
 uint16_t config_announced_port(const struct client_config *cfg)
 {
+	if (!cfg->udp)
+		return 0;
 	if (cfg->nat_port)
 		return cfg->nat_port;
 	return cfg->skip_nat_check ? 0 : cfg->udp_port;

@@ -69,7 +69,8 @@ struct client_config {
 #define CLIENT_CHROOT "/run/dtcpc-empty"
 
 /* The UDP port to announce: the static NAT's (-B), none for NAT traversal
- * (-n without -B: the server learns it), else the bound one. */
+ * (-n without -B: the server learns it) or protocol 41, else the bound
+ * one. */
 uint16_t config_announced_port(const struct client_config *cfg);
 
 /* "plain", "static-nat" or "nat-traversal": how the server reaches us

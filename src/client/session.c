@@ -204,7 +204,7 @@ static void log_tunnel_up(struct csession *cs)
 	log_info("tunnel up: %s type %s%s%s%s%s, udp %s:%u from port %u, "
 		 "mode %s", cs->ifname, proto_type_name(cs->cfg->type),
 		 rep->has_v6 ? " local " : "", l, rep->has_v6 ? " peer " : "",
-		 p, inet_ntoa(cs->lg.server.sin_addr), rep->udp_port,
+		 p, inet_ntoa(rep->server4), rep->udp_port,
 		 cs->cfg->udp_port, config_udp_mode(cs->cfg));
 }
 
@@ -212,10 +212,10 @@ static void run_loop(struct csession *cs)
 {
 	struct sockaddr_in peer = { .sin_family = AF_INET };
 
+	/* The server's tunnel end, which -g may have made another address
+	 * than the one we logged in to (PROTOCOL.md). */
 	peer.sin_addr = cs->lg.reply.server4;
 	peer.sin_port = htons(cs->lg.reply.udp_port);
-	if (cs->cfg->udp)
-		peer.sin_addr = cs->lg.server.sin_addr;
 	relay_init(&cs->relay, cs->tun_fd, cs->net_fd,
 		   cs->cfg->udp ? RELAY_UDP : RELAY_P41, RELAY_FIXED, &peer);
 	cs->end = SESSION_END_RETRY;

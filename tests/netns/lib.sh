@@ -455,8 +455,9 @@ start_two_tunnels() {
 # tunnelonly_ping : number the ends of a tunnelonly ng0 (SRV 2001:db8:2::1,
 # CLI 2001:db8:2::2) and ping across it both ways
 tunnelonly_ping() {
-	run ip -n "$SRV" addr add 2001:db8:2::1 peer 2001:db8:2::2/128 dev ng0 nodad || fail "address on server ng0"
-	run ip -n "$CLI" addr add 2001:db8:2::2 peer 2001:db8:2::1/128 dev ng0 nodad || fail "address on client ng0"
+	local dev=${1:-ng0}
+	run ip -n "$SRV" addr add 2001:db8:2::1 peer 2001:db8:2::2/128 dev "$dev" nodad || fail "address on server $dev"
+	run ip -n "$CLI" addr add 2001:db8:2::2 peer 2001:db8:2::1/128 dev "$dev" nodad || fail "address on client $dev"
 	run nsx "$CLI" ping -6 -c 3 -i 0.2 -W 2 2001:db8:2::1 || fail "client cannot ping the server end 2001:db8:2::1"
 	ok "client -> server ping"
 	run nsx "$SRV" ping -6 -c 3 -i 0.2 -W 2 2001:db8:2::2 || fail "server cannot ping the client end 2001:db8:2::2"

@@ -1,11 +1,12 @@
 #!/bin/bash
-# Protocol-41 (6in4) host tunnel with dtcpclient and its shipped script,
+# Protocol-41 (6in4) tunnels with dtcpclient and its shipped script,
 # served by a dtcps without -U (protocol 41 only): dtcpclient without -U asks
 # for protocol 41 and brings up gif0 (its default tunif); the script gives
 # gif0 the ::6/::5 pair and the default route (and sees DTCP_INTERFACE=gif0);
 # pings go both ways and 5 MiB of TCP arrive intact; SIGTERM runs the script
 # with "down gif0" and leaves no interface, address or route behind, on the
-# client or on the server.
+# client or on the server. Then a tunnelonly tunnel the same way: the script
+# routes ::/0 into gif0, the test numbers the link and pings across it.
 set -u
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -59,4 +60,16 @@ check "no default route left" eval "[ -z \"\$(ip -n $CLI -6 route show default)\
 wait_for_or_fail 5 "server gif0 gone" no_link "$SRV" gif0
 check "no route into gif0 left on the server" eval "! ip -n $SRV -6 route show | grep -q 'dev gif0\\b'"
 check "dtcps still running" alive dtcps
-pass "protocol-41 host tunnel with dtcpclient and its script: pings, 5 MiB TCP, clean teardown"
+
+say "--- tunnelonly"
+start_dtcpclient dtcpclient "$CLI" -d -t tunnelonly -s "$CLIENT_SCRIPT" -u "$USER1" "$SRV_V4"
+wait_for_or_fail 10 "script set the default route on gif0" default_via "$CLI" gif0
+wait_for_or_fail 5 "server gif0 up" link_up "$SRV" gif0
+check "no global address on client gif0" no_global_addr "$CLI" gif0
+check "no global address on server gif0" no_global_addr "$SRV" gif0
+tunnelonly_ping gif0
+stop dtcpclient TERM 10 || fail "dtcpclient (tunnelonly) did not stop on SIGTERM"
+[ "$STOP_RC" -eq 0 ] || fail "dtcpclient (tunnelonly) exit status $STOP_RC, want 0"
+check "client gif0 and its routes gone" ng_gone "$CLI" gif0
+wait_for_or_fail 5 "server gif0 gone" no_link "$SRV" gif0
+pass "protocol-41 tunnels with dtcpclient and its script: host (pings, 5 MiB TCP) and tunnelonly, clean teardown"

@@ -23,7 +23,7 @@ expect() {
 }
 
 expect "network udp 4028" "-ERR unsupported tunnel type network"
-expect "host" "-ERR protocol-41 tunnels are not supported by this server, use udp"
+expect "host udp 0" "-ERR invalid udp port"
 expect "Host udp 4028" "-ERR unsupported tunnel type Host"
 check "dtcps still running after refused requests" alive dtcps
 ctl_request s "$USER1" "$PASS1" host udp 4028 || fail "no reply to the valid request"
