@@ -280,6 +280,14 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 		cfg->max_tunnels = 65536 - cfg->udp_base;
 }
 
+/* What parse_args allocated. */
+static void config_free(struct server_config *cfg)
+{
+	if (cfg->p41_pick)
+		regfree(&cfg->p41_regex);
+	cfg->p41_pick = false;
+}
+
 static int listen_socket(const struct server_config *cfg)
 {
 	struct sockaddr_in sin = {
@@ -406,7 +414,9 @@ int main(int argc, char **argv)
 		/* The engine's copy of the secrets and of netlink goes. */
 		auth_close(auth);
 		rtnl_close(nl);
-		exit(engine_main(&srv, chan.sock, chan.parent));
+		rc = engine_main(&srv, chan.sock, chan.parent);
+		config_free(&srv.cfg);
+		exit(rc);
 	}
 	close(srv.listen_fd);
 	close(srv.p41_fd);
@@ -419,6 +429,7 @@ int main(int argc, char **argv)
 	privsep_parent_free(parent);
 	auth_close(auth);
 	rtnl_close(nl);
+	config_free(&srv.cfg);
 	log_info("stopped");
 	return rc;
 }
