@@ -4,6 +4,7 @@ UNIT_addrmap  = src/server/addrmap.c
 UNIT_authdb   = src/authdb/authdb.c src/proto/rules.c
 UNIT_authfile = src/client/authfile.c src/os/rdfile.c
 UNIT_backoff  = src/client/backoff.c
+UNIT_delegate = src/client/delegate.c src/common/parse.c
 UNIT_gso      = src/relay/csum.c src/relay/gso.c src/relay/gro.c src/relay/relay_check.c
 UNIT_linebuf  = src/common/linebuf.c
 UNIT_log      = src/common/log.c
