@@ -70,7 +70,9 @@ FUZZ_FLAGS   = -g -O1 -std=c11 $(DTCP_CPPFLAGS) \
 	       -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
+# The pure server modules that have fuzzers of their own.
+FUZZ_LIB_SRC = $(LIB_SRC) src/server/routetable.c
+FUZZ_LIB_OBJ = $(FUZZ_LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
 FUZZ_SECONDS ?= 600
 
 .PHONY: all tests deps check unit netns-check demo bench install uninstall \
