@@ -2,6 +2,7 @@
 #include "os/sandbox.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -54,7 +55,7 @@ static const int sandbox_syscalls[] = {
 	SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
 	SCMP_SYS(epoll_create1), SCMP_SYS(poll), SCMP_SYS(ppoll),
 	SCMP_SYS(bind), SCMP_SYS(accept4),
-	SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(setsockopt),
+	SCMP_SYS(getsockname), SCMP_SYS(getpeername),
 	SCMP_SYS(getsockopt), SCMP_SYS(shutdown),
 	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(recvmsg),
 	SCMP_SYS(sendmsg), SCMP_SYS(recvmmsg), SCMP_SYS(sendmmsg),
@@ -103,7 +104,11 @@ static int sandbox_seccomp(bool allow_connect, char *err, size_t errlen)
 	 * syslog()'s attempts to reconnect /dev/log from inside the chroot
 	 * (AF_UNIX socket, connect) and any ioctl but the relay's read-only
 	 * TUNGETIFF fail harmlessly instead of killing it (no TUNSETPERSIST
-	 * or TUNSETOWNER for a subverted engine). Everything else is fatal. */
+	 * or TUNSETOWNER for a subverted engine). IP_HDRINCL is refused: the
+	 * kernel checks CAP_NET_RAW when a raw socket is made, not when it
+	 * is switched to headers of the sender's own, so the engine's
+	 * protocol-41 socket could otherwise forge any IPv4 packet.
+	 * Everything else is fatal. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
 			     arg_cmp(0, SCMP_CMP_EQ, AF_INET)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(socket), 1,
@@ -114,7 +119,15 @@ static int sandbox_seccomp(bool allow_connect, char *err, size_t errlen)
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 			     arg_cmp(1, SCMP_CMP_EQ, tungetiff)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOTTY), SCMP_SYS(ioctl), 1,
-			     arg_cmp(1, SCMP_CMP_NE, tungetiff)) < 0) {
+			     arg_cmp(1, SCMP_CMP_NE, tungetiff)) < 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 1,
+			     arg_cmp(1, SCMP_CMP_NE, IPPROTO_IP)) < 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setsockopt), 2,
+			     arg_cmp(1, SCMP_CMP_EQ, IPPROTO_IP),
+			     arg_cmp(2, SCMP_CMP_NE, IP_HDRINCL)) < 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsockopt), 2,
+			     arg_cmp(1, SCMP_CMP_EQ, IPPROTO_IP),
+			     arg_cmp(2, SCMP_CMP_EQ, IP_HDRINCL)) < 0) {
 		snprintf(err, errlen, "cannot add the seccomp argument rules");
 		seccomp_release(ctx);
 		return -1;
