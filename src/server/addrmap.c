@@ -2,24 +2,33 @@
  * stay short however many tunnels come and go). */
 #include "server/addrmap.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 
-/* Fibonacci hashing: client addresses of one ISP share their high bits. */
+/* Fibonacci hashing, of the address in host order and taking the top
+ * bits of the product: those depend on every bit of the address, so the
+ * clients of one network (alike but in their last bits) spread. */
 static size_t addrmap_home(const struct addrmap *m, uint32_t addr)
 {
-	return (size_t)((addr * 2654435769u) >> 7) & m->mask;
+	return (size_t)((uint32_t)(ntohl(addr) * 2654435769u) >> m->shift);
 }
 
 int addrmap_init(struct addrmap *m, size_t capacity)
 {
 	size_t size = 4;
+	unsigned bits = 2;
 
-	while (size < 2 * capacity)
+	while (size < 2 * capacity) {
 		size *= 2;
+		bits++;
+	}
+	if (bits > 31)
+		return -1;
 	m->slot = calloc(size, sizeof(*m->slot));
 	if (m->slot == NULL)
 		return -1;
 	m->mask = size - 1;
+	m->shift = 32 - bits;
 	m->count = 0;
 	m->capacity = capacity;
 	return 0;

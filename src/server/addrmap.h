@@ -17,6 +17,7 @@ struct addrmap_slot {
 struct addrmap {
 	struct addrmap_slot *slot;
 	size_t mask;     /* size - 1, size a power of two >= 2 * capacity */
+	unsigned shift;  /* 32 - log2(size): the hash's top bits index */
 	size_t count, capacity;
 };
 

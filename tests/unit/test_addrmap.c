@@ -95,12 +95,39 @@ static void test_churn_against_a_model(void **state)
 	addrmap_destroy(&m);
 }
 
+/* The clients of one network must not share a few home slots: 1024
+ * addresses of one /22 each find its entry within a few probes. */
+static void test_one_network_spreads(void **state)
+{
+	struct addrmap m;
+	size_t worst = 0;
+	int x;
+
+	(void)state;
+	assert_int_equal(addrmap_init(&m, 1024), 0);
+	for (uint32_t i = 0; i < 1024; i++)
+		assert_int_equal(addrmap_add(&m, a4(0xc6336400u + i), &x), 0);
+	for (size_t i = 0; i <= m.mask; i++) {
+		size_t run = 0;
+
+		for (size_t j = i; m.slot[j].addr != 0; j = (j + 1) & m.mask)
+			if (++run > m.mask)
+				break;
+		if (run > worst)
+			worst = run;
+	}
+	/* Load 1/2: a run of dozens means clustering, not chance. */
+	assert_true(worst < 32);
+	addrmap_destroy(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_get_del),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_churn_against_a_model),
+		cmocka_unit_test(test_one_network_spreads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
