@@ -118,10 +118,13 @@ int main(int argc, char **argv)
 				"not implemented yet (they arrive with prefix "
 				"delegation)", ch);
 		case 'c':
-			cfg.tun_flags = TUN_ATTACH;
-			break;
 		case 'o':
-			cfg.tun_flags = TUN_REUSE | TUN_PERSIST;
+			if (cfg.tun_flags != 0)
+				cli_die("-c (never create the interface) and -o "
+					"(create a persistent one) exclude each "
+					"other");
+			cfg.tun_flags = ch == 'c' ? TUN_ATTACH
+						  : TUN_REUSE | TUN_PERSIST;
 			break;
 		default:
 			cli_bad_option(ch);

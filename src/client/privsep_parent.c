@@ -67,11 +67,13 @@ static int pp_socket(void *ctx, const void *msg, void *reply, int *fdp)
 	int fd;
 
 	/* The kind the configuration asks for, from -A when given, and a
-	 * raw socket only towards one address. */
+	 * raw socket connected to a unicast address, so that it takes
+	 * packets from that one only (sending is not narrowed by connect:
+	 * the engine's seccomp filter refuses it IP_HDRINCL). */
 	if (m->kind != (p->cfg->udp ? PRIVSEP_SOCKET_UDP : PRIVSEP_SOCKET_P41) ||
 	    (p->cfg->source.s_addr != INADDR_ANY &&
 	     m->local4 != p->cfg->source.s_addr) ||
-	    (m->kind == PRIVSEP_SOCKET_P41 && m->peer4 == INADDR_ANY))
+	    (m->kind == PRIVSEP_SOCKET_P41 && !proto_ipv4_unicast_ok(peer)))
 		return -1;
 	if (m->kind == PRIVSEP_SOCKET_UDP)
 		fd = udp_tunnel_socket(local, p->cfg->udp_port);
@@ -117,6 +119,7 @@ static int pp_up(void *ctx, const void *msg, void *reply, int *fdp)
 	/* Addresses only where the tunnel type has them, and only what the
 	 * engine's parser would have let through. */
 	if ((m->udp_port != 0) != p->cfg->udp || m->has_v6 > 1 ||
+	    !proto_ipv4_unicast_ok(tr.server4) ||
 	    tr.has_v6 != (p->cfg->type == PROTO_TYPE_HOST) ||
 	    (tr.has_v6 && (!proto_tunnel_addr_ok(&tr.client6) ||
 			   !proto_tunnel_addr_ok(&tr.server6))))

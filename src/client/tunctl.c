@@ -141,8 +141,9 @@ int tunctl_up(struct tunctl *tc, const struct proto_tunnel_reply *reply)
 		return fd;
 	}
 	tc->up = true;
-	if (tunctl_netlink(tc) < 0 ||
-	    (cfg->route_mode == CLIENT_ROUTES_SOLICIT && tunctl_solicit(tc) < 0)) {
+	/* Solicit first: its down and up would drop the addresses. */
+	if ((cfg->route_mode == CLIENT_ROUTES_SOLICIT && tunctl_solicit(tc) < 0) ||
+	    tunctl_netlink(tc) < 0) {
 		tunctl_down(tc);
 		close(fd);
 		return PRIVSEP_UP_FATAL;

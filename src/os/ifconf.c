@@ -20,6 +20,10 @@ int ifconf_tun_open(struct rtnl *nl, const char *name, unsigned tun_flags,
 	unsigned idx, off;
 	int fd, err;
 
+	/* An existing device that is up is someone else's, whatever pool
+	 * style found it. */
+	if ((tun_flags & (TUN_ATTACH | TUN_REUSE)) && ifconf_is_up(name))
+		return -EBUSY;
 	fd = tun_open(name, tun_flags, out_name, &off);
 	if (fd < 0)
 		return fd;
@@ -48,7 +52,7 @@ fail:
 int ifconf_tun_release(struct rtnl *nl, unsigned ifindex,
 		       const struct in6_addr *local)
 {
-	int err = 0;
+	int err = 0, down;
 
 	/* Gone already, or never added: nothing to undo. */
 	if (local != NULL) {
@@ -56,9 +60,11 @@ int ifconf_tun_release(struct rtnl *nl, unsigned ifindex,
 		if (err == -EADDRNOTAVAIL || err == -ENODEV)
 			err = 0;
 	}
-	if (err == 0)
-		err = rtnl_link_down(nl, ifindex);
-	return err == -ENODEV ? 0 : err;
+	/* Down whatever happened: an interface left up is lost to the pool. */
+	down = rtnl_link_down(nl, ifindex);
+	if (err == 0 && down != -ENODEV)
+		err = down;
+	return err;
 }
 
 bool ifconf_is_up(const char *name)

@@ -15,15 +15,17 @@
 /* Open TUN device `name` as tun_flags say (os/tun.h: create, attach to an
  * existing device, make it persistent), set its MTU and bring it up
  * through nl. Returns the descriptor and fills out_name and *ifindex, or
- * -errno (-EBUSY: the name belongs to another device or process; -ENODEV:
- * attaching, there is none). Closing the descriptor removes a device that
- * is not persistent. */
+ * -errno (-EBUSY: the name belongs to another device or process, or an
+ * existing device is up: someone else's; -ENODEV: attaching, there is
+ * none). Closing the descriptor removes a device that is not
+ * persistent. */
 int ifconf_tun_open(struct rtnl *nl, const char *name, unsigned tun_flags,
 		    unsigned mtu, char out_name[IFNAMSIZ], unsigned *ifindex);
 
 /* Leave a device that outlives its descriptor as found: the address
  * `local` removed (when not NULL) and the link down, which also drops its
- * IPv6 addresses and routes. Returns 0 or -errno. */
+ * other IPv6 addresses and routes unless keep_addr_on_down is set. Returns
+ * 0 or the first -errno. */
 int ifconf_tun_release(struct rtnl *nl, unsigned ifindex,
 		       const struct in6_addr *local);
 

@@ -22,7 +22,7 @@ static int tunsock_open(int type, int protocol)
 	return fd;
 }
 
-/* Bind (connect) fd to addr:port unless addr is INADDR_ANY. Returns fd, or
+/* Bind (connect) fd to addr:port unless both are 0. Returns fd, or
  * -errno after closing it. */
 static int tunsock_attach(int fd, int (*op)(int, const struct sockaddr *,
 					    socklen_t),

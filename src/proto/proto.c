@@ -252,8 +252,12 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 	 * may sit between the addresses and the "udp <port>" suffix, which
 	 * always comes last. */
 	want = 3 + (type == PROTO_TYPE_HOST ? 2 : 0) + (udp ? 2 : 0);
+	/* A hostile server must not aim our tunnel at a broadcast,
+	 * multicast or loopback address. */
 	if (t.n < want || parse_ipv4(t.v[1], &r.client4) < 0 ||
-	    parse_ipv4(t.v[2], &r.server4) < 0)
+	    parse_ipv4(t.v[2], &r.server4) < 0 ||
+	    !proto_ipv4_unicast_ok(r.client4) ||
+	    !proto_ipv4_unicast_ok(r.server4))
 		return PROTO_ERR_SYNTAX;
 	if (type == PROTO_TYPE_HOST) {
 		if (parse_ipv6(t.v[3], &r.client6) < 0 ||

@@ -112,6 +112,10 @@ bool proto_user_ok(const char *user);
  * shape of a challenge or a digest (rules.c). */
 bool proto_hex_ok(const char *s, size_t n);
 
+/* True when a is an IPv4 address a tunnel may end at: not 0/8, 127/8,
+ * multicast, reserved or broadcast (rules.c). */
+bool proto_ipv4_unicast_ok(struct in_addr a);
+
 /* True for the tunnel types this version serves (rules.c). */
 bool proto_type_supported(enum proto_type type);
 

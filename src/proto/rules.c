@@ -3,6 +3,8 @@
  * Every side (clients, engine, privileged parent, dtcpauth) asks here. */
 #include "proto/proto.h"
 
+#include <arpa/inet.h>
+
 static bool user_byte_ok(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -34,6 +36,15 @@ bool proto_hex_ok(const char *s, size_t n)
 			return false;
 	}
 	return s[n] == '\0';
+}
+
+bool proto_ipv4_unicast_ok(struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr);
+
+	/* 0/8 "this network", 127/8 loopback, 224/3 multicast, reserved
+	 * and broadcast. */
+	return (h >> 24) != 0 && (h >> 24) != 127 && (h >> 29) != 7;
 }
 
 bool proto_type_supported(enum proto_type type)

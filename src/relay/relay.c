@@ -1,4 +1,5 @@
-/* TUN <-> UDP relay: set-up, keepalives and the closing statistics. The
+/* The relay, UDP or protocol 41: set-up, keepalives and the closing
+ * statistics. The
  * directions live in relay_tx.c (relay_from_tun) and relay_rx.c
  * (relay_from_net), the checks they share in relay_check.c. */
 #include "relay/relay.h"

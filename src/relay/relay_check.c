@@ -20,7 +20,7 @@ int relay_p41_outer(const uint8_t *buf, size_t len, struct in_addr *src,
 	hlen = (size_t)(buf[0] & 0x0f) * 4;
 	/* Raw sockets see reassembled datagrams: a fragment here, or a
 	 * length that disagrees, is not a packet of ours. */
-	if (hlen < 20 || hlen > len || buf[9] != IPPROTO_IPV6 ||
+	if (hlen < 20 || hlen + RELAY_IP6_HLEN > len || buf[9] != IPPROTO_IPV6 ||
 	    (size_t)(buf[2] << 8 | buf[3]) != len ||
 	    ((buf[6] & 0x3f) | buf[7]) != 0)
 		return -1;

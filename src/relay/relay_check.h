@@ -19,8 +19,9 @@ bool relay_packet_ok(const uint8_t *pkt, size_t len);
 
 /* The outer IPv4 header of what a raw protocol-41 socket received in
  * buf[len]: version 4, a whole header, protocol 41, a total length of
- * exactly len, not a fragment. Returns the offset of the IPv6 packet and
- * fills *src and *dst, or -1. */
+ * exactly len, not a fragment, room for at least an IPv6 header after it
+ * (protocol 41 has no keepalives). Returns the offset of the IPv6 packet
+ * and fills *src and *dst, or -1. */
 int relay_p41_outer(const uint8_t *buf, size_t len, struct in_addr *src,
 		    struct in_addr *dst);
 

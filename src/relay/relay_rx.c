@@ -157,15 +157,11 @@ void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
 	struct in_addr src, dst;
 	int n, off;
 
+	/* An error here is the first queued ICMP error again (IP_RECVERR):
+	 * the error queue is where they are counted. */
 	n = rx_receive(fd);
-	if (n < 0) {
-		if (n != -EAGAIN && n != -EINTR && n != -ENOBUFS) {
-			st->errors++;
-			st->errors_unattributed++;
-			st->last_error = -n;
-		}
+	if (n < 0)
 		return;
-	}
 	for (int i = 0; i < n; i++) {
 		st->rx++;
 		off = relay_p41_outer(relay_bufs[i], rx_msgs[i].msg_len, &src,
@@ -202,8 +198,9 @@ void relay_p41_errors(int fd, relay_lookup_fn *lookup, void *arg,
 	} ctl;
 	uint8_t data[64];
 
-	/* Bounded: the queue is the kernel's, but one wakeup is enough. */
-	for (int i = 0; i < RELAY_BATCH; i++) {
+	/* Until it is empty (the kernel bounds it by the receive buffer):
+	 * an error left there would wake the loop again at once. */
+	for (;;) {
 		struct sockaddr_in dst;
 		struct iovec iov = { data, sizeof(data) };
 		struct msghdr m = { .msg_name = &dst,

@@ -242,7 +242,7 @@ static void tx_add_gso(struct relay *r, const struct gso_pkt *g)
 			uint16_t size = (uint16_t)dgram;
 
 			m->msg_control = tx.ctl[tx.nmsg].buf;
-			m->msg_controllen = sizeof(tx.ctl[tx.nmsg].buf);
+			m->msg_controllen = CMSG_SPACE(sizeof(size));
 			c = CMSG_FIRSTHDR(m);
 			c->cmsg_level = SOL_UDP;
 			c->cmsg_type = UDP_SEGMENT;

@@ -98,7 +98,7 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 {
 	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
 	const struct sandbox_user *user = srv->user;
-	char err[512], udp_ports[32] = "";
+	char err[512], udp_ports[32] = "", p41_pool[48];
 
 	if (sandbox_enter(user, SERVER_CHROOT, parent, false, err,
 			  sizeof(err)) < 0)
@@ -117,7 +117,8 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	if (srv->loop == NULL)
 		fatal("cannot create the event loop");
 	srv->tunnels.loop = srv->loop;
-	for (int k = 0; k < 2; k++)
+	srv->tunnels.slot_spill = server_slot_spill(&srv->cfg);
+	for (int k = 0; k < PRIVSEP_KINDS; k++)
 		srv->tunnels.if_stem[k] = srv->cfg.if_stem[k];
 	srv->tunnels.tunnelonly_link_only = srv->cfg.tunnelonly_link_only;
 	srv->listen_io = (struct ev_io){ .fd = srv->listen_fd, .cb = on_accept,
@@ -133,14 +134,20 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	srv->accept_pause = (struct ev_timer){ .cb = on_accept_resume, .arg = srv };
 	throttle_init(&srv->throttle, srv->cfg.throttle_burst,
 		      srv->cfg.throttle_refill);
+	if (srv->cfg.p41_pick)
+		snprintf(p41_pool, sizeof(p41_pool), "existing interfaces "
+			 "matching -i");
+	else
+		snprintf(p41_pool, sizeof(p41_pool), "%s%u",
+			 srv->cfg.if_stem[PRIVSEP_KIND_P41],
+			 srv->cfg.if_base[PRIVSEP_KIND_P41]);
 	if (srv->cfg.udp)
 		snprintf(udp_ports, sizeof(udp_ports), "%u from port %u",
 			 srv->cfg.if_base[PRIVSEP_KIND_UDP], srv->cfg.udp_base);
 	log_info("engine running as %s in %s; listening on %s port %u; "
-		 "protocol-41 tunnels on %s%u%s%s%s%s", user->name,
+		 "protocol-41 tunnels on %s%s%s%s%s", user->name,
 		 SERVER_CHROOT, inet_ntoa(srv->cfg.listen_addr), srv->cfg.port,
-		 srv->cfg.if_stem[PRIVSEP_KIND_P41],
-		 srv->cfg.if_base[PRIVSEP_KIND_P41],
+		 p41_pool,
 		 srv->cfg.udp ? "; udp tunnels on " : "",
 		 srv->cfg.udp ? srv->cfg.if_stem[PRIVSEP_KIND_UDP] : "",
 		 udp_ports, srv->cfg.has_prefix ? "; host tunnels enabled" : "");
@@ -157,7 +164,7 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	close(srv->listen_fd);
 	ev_free(srv->loop);
 	close(srv->p41_fd);
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < PRIVSEP_KINDS; k++)
 		pool_destroy(&srv->tunnels.units[k]);
 	pool_destroy(&srv->tunnels.ports);
 	pool_destroy(&srv->tunnels.slots);

@@ -33,13 +33,12 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcps [-acdDoU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
+"usage: dtcps [-cdDoU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
 "             [-i interface] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-M max-sessions]\n"
 "             [-N max-per-address] [-p port] [-R burst,refill-seconds]\n"
 "             [-S any|link]\n"
 "             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
-"  -a        network tunnels: reply with the link address pair too\n"
 "  -A file   password file (default " DTCPS_AUTHFILE ")\n"
 "  -b port   lowest UDP port for tunnels (default 4028)\n"
 "  -c        never create interfaces: use existing (persistent) ones\n"
@@ -186,8 +185,9 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 			usage(stdout);
 			exit(0);
 		case 'a':
-			cfg->network_peer = true;
-			break;
+			die_usage("-a is for network tunnels, which are not "
+				  "implemented yet (they arrive with prefix "
+				  "delegation)");
 		case 'g':
 			if (parse_ipv4(optarg, &cfg->tunnel_addr) < 0)
 				die_usage("invalid tunnel address \"%s\" (-g): "
@@ -326,8 +326,9 @@ static int p41_socket(const struct server_config *cfg)
 	return fd;
 }
 
-/* Each tunnel holds three descriptors in the engine (control socket, TUN,
- * UDP): make sure -M of them fit, raising the soft limit to the hard one. */
+/* Each tunnel holds up to three descriptors in the engine (control
+ * socket, TUN, and UDP for a UDP tunnel): make sure -M of them fit,
+ * raising the soft limit to the hard one. */
 static void raise_fd_limit(const struct server_config *cfg)
 {
 	rlim_t need = (rlim_t)cfg->max_tunnels * 3 + 16;

@@ -41,8 +41,9 @@ int privsep_auth(unsigned sid, const char *user, const char *response);
 /* Create the tunnel interface of an authenticated session on `unit` of
  * the pool of `kind`, with host address pair `slot` when type is host, for
  * a client at client4. Returns the TUN descriptor and fills *t, or -EBUSY
- * (that name is taken: try another unit), -ENOSPC (no host pair for that
- * unit) or another -errno. */
+ * (that name is taken: try another unit), -ENODEV (-c: no such interface:
+ * try another unit), -ENOSPC (no host pair for that slot, or no free
+ * interface matching -i) or another -errno. */
 int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
 		   unsigned unit, unsigned slot, struct in_addr client4,
 		   struct privsep_tunnel *t);

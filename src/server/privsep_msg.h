@@ -25,6 +25,7 @@ enum privsep_type {
 enum privsep_kind {
 	PRIVSEP_KIND_UDP,    /* UDP (-U): ng0 ... (-I) */
 	PRIVSEP_KIND_P41,    /* protocol 41: gif0 ... (-i) */
+	PRIVSEP_KINDS,       /* how many: arrays indexed by kind */
 };
 
 struct privsep_msg_hello_reply {

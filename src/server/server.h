@@ -31,15 +31,14 @@ struct server_config {
 	uint16_t udp_base;             /* -b */
 	/* Interface pools by enum privsep_kind: -I (UDP, ng0) and -i
 	 * (protocol 41, gif0): stem and first unit. */
-	char if_stem[2][IFNAMSIZ];
-	unsigned if_base[2];
+	char if_stem[PRIVSEP_KINDS][IFNAMSIZ];
+	unsigned if_base[PRIVSEP_KINDS];
 	bool p41_pick;                 /* -i is a regular expression: */
 	regex_t p41_regex;             /* use existing interfaces matching it */
 	unsigned tun_flags;            /* -c: TUN_ATTACH; -o: TUN_REUSE |
 					  TUN_PERSIST (os/tun.h) */
 	bool has_tunnel_addr;          /* -g */
 	struct in_addr tunnel_addr;    /* -g: our end of every tunnel */
-	bool network_peer;             /* -a: network replies with a link pair */
 	unsigned mtu;                  /* -m */
 	unsigned login_timeout;        /* -T, seconds */
 	unsigned session_timeout;
@@ -59,14 +58,24 @@ struct server_config {
 struct session;
 struct sandbox_user;
 
-/* Host address pairs are numbered by interface unit (PROTOCOL.md), so
- * there are as many as the highest unit a pool can reach. */
-static inline unsigned server_slots(const struct server_config *cfg)
+/* Host address pairs are numbered by interface unit (PROTOCOL.md): as
+ * many as the highest unit a pool can reach, and as many again above
+ * those for a tunnel whose unit's pair is taken by the other kind (so that
+ * it takes no other unit's pair). */
+static inline unsigned server_slot_spill(const struct server_config *cfg)
 {
-	unsigned base = cfg->if_base[0] > cfg->if_base[1] ? cfg->if_base[0]
-							  : cfg->if_base[1];
+	unsigned base = 0;
+
+	for (int k = 0; k < PRIVSEP_KINDS; k++)
+		if (cfg->if_base[k] > base)
+			base = cfg->if_base[k];
 
 	return base + cfg->max_tunnels;
+}
+
+static inline unsigned server_slots(const struct server_config *cfg)
+{
+	return server_slot_spill(cfg) + cfg->max_tunnels;
 }
 
 struct server {
@@ -74,7 +83,8 @@ struct server {
 	struct ev_loop *loop;
 	int listen_fd;
 	struct ev_io listen_io;
-	int p41_fd;                    /* raw protocol-41 socket (parent's) */
+	int p41_fd;                    /* raw protocol-41 socket: opened by
+					  the parent, used by the engine */
 	struct ev_io p41_io;
 	struct tunnel_env tunnels;     /* pools and policy of the tunnels */
 	struct session *sessions;      /* live sessions */

@@ -69,16 +69,14 @@ static void tunnel_on_net_error(void *arg, int err)
 
 /* The host address pair of a tunnel is that of its interface's unit, as
  * the original's (PROTOCOL.md); when a UDP and a protocol-41 interface
- * share a unit number, the later one takes the lowest free pair instead. */
+ * share a unit number, the later one takes a pair from above every unit's
+ * (env->slot_spill), so that it displaces no other. */
 static int tunnel_take_slot(struct tunnel_env *env, struct tunnel *t)
 {
-	unsigned from = pool_is_used(&env->slots, t->unit) ? env->slots.base
+	unsigned from = pool_is_used(&env->slots, t->unit) ? env->slot_spill
 							  : t->unit;
 
-	if (pool_alloc(&env->slots, from, &t->slot) == 0)
-		return 0;
-	pool_release(&env->units[t->kind], t->unit);
-	return -1;
+	return pool_alloc(&env->slots, from, &t->slot);
 }
 
 /* Have the parent create the TUN device on the lowest free unit, skipping
@@ -93,8 +91,12 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 
 	for (;;) {
 		if (nbusy == TUNNEL_BUSY_SKIP ||
-		    pool_alloc(units, from, &t->unit) < 0 ||
-		    tunnel_take_slot(env, t) < 0) {
+		    pool_alloc(units, from, &t->unit) < 0) {
+			ret = TUNNEL_ERR_SOLD_OUT;
+			break;
+		}
+		if (tunnel_take_slot(env, t) < 0) {
+			pool_release(units, t->unit);
 			ret = TUNNEL_ERR_SOLD_OUT;
 			break;
 		}
@@ -103,14 +105,9 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 		if (fd >= 0)
 			break;
 		pool_release(&env->slots, t->slot);
-		if (fd != -EBUSY) {
+		if (fd != -EBUSY && fd != -ENODEV) {
 			pool_release(units, t->unit);
 			if (fd == -ENOSPC) {
-				ret = TUNNEL_ERR_SOLD_OUT;
-			} else if (fd == -ENODEV) {
-				/* -c: only existing interfaces are used. */
-				log_info("no interface %s%u to use (-c creates "
-					 "none)", env->if_stem[t->kind], t->unit);
 				ret = TUNNEL_ERR_SOLD_OUT;
 			} else {
 				log_warnx("cannot create interface %s%u: %s",
@@ -120,8 +117,13 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 			}
 			break;
 		}
-		log_warnx("interface %s%u exists and is not ours; skipping it",
-			  env->if_stem[t->kind], t->unit);
+		/* Someone else's interface, or (-c) none to attach to. */
+		if (fd == -EBUSY)
+			log_warnx("interface %s%u exists and is not ours; "
+				  "skipping it", env->if_stem[t->kind], t->unit);
+		else
+			log_debug("no interface %s%u to use (-c creates none)",
+				  env->if_stem[t->kind], t->unit);
 		busy[nbusy++] = t->unit;
 		from = t->unit + 1;
 	}

@@ -19,13 +19,14 @@
 /* What every tunnel of the server is made from. */
 struct tunnel_env {
 	struct ev_loop *loop;
-	struct pool units[2];          /* interface units by privsep_kind:
+	struct pool units[PRIVSEP_KINDS];  /* interface units by kind:
 					  -I (UDP), -i (protocol 41) */
 	struct pool ports;             /* UDP ports (-b) */
 	struct pool slots;             /* host address pairs, both kinds */
-	const char *if_stem[2];        /* -I and -i stems, for messages */
+	unsigned slot_spill;           /* first pair no unit maps to */
+	const char *if_stem[PRIVSEP_KINDS];  /* -I and -i, for messages */
 	bool tunnelonly_link_only;     /* -S link */
-	int p41_fd;                    /* the raw protocol-41 socket, or -1 */
+	int p41_fd;                    /* the raw protocol-41 socket */
 	struct addrmap p41_clients;    /* client IPv4 -> its relay */
 	struct relay_p41_stats p41_stats;
 	uint64_t net_error_logged_ms;  /* errors are logged once a minute */
@@ -67,10 +68,13 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
  * errors to the tunnels they are about (logged once a minute). */
 void tunnel_p41_receive(struct tunnel_env *env, bool errors_queued);
 
-/* Remove the interface (with its addresses and routes), close the socket
- * and return unit and port to their pools, at once. The struct stays valid
- * (its descriptors -1) until tunnel_free, because an event for it may still
- * be pending in the current batch. NULL is ignored. */
+/* Close the interface's descriptor (a device we created goes, with its
+ * addresses and routes; the parent gives back one that outlives it when
+ * the session ends), close a UDP tunnel's socket, take a protocol-41
+ * tunnel out of the client table, and return unit, address pair and port
+ * to their pools, at once. The struct stays valid (its descriptors -1)
+ * until tunnel_free, because an event for it may still be pending in the
+ * current batch. NULL is ignored. */
 void tunnel_close(struct tunnel_env *env, struct tunnel *t);
 void tunnel_free(struct tunnel *t);
 

@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (off < 0)
 			return 0;
-		check(off >= 20 && off <= 60 && (size_t)off <= len &&
+		check(off >= 20 && off <= 60 && (size_t)off + 40 <= len &&
 		      off % 4 == 0 && buf[9] == 41 &&
 		      (size_t)(buf[2] << 8 | buf[3]) == len &&
 		      memcmp(&osrc, buf + 12, 4) == 0);

@@ -57,8 +57,9 @@ spawn dtcps "$SRV" "$DTCPS" -D -d -A "$PWFILE" -L "$SRV_V4" "$PREFIX6"
 wait_for_or_fail 10 "dtcps listens" eval "alive dtcps && tcp_listening $SRV 20200"
 
 say "--- -r solicit"
-p41_dtcpc dtcpc -t tunnelonly -r solicit
+p41_dtcpc dtcpc -t host -r solicit
 wait_for_or_fail 10 "server gif0 up" link_up "$SRV" gif0
+wait_for_or_fail 10 "host pair on the client" has_addr "$CLI" gif0 "inet6 2001:db8:1::6 peer 2001:db8:1::5/128"
 run ip -n "$SRV" addr add fe80::1/64 dev gif0 nodad
 answer_rs "$SRV" gif0 15 || fail "no router solicitation from the client"
 wait_for_or_fail 10 "client default route from the advertisement" \
@@ -66,6 +67,8 @@ wait_for_or_fail 10 "client default route from the advertisement" \
 run ip -n "$CLI" -6 route show default
 check "no static ::/0 (only the advertised one)" \
 	eval "! ip -n $CLI -6 route show default | grep -q 'proto static'"
+check "the host address survived the solicitation" has_addr "$CLI" gif0 "inet6 2001:db8:1::6 peer"
+run nsx "$CLI" ping -6 -c 2 -i 0.2 -W 2 "$INET_V6" || fail "no traffic over the advertised route"
 stop dtcpc
 
 say "--- -A, -f"

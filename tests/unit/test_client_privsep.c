@@ -196,8 +196,8 @@ static void test_socket_fields_refused(void **state)
 	struct fixture *f = *state;
 	struct privsep_msg_socket m = { .h = { PRIVSEP_SOCKET, 0 },
 					.kind = PRIVSEP_SOCKET_P41,
-					.local4 = htonl(INADDR_LOOPBACK),
-					.peer4 = htonl(INADDR_LOOPBACK) };
+					.local4 = htonl(0xc0000202),
+					.peer4 = htonl(0xc0000201) };
 
 	/* -U: no raw socket. */
 	assert_int_equal(feed(f, &m, sizeof(m)), -1);
@@ -209,8 +209,12 @@ static void test_socket_fields_refused(void **state)
 	m.kind = PRIVSEP_SOCKET_P41;
 	m.peer4 = 0;                            /* towards everyone */
 	assert_int_equal(feed(f, &m, sizeof(m)), -1);
-	m.peer4 = htonl(INADDR_LOOPBACK);
-	f->cfg.source.s_addr = htonl(0x7f000002);   /* -A 127.0.0.2 */
+	m.peer4 = htonl(0xe0000001);            /* multicast */
+	assert_int_equal(feed(f, &m, sizeof(m)), -1);
+	m.peer4 = htonl(INADDR_LOOPBACK);       /* loopback */
+	assert_int_equal(feed(f, &m, sizeof(m)), -1);
+	m.peer4 = htonl(0xc0000201);
+	f->cfg.source.s_addr = htonl(0xc0000203);   /* -A 192.0.2.3 */
 	assert_int_equal(feed(f, &m, sizeof(m)), -1);
 	no_reply(f);
 }

@@ -242,9 +242,38 @@ static void test_fmt_request_and_greeting(void **state)
 	assert_int_equal(proto_fmt_ok(buf, 4, "pong"), -1);
 }
 
+/* A server may not aim the client's tunnel at a broadcast, multicast,
+ * loopback or "this network" address. */
+static void test_reply_ipv4_must_be_unicast(void **state)
+{
+	struct proto_tunnel_reply rep;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(proto_parse_tunnel_reply("+OK 192.0.2.2 192.0.2.1",
+						  PROTO_TYPE_TUNNELONLY, false,
+						  &rep, &err), 0);
+	assert_int_equal(proto_parse_tunnel_reply("+OK 192.0.2.2 224.0.0.1",
+						  PROTO_TYPE_TUNNELONLY, false,
+						  &rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply("+OK 192.0.2.2 255.255.255.255",
+						  PROTO_TYPE_TUNNELONLY, false,
+						  &rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply("+OK 192.0.2.2 127.0.0.1",
+						  PROTO_TYPE_TUNNELONLY, false,
+						  &rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply("+OK 0.1.2.3 192.0.2.1",
+						  PROTO_TYPE_TUNNELONLY, false,
+						  &rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply("+OK 192.0.2.2 239.1.2.3 udp 4028",
+						  PROTO_TYPE_TUNNELONLY, true,
+						  &rep, &err), PROTO_ERR_SYNTAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reply_ipv4_must_be_unicast),
 		cmocka_unit_test(test_digest_vector),
 		cmocka_unit_test(test_digest_equal),
 		cmocka_unit_test(test_challenge),

@@ -203,6 +203,10 @@ static void test_p41_outer(void **state)
 	assert_int_equal(relay_p41_outer(b, 60, &src, &dst), 20);
 	b[0] = 0x65;                                       /* not IPv4 */
 	assert_int_equal(relay_p41_outer(b, 60, &src, &dst), -1);
+	ip4(b, 5, 41, 20);                        /* nothing inside: no keepalive */
+	assert_int_equal(relay_p41_outer(b, 20, &src, &dst), -1);
+	ip4(b, 5, 41, 59);                        /* less than an IPv6 header */
+	assert_int_equal(relay_p41_outer(b, 59, &src, &dst), -1);
 	assert_int_equal(relay_p41_outer(b, 19, &src, &dst), -1);
 }
 
