@@ -148,13 +148,17 @@ int rtnl_addr6_add(struct rtnl *nl, unsigned ifindex,
 	return rtnl_transact(nl, nlh);
 }
 
-int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
-		    const struct in6_addr *dst, unsigned plen)
+static int rtnl_route6(struct rtnl *nl, unsigned ifindex,
+		       const struct in6_addr *dst, unsigned plen, bool replace)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm = rtnl_request(buf, RTM_NEWROUTE, true, sizeof(*rtm),
 					 &nlh);
+
+	/* Replacing moves the route in one step: no moment without it. */
+	if (replace)
+		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 
 	*rtm = (struct rtmsg){ .rtm_family = AF_INET6,
 			       .rtm_dst_len = (unsigned char)plen,
@@ -166,4 +170,16 @@ int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
 		mnl_attr_put(nlh, RTA_DST, sizeof(*dst), dst);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	return rtnl_transact(nl, nlh);
+}
+
+int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
+		    const struct in6_addr *dst, unsigned plen)
+{
+	return rtnl_route6(nl, ifindex, dst, plen, false);
+}
+
+int rtnl_route6_replace(struct rtnl *nl, unsigned ifindex,
+			const struct in6_addr *dst, unsigned plen)
+{
+	return rtnl_route6(nl, ifindex, dst, plen, true);
 }

@@ -35,4 +35,9 @@ int rtnl_link_down(struct rtnl *nl, unsigned ifindex);
 int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
 		    const struct in6_addr *dst, unsigned plen);
 
+/* The same, taking the route over from whatever interface has it now, in
+ * one step. Returns 0 or -errno. */
+int rtnl_route6_replace(struct rtnl *nl, unsigned ifindex,
+			const struct in6_addr *dst, unsigned plen);
+
 #endif

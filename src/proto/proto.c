@@ -180,7 +180,8 @@ int proto_fmt_tunnel_ok(char *buf, size_t len,
 	char c4[INET_ADDRSTRLEN], s4[INET_ADDRSTRLEN];
 	char c6[INET6_ADDRSTRLEN], s6[INET6_ADDRSTRLEN];
 	char v6[2 * INET6_ADDRSTRLEN + 2] = "";
-	char udp[16] = "";
+	char nets[PROTO_LINE_MAX] = "", udp[16] = "";
+	size_t used = 0;
 
 	inet_ntop(AF_INET, &rep->client4, c4, sizeof(c4));
 	inet_ntop(AF_INET, &rep->server4, s4, sizeof(s4));
@@ -189,10 +190,24 @@ int proto_fmt_tunnel_ok(char *buf, size_t len,
 		inet_ntop(AF_INET6, &rep->server6, s6, sizeof(s6));
 		snprintf(v6, sizeof(v6), " %s %s", c6, s6);
 	}
+	/* network: the prefixes routed to the client, after the link pair
+	 * when there is one (the Feel6 server's format). */
+	for (unsigned i = 0; i < rep->nprefixes && i < PROTO_PREFIXES_MAX;
+	     i++) {
+		char p6[INET6_ADDRSTRLEN];
+		int n;
+
+		inet_ntop(AF_INET6, &rep->prefix[i].addr, p6, sizeof(p6));
+		n = snprintf(nets + used, sizeof(nets) - used, " %s/%u", p6,
+			     rep->prefix[i].plen);
+		if (n < 0 || (size_t)n >= sizeof(nets) - used)
+			return -1;
+		used += (size_t)n;
+	}
 	if (rep->udp_port)
 		snprintf(udp, sizeof(udp), " udp %u", rep->udp_port);
-	return fmt_end(snprintf(buf, len, "+OK %s %s%s%s\r\n", c4, s4, v6, udp),
-		       len);
+	return fmt_end(snprintf(buf, len, "+OK %s %s%s%s%s\r\n", c4, s4, v6,
+				nets, udp), len);
 }
 
 int proto_fmt_ok(char *buf, size_t len, const char *text)

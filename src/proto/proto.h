@@ -55,11 +55,21 @@ struct proto_request {
 	uint16_t udp_port;
 };
 
+#define PROTO_PREFIXES_MAX 16    /* delegated prefixes in one reply */
+
+struct proto_prefix {
+	struct in6_addr addr;
+	unsigned plen;
+};
+
 /* The success reply to a tunnel request. */
 struct proto_tunnel_reply {
 	struct in_addr client4, server4;
-	bool has_v6;                      /* host type */
+	bool has_v6;                      /* host type, or network with a
+					     link pair (dtcps -a) */
 	struct in6_addr client6, server6;
+	unsigned nprefixes;               /* network type: routed to us */
+	struct proto_prefix prefix[PROTO_PREFIXES_MAX];
 	uint16_t udp_port;                /* 0: protocol-41 */
 };
 
@@ -116,7 +126,9 @@ bool proto_hex_ok(const char *s, size_t n);
  * multicast, reserved or broadcast (rules.c). */
 bool proto_ipv4_unicast_ok(struct in_addr a);
 
-/* True for the tunnel types this version serves (rules.c). */
+/* True for the tunnel types there are: tunnelonly, host and network
+ * (rules.c). Whether a server offers network to a user is its route
+ * table's to say. */
 bool proto_type_supported(enum proto_type type);
 
 /* True when line is "+OK" or starts with "+OK ". */

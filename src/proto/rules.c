@@ -49,5 +49,6 @@ bool proto_ipv4_unicast_ok(struct in_addr a)
 
 bool proto_type_supported(enum proto_type type)
 {
-	return type == PROTO_TYPE_TUNNELONLY || type == PROTO_TYPE_HOST;
+	return type == PROTO_TYPE_TUNNELONLY || type == PROTO_TYPE_HOST ||
+	       type == PROTO_TYPE_NETWORK;
 }

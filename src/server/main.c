@@ -26,9 +26,11 @@
 #include "server/auth.h"
 #include "server/engine.h"
 #include "server/privsep_parent.h"
+#include "server/routes.h"
 #include "server/server.h"
 
 #define DTCPS_AUTHFILE DTCP_SYSCONFDIR "/dtcps.auth"
+#define DTCPS_ROUTETABLE DTCP_SYSCONFDIR "/dtcps.routetable"
 
 static void usage(FILE *f)
 {
@@ -36,7 +38,8 @@ static void usage(FILE *f)
 "usage: dtcps [-cdDoU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
 "             [-i interface] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-M max-sessions]\n"
-"             [-N max-per-address] [-p port] [-R burst,refill-seconds]\n"
+"             [-N max-per-address] [-p port] [-r route-table]\n"
+"             [-R burst,refill-seconds]\n"
 "             [-S any|link]\n"
 "             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
 "  -A file   password file (default " DTCPS_AUTHFILE ")\n"
@@ -57,6 +60,9 @@ static void usage(FILE *f)
 "  -N n      most connections from one IPv4 address at once (default 16)\n"
 "  -o        create persistent interfaces and leave them (down) at exit\n"
 "  -p port   TCP port (default 20200)\n"
+"  -r file   route table of network tunnels (default\n"
+"            " DTCPS_ROUTETABLE ";\n"
+"            without it no user gets a network tunnel)\n"
 "  -R b,s    failed logins one address may make in a row, and seconds\n"
 "            to earn one more back (default 10,30); a connection is\n"
 "            closed after 3 failures\n"
@@ -152,6 +158,7 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->authfile = DTCPS_AUTHFILE;
+	cfg->routetable = DTCPS_ROUTETABLE;
 	cfg->port = 20200;
 	cfg->udp_base = 4028;
 	strcpy(cfg->if_stem[PRIVSEP_KIND_UDP], "ng");
@@ -166,7 +173,7 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 	cfg->user = SERVER_USER_DEFAULT;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":A:b:dDg:hi:I:L:m:M:N:p:R:S:T:u:Uaco")) != -1) {
+	while ((ch = getopt(argc, argv, ":A:b:dDg:hi:I:L:m:M:N:p:r:R:S:T:u:Uaco")) != -1) {
 		switch (ch) {
 		case 'A':
 			cfg->authfile = optarg;
@@ -185,9 +192,8 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 			usage(stdout);
 			exit(0);
 		case 'a':
-			die_usage("-a is for network tunnels, which are not "
-				  "implemented yet (they arrive with prefix "
-				  "delegation)");
+			die_usage("-a (the link address pair in network "
+				  "replies) is not implemented yet");
 		case 'g':
 			if (parse_ipv4(optarg, &cfg->tunnel_addr) < 0)
 				die_usage("invalid tunnel address \"%s\" (-g): "
@@ -218,6 +224,9 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 		case 'N':
 			cfg->max_per_addr = opt_uint(optarg, 1, 65535,
 						     "max sessions per address (-N)");
+			break;
+		case 'r':
+			cfg->routetable = optarg;
 			break;
 		case 'R':
 			parse_pair(optarg, 'R', "burst", "refill seconds", 1000,
@@ -373,6 +382,7 @@ int main(int argc, char **argv)
 	struct privchan chan;
 	struct server srv;
 	struct auth *auth;
+	struct routes *routes;
 	struct rtnl *nl;
 	char err[512];
 	int rc;
@@ -394,6 +404,9 @@ int main(int argc, char **argv)
 	auth = auth_open(srv.cfg.authfile, err, sizeof(err));
 	if (auth == NULL)
 		fatalx("%s", err);
+	routes = routes_open(srv.cfg.routetable, err, sizeof(err));
+	if (routes == NULL)
+		fatalx("%s", err);
 	nl = rtnl_open();
 	if (nl == NULL)
 		fatal("cannot open a netlink socket");
@@ -414,6 +427,7 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		/* The engine's copy of the secrets and of netlink goes. */
 		auth_close(auth);
+		routes_close(routes);
 		rtnl_close(nl);
 		rc = engine_main(&srv, chan.sock, chan.parent);
 		config_free(&srv.cfg);
@@ -421,7 +435,7 @@ int main(int argc, char **argv)
 	}
 	close(srv.listen_fd);
 	close(srv.p41_fd);
-	parent = privsep_parent_new(&srv.cfg, auth, nl);
+	parent = privsep_parent_new(&srv.cfg, auth, routes, nl);
 	if (parent == NULL)
 		fatalx("out of memory");
 	rc = privchan_serve(chan.sock, chan.log_fd, pid, &privsep_parent_table,
@@ -429,6 +443,7 @@ int main(int argc, char **argv)
 	close(chan.log_fd);
 	privsep_parent_free(parent);
 	auth_close(auth);
+	routes_close(routes);
 	rtnl_close(nl);
 	config_free(&srv.cfg);
 	log_info("stopped");

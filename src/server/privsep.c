@@ -82,6 +82,14 @@ int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
 	t->has_v6 = rep.has_v6;
 	memcpy(&t->server6, rep.server6, sizeof(t->server6));
 	memcpy(&t->client6, rep.client6, sizeof(t->client6));
+	if (rep.nprefixes > PROTO_PREFIXES_MAX)
+		fatalx("unexpected tunnel reply from the privileged parent");
+	t->nprefixes = rep.nprefixes;
+	for (unsigned i = 0; i < t->nprefixes; i++) {
+		memcpy(&t->prefix[i].addr, rep.prefix[i].addr, 16);
+		t->prefix[i].plen = rep.prefix[i].plen;
+	}
+	t->superseded = rep.superseded;
 	return fd;
 }
 

@@ -22,6 +22,9 @@ struct privsep_tunnel {
 	unsigned ifindex;
 	bool has_v6;
 	struct in6_addr server6, client6;
+	unsigned nprefixes;                 /* network: routed into it */
+	struct proto_prefix prefix[PROTO_PREFIXES_MAX];
+	unsigned superseded;                /* the session it took them from */
 };
 
 /* Set the engine's end of the channel. */
@@ -43,7 +46,8 @@ int privsep_auth(unsigned sid, const char *user, const char *response);
  * a client at client4. Returns the TUN descriptor and fills *t, or -EBUSY
  * (that name is taken: try another unit), -ENODEV (-c: no such interface:
  * try another unit), -ENOSPC (no host pair for that slot, or no free
- * interface matching -i) or another -errno. */
+ * interface matching -i), -ENOENT (network: the route table has nothing for
+ * the user) or another -errno. */
 int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
 		   unsigned unit, unsigned slot, struct in_addr client4,
 		   struct privsep_tunnel *t);

@@ -55,14 +55,25 @@ struct privsep_msg_tunnel {
 	uint32_t client4;       /* the client's IPv4 address, network order */
 };
 
+struct privsep_msg_prefix {
+	uint8_t addr[16];
+	uint8_t plen;           /* 1..128 */
+	uint8_t pad[3];
+};
+
 struct privsep_msg_tunnel_reply {
 	struct privchan_hdr h;
-	int32_t err;            /* 0, or -errno (descriptor attached on 0) */
+	int32_t err;            /* 0, or -errno (descriptor attached on 0);
+				   -ENOENT: no network tunnel for the user */
 	uint32_t ifindex;
 	char ifname[IFNAMSIZ];
 	uint8_t has_v6;         /* 0 or 1: the addresses below are set */
-	uint8_t pad[3];
+	uint8_t nprefixes;      /* network: routed into the tunnel */
+	uint8_t pad[2];
 	uint8_t server6[16], client6[16];
+	uint32_t superseded;    /* network: the session whose routes this
+				   one took over (newest login wins), 0 */
+	struct privsep_msg_prefix prefix[PROTO_PREFIXES_MAX];
 };
 
 /* Replies with a descriptor start as privchan_call_fd expects. */

@@ -17,6 +17,7 @@
 #include "os/tun.h"
 #include "os/privchan.h"
 #include "server/pool.h"
+#include "server/routes.h"
 #include "server/privsep.h"
 #include "server/privsep_msg.h"
 
@@ -29,6 +30,9 @@ enum pp_state {
 };
 
 #define IN(s) (1u << (s))
+
+_Static_assert(ROUTETABLE_PREFIXES_MAX <= PROTO_PREFIXES_MAX,
+	       "a user's prefixes must fit one reply");
 
 struct pp_session {
 	uint32_t sid;
@@ -43,12 +47,15 @@ struct pp_session {
 	unsigned ifindex;
 	bool release;             /* which outlives the engine's descriptor */
 	bool has_v6;
-	struct in6_addr server6;  /* and our address on it */
+	struct in6_addr server6;  /* and our address on it; */
+	bool network;             /* the user's prefixes are routed into it */
+	char user[PROTO_USER_MAX + 1];   /* PP_AUTHED on: who logged in */
 };
 
 struct privsep_parent {
 	const struct server_config *cfg;
 	struct auth *auth;
+	struct routes *routes;
 	struct rtnl *nl;
 	struct pp_session *s;
 	size_t n, cap;
@@ -229,6 +236,41 @@ static int pp_auth(void *ctx, const void *msg, void *reply, int *fd)
 	}
 	if (rep->result != PRIVSEP_AUTH_BUSY)
 		s->state = rep->result == 1 ? PP_AUTHED : PP_NEW;
+	if (rep->result == 1)
+		memcpy(s->user, m->user, sizeof(s->user));
+	return 0;
+}
+
+/* Route the user's prefixes into s's interface. A live session of the same
+ * user that has them (a dead NAT mapping whose TCP session has not timed
+ * out yet) loses them: newest login wins, and the routes move over in one
+ * step each, with no moment a packet finds none. The engine closes it. */
+static int pp_route(struct privsep_parent *p, struct pp_session *s,
+		    struct privsep_msg_tunnel_reply *rep)
+{
+	struct in6_addr dst;
+	int err;
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct pp_session *o = &p->s[i];
+
+		if (o != s && o->state == PP_TUNNELED && o->network &&
+		    strcmp(o->user, s->user) == 0) {
+			o->network = false;
+			rep->superseded = o->sid;
+		}
+	}
+	for (unsigned i = 0; i < rep->nprefixes; i++) {
+		memcpy(&dst, rep->prefix[i].addr, 16);
+		err = rtnl_route6_replace(p->nl, rep->ifindex, &dst,
+					  rep->prefix[i].plen);
+		if (err < 0) {
+			log_warnx("cannot route a prefix of user %s into %s: "
+				  "%s", s->user, s->ifname, strerror(-err));
+			return err;
+		}
+	}
+	s->network = true;
 	return 0;
 }
 
@@ -240,6 +282,7 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	struct privsep_msg_tunnel_reply *rep = reply;
 	struct pp_session *s = pp_find(p, m->h.id);
 	struct in6_addr server6 = IN6ADDR_ANY_INIT, client6 = IN6ADDR_ANY_INIT;
+	struct routetable_user ru;
 	char name[IFNAMSIZ];
 	int fd, err;
 
@@ -251,6 +294,19 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	    m->unit - cfg->if_base[m->kind] >= cfg->max_tunnels ||
 	    m->slot >= server_slots(cfg) || pp_taken(p, m))
 		return -1;
+	/* The parent, not the engine, decides which prefixes a user gets. */
+	if (m->tunnel_type == PROTO_TYPE_NETWORK) {
+		if (p->routes == NULL ||
+		    routes_lookup(p->routes, s->user, &ru) < 0) {
+			rep->err = -ENOENT;
+			return 0;
+		}
+		rep->nprefixes = (uint8_t)ru.count;
+		for (unsigned i = 0; i < ru.count; i++) {
+			memcpy(rep->prefix[i].addr, &ru.prefix[i].addr, 16);
+			rep->prefix[i].plen = (uint8_t)ru.prefix[i].plen;
+		}
+	}
 	if (m->tunnel_type == PROTO_TYPE_HOST) {
 		/* The parent, not the engine, decides the addresses. */
 		if (pool_host_pair(&cfg->prefix, cfg->plen, m->slot, &server6,
@@ -287,16 +343,18 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	s->server6 = server6;
 	s->release = (m->kind == PRIVSEP_KIND_P41 && cfg->p41_pick) ||
 		     cfg->tun_flags != 0;
-	if (rep->has_v6) {
+	err = 0;
+	if (rep->has_v6)
 		err = rtnl_addr6_add(p->nl, rep->ifindex, &server6, &client6,
 				     128);
-		if (err < 0) {
-			pp_release(p, s);
-			s->state = PP_AUTHED;
-			close(fd);
-			rep->err = err;
-			return 0;
-		}
+	if (err == 0 && rep->nprefixes > 0)
+		err = pp_route(p, s, rep);
+	if (err < 0) {
+		pp_release(p, s);
+		s->state = PP_AUTHED;
+		close(fd);
+		rep->err = err;
+		return 0;
 	}
 	*fdp = fd;
 	return 0;
@@ -355,13 +413,15 @@ const struct privchan_table privsep_parent_table = {
 };
 
 struct privsep_parent *privsep_parent_new(const struct server_config *cfg,
-					  struct auth *auth, struct rtnl *nl)
+					  struct auth *auth,
+					  struct routes *routes,
+					  struct rtnl *nl)
 {
 	struct privsep_parent *p = calloc(1, sizeof(*p));
 
 	if (p != NULL)
 		*p = (struct privsep_parent){ .cfg = cfg, .auth = auth,
-					      .nl = nl };
+					      .routes = routes, .nl = nl };
 	return p;
 }
 

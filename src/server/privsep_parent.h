@@ -12,6 +12,7 @@
 #include "os/privchan.h"
 #include "os/rtnl.h"
 #include "server/auth.h"
+#include "server/routes.h"
 #include "server/server.h"
 
 /* Failed checks the parent makes per second, server-wide, whatever the
@@ -22,11 +23,13 @@
 
 struct privsep_parent;
 
-/* The parent's state for cfg, checking logins with auth and configuring
- * interfaces through nl (both stay the caller's). NULL when out of
- * memory. */
+/* The parent's state for cfg, checking logins with auth, giving network
+ * tunnels the prefixes of routes, configuring interfaces through nl (all
+ * stay the caller's). NULL when out of memory. */
 struct privsep_parent *privsep_parent_new(const struct server_config *cfg,
-					  struct auth *auth, struct rtnl *nl);
+					  struct auth *auth,
+					  struct routes *routes,
+					  struct rtnl *nl);
 void privsep_parent_free(struct privsep_parent *p);
 
 

@@ -25,6 +25,7 @@
 
 struct server_config {
 	const char *authfile;
+	const char *routetable;        /* -r */
 	struct in_addr listen_addr;
 	uint16_t port;
 	bool udp;                      /* -U: UDP tunnels too */

@@ -143,6 +143,22 @@ static void session_close(struct session *s, const char *why)
 	srv->dead = s;
 }
 
+/* Newest login wins for delegated prefixes: the parent has moved the
+ * routes of session `id` to session `by`; tell the old one why it ends. */
+static void session_supersede(struct server *srv, unsigned id, unsigned by)
+{
+	struct session *old;
+
+	for (old = srv->sessions; old && old->id != id; old = old->next)
+		;
+	if (old == NULL)
+		return;
+	session_reply(old, false, "superseded by a new login, disconnecting");
+	log_info("session %u: %s: its prefixes moved to session %u (newest "
+		 "login wins)", old->id, old->peer_text, by);
+	session_close(old, "superseded by a new login");
+}
+
 /* Refuse and close when this address has used up its failed logins.
  * Returns true when it did. */
 static bool session_throttled(struct session *s)
@@ -175,6 +191,8 @@ static const char *tunnel_error_text(const struct server_config *cfg, int err)
 	switch (err) {
 	case TUNNEL_ERR_SOLD_OUT:
 		return "tunnel interface sold out";
+	case TUNNEL_ERR_NO_ROUTES:
+		return "unsupported tunnel type network";
 	case TUNNEL_ERR_P41_TAKEN:
 		return cfg->udp ? "a protocol-41 tunnel from your address is "
 				  "up already (one per address; use udp for "
@@ -262,6 +280,8 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	if (n > 2)
 		log_debug("session %u: -> %.*s", s->id, n - 2, buf);
 	session_send(s, buf, n);
+	if (t->superseded != 0)
+		session_supersede(s->srv, t->superseded, s->id);
 }
 
 static void session_line(struct session *s, char *line, size_t len)

@@ -109,6 +109,8 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 			pool_release(units, t->unit);
 			if (fd == -ENOSPC) {
 				ret = TUNNEL_ERR_SOLD_OUT;
+			} else if (fd == -ENOENT) {
+				ret = TUNNEL_ERR_NO_ROUTES;
 			} else {
 				log_warnx("cannot create interface %s%u: %s",
 					  env->if_stem[t->kind], t->unit,
@@ -139,6 +141,9 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 		t->reply.server6 = pt.server6;
 		t->reply.client6 = pt.client6;
 	}
+	t->reply.nprefixes = pt.nprefixes;
+	memcpy(t->reply.prefix, pt.prefix, sizeof(t->reply.prefix));
+	t->superseded = pt.superseded;
 	return 0;
 }
 

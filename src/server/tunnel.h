@@ -46,6 +46,8 @@ struct tunnel {
 	const char *mode_name;            /* "plain", "nat-traversal" or
 					     "protocol 41" */
 	unsigned session_id;
+	unsigned superseded;              /* network: the session whose
+					     routes this one took over */
 	uint64_t net_error_logged_ms;     /* errors are logged once a minute */
 };
 
@@ -53,6 +55,7 @@ enum tunnel_err {
 	TUNNEL_ERR_SOLD_OUT = -1,    /* no unit, port or host pair left */
 	TUNNEL_ERR_INTERNAL = -2,    /* the kernel refused; logged */
 	TUNNEL_ERR_P41_TAKEN = -3,   /* that address has a protocol-41 tunnel */
+	TUNNEL_ERR_NO_ROUTES = -4,   /* network: no prefixes for the user */
 };
 
 /* Open a tunnel of `kind` for a client at client4 whose end is server4 on

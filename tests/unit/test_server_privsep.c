@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ static int setup(void **state)
 	f->cfg.max_tunnels = 4;
 	strcpy(f->cfg.if_stem[PRIVSEP_KIND_UDP], "dtt");
 	strcpy(f->cfg.if_stem[PRIVSEP_KIND_P41], "dtg");
-	f->p = privsep_parent_new(&f->cfg, f->auth, NULL);
+	f->p = privsep_parent_new(&f->cfg, f->auth, NULL, NULL);
 	assert_non_null(f->p);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
 	f->parent_end = sv[0];
@@ -247,7 +248,7 @@ static void test_tunnel_fields_refused(void **state)
 
 	hello(f, 5, c);
 	assert_int_equal(auth(f, 5, c, "secret1"), 1);
-	t.tunnel_type = PROTO_TYPE_NETWORK;            /* not served */
+	t.tunnel_type = 9;                             /* no such type */
 	assert_int_equal(feed(f, &t, sizeof(t)), -1);
 	t.tunnel_type = PROTO_TYPE_HOST;               /* no prefix given */
 	assert_int_equal(feed(f, &t, sizeof(t)), -1);
@@ -357,6 +358,33 @@ static void test_loop_kills_a_rule_breaker(void **state)
 	assert_true(waitpid(engine, NULL, WNOHANG) < 0);
 }
 
+/* A network tunnel for a user the route table does not list (here: no
+ * table at all) is answered, not refused: the client may have asked for
+ * what it may not have. No interface is made. */
+static void test_network_without_routes(void **state)
+{
+	struct fixture *f = *state;
+	struct privsep_msg_tunnel t = { .h = { PRIVSEP_TUNNEL, 11 },
+					.tunnel_type = PROTO_TYPE_NETWORK,
+					.kind = PRIVSEP_KIND_P41,
+					.client4 = htonl(0xc0000202) };
+	struct privsep_msg_tunnel_reply rep;
+	char c[33];
+
+	hello(f, 11, c);
+	assert_int_equal(auth(f, 11, c, "secret1"), 1);
+	assert_int_equal(feed(f, &t, sizeof(t)), 0);
+	reply(f, &rep, sizeof(rep));
+	assert_int_equal(rep.err, -ENOENT);
+	assert_int_equal(rep.nprefixes, 0);
+	/* Still logged in, not tunneled: untunnel is out of state. */
+	{
+		struct privchan_hdr un = { PRIVSEP_UNTUNNEL, 11 };
+
+		assert_int_equal(feed(f, &un, sizeof(un)), -1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +397,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_auth_results, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_end_forgets_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_table_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_network_without_routes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop_kills_a_rule_breaker, setup, teardown),
 	};
 
