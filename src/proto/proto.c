@@ -8,7 +8,8 @@
 
 #include "common/parse.h"
 
-#define PROTO_TOKENS_MAX 8
+/* A network reply: +OK, 2 IPv4, a link pair, the prefixes, udp <port>. */
+#define PROTO_TOKENS_MAX (5 + 2 + PROTO_PREFIXES_MAX)
 
 struct tokens {
 	char buf[PROTO_LINE_MAX];
@@ -245,6 +246,34 @@ bool proto_tunnel_addr_ok(const struct in6_addr *a)
 	       !IN6_IS_ADDR_LINKLOCAL(a);
 }
 
+/* The fields of a network reply from token `from` to `end`: an optional
+ * link address pair (dtcps -a), then one or more prefixes. */
+static int parse_network(const struct tokens *t, int from, int end,
+			 struct proto_tunnel_reply *r)
+{
+	int i = from;
+
+	if (end - i >= 2 && strchr(t->v[i], '/') == NULL) {
+		if (parse_ipv6(t->v[i], &r->client6) < 0 ||
+		    parse_ipv6(t->v[i + 1], &r->server6) < 0 ||
+		    !proto_tunnel_addr_ok(&r->client6) ||
+		    !proto_tunnel_addr_ok(&r->server6))
+			return -1;
+		r->has_v6 = true;
+		i += 2;
+	}
+	for (; i < end; i++) {
+		struct proto_prefix *p = &r->prefix[r->nprefixes];
+
+		if (r->nprefixes == PROTO_PREFIXES_MAX ||
+		    parse_prefix6(t->v[i], &p->addr, &p->plen) < 0 ||
+		    p->plen == 0)
+			return -1;
+		r->nprefixes++;
+	}
+	return r->nprefixes > 0 ? 0 : -1;
+}
+
 int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 			     bool udp, struct proto_tunnel_reply *rep,
 			     const char **err_text)
@@ -288,6 +317,9 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 			return PROTO_ERR_SYNTAX;
 		r.udp_port = (uint16_t)port;
 	}
+	if (type == PROTO_TYPE_NETWORK &&
+	    parse_network(&t, 3, t.n - (udp ? 2 : 0), &r) < 0)
+		return PROTO_ERR_SYNTAX;
 	*rep = r;
 	return 0;
 }

@@ -270,9 +270,52 @@ static void test_reply_ipv4_must_be_unicast(void **state)
 						  &rep, &err), PROTO_ERR_SYNTAX);
 }
 
+/* network: the prefixes after the IPv4 pair (and after a link pair when
+ * the server has one), before "udp <port>"; formatted back the same. */
+static void test_network_reply(void **state)
+{
+	struct proto_tunnel_reply rep;
+	const char *err;
+	char buf[PROTO_LINE_MAX];
+	static const char *const line =
+		"+OK 192.0.2.2 192.0.2.1 2001:db8:4401::/56 2001:db8:4402::/56 udp 4028";
+
+	(void)state;
+	assert_int_equal(proto_parse_tunnel_reply(line, PROTO_TYPE_NETWORK,
+						  true, &rep, &err), 0);
+	assert_int_equal(rep.nprefixes, 2);
+	assert_int_equal(rep.prefix[1].plen, 56);
+	assert_false(rep.has_v6);
+	assert_int_equal(rep.udp_port, 4028);
+	assert_int_equal(proto_fmt_tunnel_ok(buf, sizeof(buf), &rep),
+			 (int)strlen(line) + 2);
+	assert_memory_equal(buf, line, strlen(line));
+	/* With a link pair first (dtcps -a), over protocol 41. */
+	assert_int_equal(proto_parse_tunnel_reply(
+		"+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:1::5 2001:db8:4400::/48",
+		PROTO_TYPE_NETWORK, false, &rep, &err), 0);
+	assert_true(rep.has_v6);
+	assert_int_equal(rep.nprefixes, 1);
+	assert_int_equal(rep.prefix[0].plen, 48);
+	/* No prefix, a bad one, host bits, /0: malformed. */
+	assert_int_equal(proto_parse_tunnel_reply("+OK 192.0.2.2 192.0.2.1",
+						  PROTO_TYPE_NETWORK, false,
+						  &rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply(
+		"+OK 192.0.2.2 192.0.2.1 2001:db8:4400::1/48",
+		PROTO_TYPE_NETWORK, false, &rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply(
+		"+OK 192.0.2.2 192.0.2.1 ::/0", PROTO_TYPE_NETWORK, false,
+		&rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply(
+		"+OK 192.0.2.2 192.0.2.1 nonsense", PROTO_TYPE_NETWORK, false,
+		&rep, &err), PROTO_ERR_SYNTAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_network_reply),
 		cmocka_unit_test(test_reply_ipv4_must_be_unicast),
 		cmocka_unit_test(test_digest_vector),
 		cmocka_unit_test(test_digest_equal),
