@@ -122,7 +122,8 @@ static int pp_up(void *ctx, const void *msg, void *reply, int *fdp)
 	    !proto_ipv4_unicast_ok(tr.server4) ||
 	    tr.has_v6 != (p->cfg->type == PROTO_TYPE_HOST) ||
 	    (tr.has_v6 && (!proto_tunnel_addr_ok(&tr.client6) ||
-			   !proto_tunnel_addr_ok(&tr.server6))))
+			   !proto_tunnel_addr_ok(&tr.server6) ||
+			   !proto_host_pair_ok(&tr.client6, &tr.server6))))
 		return -1;
 	fd = tunctl_up(&p->tc, &tr);
 	if (fd < 0)

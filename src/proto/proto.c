@@ -243,8 +243,9 @@ bool proto_tunnel_addr_ok(const struct in6_addr *a)
 {
 	return !IN6_IS_ADDR_UNSPECIFIED(a) && !IN6_IS_ADDR_LOOPBACK(a) &&
 	       !IN6_IS_ADDR_MULTICAST(a) && !IN6_IS_ADDR_V4MAPPED(a) &&
-	       !IN6_IS_ADDR_LINKLOCAL(a);
+	       !IN6_IS_ADDR_V4COMPAT(a) && !IN6_IS_ADDR_LINKLOCAL(a);
 }
+
 
 /* The fields of a network reply from token `from` to `end`: an optional
  * link address pair (dtcps -a), then one or more prefixes. */
@@ -257,7 +258,8 @@ static int parse_network(const struct tokens *t, int from, int end,
 		if (parse_ipv6(t->v[i], &r->client6) < 0 ||
 		    parse_ipv6(t->v[i + 1], &r->server6) < 0 ||
 		    !proto_tunnel_addr_ok(&r->client6) ||
-		    !proto_tunnel_addr_ok(&r->server6))
+		    !proto_tunnel_addr_ok(&r->server6) ||
+		    !proto_host_pair_ok(&r->client6, &r->server6))
 			return -1;
 		r->has_v6 = true;
 		i += 2;
@@ -307,7 +309,8 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 		if (parse_ipv6(t.v[3], &r.client6) < 0 ||
 		    parse_ipv6(t.v[4], &r.server6) < 0 ||
 		    !proto_tunnel_addr_ok(&r.client6) ||
-		    !proto_tunnel_addr_ok(&r.server6))
+		    !proto_tunnel_addr_ok(&r.server6) ||
+		    !proto_host_pair_ok(&r.client6, &r.server6))
 			return PROTO_ERR_SYNTAX;
 		r.has_v6 = true;
 	}

@@ -111,7 +111,9 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 			     const char **err_text);
 
 /* True when a is an address a server may give a tunnel end: not
- * unspecified, loopback, multicast, link-local or v4-mapped. */
+ * unspecified, loopback, multicast, link-local, v4-mapped or
+ * v4-compatible. A host pair must also be two addresses of one /64
+ * (proto_parse_tunnel_reply checks). */
 bool proto_tunnel_addr_ok(const struct in6_addr *a);
 
 /* True when `user` is a user name the protocol allows: 1..PROTO_USER_MAX
@@ -121,6 +123,11 @@ bool proto_user_ok(const char *user);
 /* True when s is exactly n hex digits (either case) and then a NUL: the
  * shape of a challenge or a digest (rules.c). */
 bool proto_hex_ok(const char *s, size_t n);
+
+/* True when c and s can be a host pair: two different addresses of one
+ * /64, as a server numbers them; anything else would put a foreign
+ * address on our interface (rules.c). */
+bool proto_host_pair_ok(const struct in6_addr *c, const struct in6_addr *s);
 
 /* True when a is an IPv4 address a tunnel may end at: not 0/8, 127/8,
  * multicast, reserved or broadcast (rules.c). */

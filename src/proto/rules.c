@@ -4,6 +4,7 @@
 #include "proto/proto.h"
 
 #include <arpa/inet.h>
+#include <string.h>
 
 static bool user_byte_ok(unsigned char c)
 {
@@ -45,6 +46,11 @@ bool proto_ipv4_unicast_ok(struct in_addr a)
 	/* 0/8 "this network", 127/8 loopback, 224/3 multicast, reserved
 	 * and broadcast. */
 	return (h >> 24) != 0 && (h >> 24) != 127 && (h >> 29) != 7;
+}
+
+bool proto_host_pair_ok(const struct in6_addr *c, const struct in6_addr *s)
+{
+	return memcmp(c, s, 16) != 0 && memcmp(c, s, 8) == 0;
 }
 
 bool proto_type_supported(enum proto_type type)

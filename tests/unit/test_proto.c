@@ -312,9 +312,35 @@ static void test_network_reply(void **state)
 		&rep, &err), PROTO_ERR_SYNTAX);
 }
 
+/* A hostile server's host pair is refused before anything is configured:
+ * v4-compatible, the two ends equal, or in two /64s. */
+static void test_host_pair_refused(void **state)
+{
+	struct proto_tunnel_reply rep;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(proto_parse_tunnel_reply(
+		"+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:1::5",
+		PROTO_TYPE_HOST, false, &rep, &err), 0);
+	assert_int_equal(proto_parse_tunnel_reply(
+		"+OK 192.0.2.2 192.0.2.1 ::192.0.2.6 2001:db8:1::5",
+		PROTO_TYPE_HOST, false, &rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply(
+		"+OK 192.0.2.2 192.0.2.1 2001:db8:1::5 2001:db8:1::5",
+		PROTO_TYPE_HOST, false, &rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply(
+		"+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:2::5",
+		PROTO_TYPE_HOST, false, &rep, &err), PROTO_ERR_SYNTAX);
+	assert_int_equal(proto_parse_tunnel_reply(
+		"+OK 192.0.2.2 192.0.2.1 ::ffff:192.0.2.6 2001:db8:1::5",
+		PROTO_TYPE_HOST, false, &rep, &err), PROTO_ERR_SYNTAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_host_pair_refused),
 		cmocka_unit_test(test_network_reply),
 		cmocka_unit_test(test_reply_ipv4_must_be_unicast),
 		cmocka_unit_test(test_digest_vector),
