@@ -92,13 +92,9 @@ static bool cli_common_option(int ch, const char *arg,
 		return true;
 	case 't':
 		cfg->type = proto_type_from(arg);
-		if (cfg->type == PROTO_TYPE_NETWORK)
-			cli_die("-t %.32s: network tunnels are not implemented "
-				"yet (they arrive with prefix delegation); use "
-				"tunnelonly or host", arg);
 		if (!proto_type_supported(cfg->type))
 			cli_die("invalid tunnel type \"%.32s\" (-t): use "
-				"tunnelonly or host", arg);
+				"tunnelonly, host or network", arg);
 		return true;
 	case 'u':
 		*user = arg;

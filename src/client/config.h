@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "client/delegate.h"
 #include "proto/proto.h"
 
 #define CLIENT_ROUTES_MAX 16
@@ -63,9 +64,13 @@ struct client_config {
 	struct in_addr source;  /* -A: our IPv4 address, or INADDR_ANY */
 	unsigned tun_flags;     /* -c: TUN_ATTACH; -o: TUN_REUSE |
 				   TUN_PERSIST (os/tun.h) */
+	struct delegate_list delegations;  /* -P (dtcpc, network) */
+	bool no_ra;             /* -a: no router advertisements on them */
 };
 
 #define CLIENT_ENGINE_USER "dtcp"
+#define CLIENT_RADVD "/usr/sbin/radvd"
+#define CLIENT_RADVD_DIR "/run/dtcpc-radvd"   /* its configuration, 0700 */
 #define CLIENT_CHROOT "/run/dtcpc-empty"
 
 /* The UDP port to announce: the static NAT's (-B), none for NAT traversal

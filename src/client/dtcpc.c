@@ -18,10 +18,12 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcpc [-cdDlnoU] [-A address] [-E user] [-f pidfile] [-F auth-file]\n"
+"usage: dtcpc [-acdDlnoU] [-A address] [-E user] [-f pidfile] [-F auth-file]\n"
 "             [-b udp-port] [-B nat-port] [-i interface] [-k keepalive]\n"
-"             [-m mtu] [-p port] [-r static|solicit|none]\n"
+"             [-m mtu] [-p port] [-P ifname/sla[/host[/plen]][,...]]\n"
+"             [-r static|solicit|none]\n"
 "             [-R destination[,destination...]] [-t tuntype] [-u user] server\n"
+"  -a        no router advertisements on the -P interfaces\n"
 "  -A addr   our IPv4 address: the control connection and the tunnel\n"
 "            leave from it\n"
 "  -b port   local UDP port (default 4028)\n"
@@ -37,11 +39,14 @@ static void usage(FILE *f)
 "  -i name   tunnel interface (default gif0, with -U ng0)\n"
 CLI_HELP_K_TO_P
 "  -o        create a persistent interface and leave it (down) at exit\n"
+"  -P specs  network: number each interface from the delegated prefix:\n"
+"            SLA-id (hex) after the prefix up to plen (default 64),\n"
+"            host-id (hex; empty: EUI-64); radvd advertises it\n"
 "  -r how    static (default): route ::/0, or the -R destinations, into\n"
 "            the tunnel; solicit: take routes from router advertisements\n"
 "            on the tunnel; none: no routes\n"
 "  -R dests  comma-separated IPv6 prefixes to route (-r static)\n"
-"  -t type   tunnelonly (default) or host\n"
+"  -t type   tunnelonly (default), host or network\n"
 "  -u user   user name (default: the login name)\n"
 "  -U        IPv6 over UDP/IPv4 (default: protocol 41, as the original)\n");
 }
@@ -72,13 +77,14 @@ static void parse_routes(const char *arg, struct client_config *cfg)
 
 int main(int argc, char **argv)
 {
+	char err[DELEGATE_ERR_LEN];
 	static char pidfile[PATH_MAX];
 	struct client_config cfg;
 	const char *user = NULL;
 	int ch;
 
 	cli_init(&cfg, CLIENT_DTCPC, "dtcpc", DTCPC_AUTHFILE);
-	while ((ch = cli_next_option(argc, argv, "A:f:hi:r:R:acoP", &cfg, &user)) != -1) {
+	while ((ch = cli_next_option(argc, argv, "A:f:hi:P:r:R:aco", &cfg, &user)) != -1) {
 		switch (ch) {
 		case 'h':
 			usage(stdout);
@@ -113,10 +119,14 @@ int main(int argc, char **argv)
 		case 'R':
 			parse_routes(optarg, &cfg);
 			break;
-		case 'a': case 'P':
-			cli_die("option -%c is for network tunnels, which are "
-				"not implemented yet (they arrive with prefix "
-				"delegation)", ch);
+		case 'a':
+			cfg.no_ra = true;
+			break;
+		case 'P':
+			if (delegate_parse(optarg, &cfg.delegations, err,
+					   sizeof(err)) < 0)
+				cli_die("invalid -P: %s", err);
+			break;
 		case 'c':
 		case 'o':
 			if (cfg.tun_flags != 0)
@@ -133,6 +143,17 @@ int main(int argc, char **argv)
 	cli_server_arg(&cfg, argc, argv);
 	if (cfg.nroutes && cfg.route_mode != CLIENT_ROUTES_STATIC)
 		cli_die("-R needs -r static");
+	if (cfg.delegations.n && cfg.type != PROTO_TYPE_NETWORK)
+		cli_die("-P numbers interfaces from a delegated prefix: it "
+			"needs -t network");
+	if (cfg.no_ra && cfg.delegations.n == 0)
+		cli_die("-a (no router advertisements) needs -P");
+	for (size_t i = 0; i < cfg.delegations.n; i++)
+		if (delegate_wants_ra(&cfg.delegations.spec[i], cfg.no_ra) &&
+		    access(CLIENT_RADVD, X_OK) < 0)
+			cli_die("-P %s: router advertisements need radvd (%s); "
+				"install the radvd package, or give -a",
+				cfg.delegations.spec[i].ifname, CLIENT_RADVD);
 	cli_finish(&cfg, user);
 	if (cfg.daemonize && cfg.pidfile == NULL) {
 		snprintf(pidfile, sizeof(pidfile), DTCPC_RUNDIR "/dtcpc-%s.pid",

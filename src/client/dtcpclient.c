@@ -87,6 +87,9 @@ int main(int argc, char **argv)
 		}
 	}
 	cli_server_arg(&cfg, argc, argv);
+	if (cfg.type == PROTO_TYPE_NETWORK)
+		cli_die("-t network is not implemented in dtcpclient yet; use "
+			"dtcpc -t network");
 	cli_finish(&cfg, user);
 	/* A daemon works from "/": relative paths must be made absolute. */
 	cfg.script = absolute(cfg.script, script_path, "script (-s)");

@@ -72,6 +72,11 @@ int privsep_tunnel_up(const struct proto_tunnel_reply *reply,
 
 	memcpy(req.client6, &reply->client6, 16);
 	memcpy(req.server6, &reply->server6, 16);
+	req.nprefixes = (uint8_t)reply->nprefixes;
+	for (unsigned i = 0; i < reply->nprefixes; i++) {
+		memcpy(req.prefix[i].addr, &reply->prefix[i].addr, 16);
+		req.prefix[i].plen = (uint8_t)reply->prefix[i].plen;
+	}
 	fd = privchan_call_fd(privsep_sock, &req, sizeof(req), &rep,
 			      sizeof(rep));
 	if (fd < 0 && rep.err == 0) {

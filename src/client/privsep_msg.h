@@ -66,13 +66,20 @@ struct privsep_msg_digest_reply {
 };
 
 /* What the server granted, as the engine parsed it. */
+struct privsep_msg_prefix {
+	uint8_t addr[16];
+	uint8_t plen;                        /* 1..128 */
+	uint8_t pad[3];
+};
+
 struct privsep_msg_up {
 	struct privchan_hdr h;
 	uint32_t client4, server4;           /* network order */
 	uint8_t client6[16], server6[16];
 	uint8_t has_v6;                      /* 0 or 1 */
-	uint8_t pad;
+	uint8_t nprefixes;                   /* network: delegated to us */
 	uint16_t udp_port;                   /* host order; 0: protocol 41 */
+	struct privsep_msg_prefix prefix[PROTO_PREFIXES_MAX];
 };
 
 struct privsep_msg_up_reply {

@@ -1,13 +1,16 @@
 /* A client's privileged parent: the request table and its handlers. */
 #include "client/privsep_parent.h"
 
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "client/privsep_msg.h"
 #include "client/tunctl.h"
 #include "common/log.h"
+#include "common/parse.h"
 #include "os/privchan.h"
 #include "os/tunsock.h"
 
@@ -103,6 +106,23 @@ static int pp_digest(void *ctx, const void *msg, void *reply, int *fd)
 	return 0;
 }
 
+/* A delegated prefix: a length of 1..128, no host bits, and an address a
+ * tunnel end could have (not link-local, multicast, loopback, mapped). */
+static bool pp_prefix_ok(const struct proto_prefix *pf)
+{
+	struct in6_addr masked;
+	char text[INET6_ADDRSTRLEN + 5];
+	unsigned plen;
+
+	if (pf->plen < 1 || pf->plen > 128 ||
+	    !proto_tunnel_addr_ok(&pf->addr))
+		return false;
+	/* parse_prefix6 is the one rule for "no host bits". */
+	inet_ntop(AF_INET6, &pf->addr, text, INET6_ADDRSTRLEN);
+	snprintf(text + strlen(text), 5, "/%u", pf->plen);
+	return parse_prefix6(text, &masked, &plen) == 0;
+}
+
 static int pp_up(void *ctx, const void *msg, void *reply, int *fdp)
 {
 	struct privsep_parent *p = ctx;
@@ -116,11 +136,24 @@ static int pp_up(void *ctx, const void *msg, void *reply, int *fdp)
 
 	memcpy(&tr.client6, m->client6, 16);
 	memcpy(&tr.server6, m->server6, 16);
+	/* Prefixes only for network, each a real one the engine's parser
+	 * would have let through. */
+	if (m->nprefixes > PROTO_PREFIXES_MAX ||
+	    (m->nprefixes > 0) != (p->cfg->type == PROTO_TYPE_NETWORK))
+		return -1;
+	tr.nprefixes = m->nprefixes;
+	for (unsigned i = 0; i < tr.nprefixes; i++) {
+		memcpy(&tr.prefix[i].addr, m->prefix[i].addr, 16);
+		tr.prefix[i].plen = m->prefix[i].plen;
+		if (!pp_prefix_ok(&tr.prefix[i]))
+			return -1;
+	}
 	/* Addresses only where the tunnel type has them, and only what the
 	 * engine's parser would have let through. */
 	if ((m->udp_port != 0) != p->cfg->udp || m->has_v6 > 1 ||
 	    !proto_ipv4_unicast_ok(tr.server4) ||
-	    tr.has_v6 != (p->cfg->type == PROTO_TYPE_HOST) ||
+	    (p->cfg->type == PROTO_TYPE_HOST && !tr.has_v6) ||
+	    (p->cfg->type == PROTO_TYPE_TUNNELONLY && tr.has_v6) ||
 	    (tr.has_v6 && (!proto_tunnel_addr_ok(&tr.client6) ||
 			   !proto_tunnel_addr_ok(&tr.server6) ||
 			   !proto_host_pair_ok(&tr.client6, &tr.server6))))

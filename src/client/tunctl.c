@@ -3,6 +3,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -85,6 +90,152 @@ static int tunctl_netlink(struct tunctl *tc)
 	return 0;
 }
 
+/* The hardware address of interface `name` (EUI-64 needs it). */
+static int tunctl_mac(const char *name, uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int fd, rc;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	rc = ioctl(fd, SIOCGIFHWADDR, &ifr) < 0 ? -errno : 0;
+	close(fd);
+	if (rc == 0)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return rc;
+}
+
+/* radvd's configuration is text it parses: an interface name reaches it
+ * only when it cannot end or open a statement. */
+static bool tunctl_radvd_name_ok(const char *name)
+{
+	return name[0] != '\0' &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789._-") == strlen(name);
+}
+
+/* Router advertisements on the -P interfaces that want them: radvd, run
+ * here from a configuration written to a directory only root reads. */
+static int tunctl_radvd(struct tunctl *tc)
+{
+	const struct client_config *cfg = tc->cfg;
+	char conf[128], pid[128], addr[INET6_ADDRSTRLEN];
+	char *argv[] = { (char *)CLIENT_RADVD, (char *)"-n", (char *)"-C",
+			 conf, (char *)"-p", pid, (char *)"-m",
+			 (char *)"stderr", NULL };
+	char *envp[] = { NULL };
+	FILE *f;
+	int fd, n = 0, err;
+
+	snprintf(conf, sizeof(conf), "%s/%s.conf", CLIENT_RADVD_DIR, tc->ifname);
+	snprintf(pid, sizeof(pid), "%s/%s.pid", CLIENT_RADVD_DIR, tc->ifname);
+	if (mkdir(CLIENT_RADVD_DIR, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open(conf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	for (size_t i = 0; i < cfg->delegations.n; i++) {
+		const struct delegate_spec *s = &cfg->delegations.spec[i];
+		struct in6_addr subnet;
+		char why[DELEGATE_ERR_LEN];
+
+		if (!delegate_wants_ra(s, cfg->no_ra))
+			continue;
+		if (!tunctl_radvd_name_ok(s->ifname) ||
+		    delegate_subnet(&tc->reply.prefix[0].addr,
+				    tc->reply.prefix[0].plen, s, &subnet, why,
+				    sizeof(why)) < 0)
+			continue;   /* tunctl_lan refused it before */
+		inet_ntop(AF_INET6, &subnet, addr, sizeof(addr));
+		fprintf(f, "interface %s {\n\tAdvSendAdvert on;\n"
+			"\tMinRtrAdvInterval 3;\n\tMaxRtrAdvInterval 10;\n"
+			"\tprefix %s/%u {\n\t\tAdvOnLink on;\n"
+			"\t\tAdvAutonomous on;\n\t};\n};\n", s->ifname, addr,
+			s->plen);
+		n++;
+	}
+	if (fclose(f) != 0)
+		return -EIO;
+	if (n == 0)
+		return 0;
+	err = hook_spawn(argv, envp, &tc->radvd);
+	if (err == 0)
+		log_info("radvd advertises the delegated prefix on %d "
+			 "interface%s", n, n == 1 ? "" : "s");
+	return err;
+}
+
+/* -P: number each LAN interface from the first delegated prefix, then
+ * advertise. Returns 0, or -1 after logging what to fix. */
+static int tunctl_lan(struct tunctl *tc)
+{
+	const struct client_config *cfg = tc->cfg;
+	const struct proto_prefix *pf = &tc->reply.prefix[0];
+	char why[DELEGATE_ERR_LEN], a[INET6_ADDRSTRLEN];
+	int err;
+
+	for (size_t i = 0; i < cfg->delegations.n; i++) {
+		const struct delegate_spec *s = &cfg->delegations.spec[i];
+		uint8_t mac[6] = { 0 };
+		unsigned idx = if_nametoindex(s->ifname);
+		struct in6_addr addr;
+
+		if (idx == 0) {
+			log_warnx("-P %s: no such interface", s->ifname);
+			return -1;
+		}
+		if (s->eui64 && (err = tunctl_mac(s->ifname, mac)) < 0) {
+			log_warnx("-P %s: no hardware address for EUI-64: %s",
+				  s->ifname, strerror(-err));
+			return -1;
+		}
+		if (delegate_address(&pf->addr, pf->plen, s, mac, &addr, why,
+				     sizeof(why)) < 0) {
+			log_warnx("-P: %s", why);
+			return -1;
+		}
+		err = rtnl_addr6_add(tc->nl, idx, &addr, NULL, s->plen);
+		if (err < 0) {
+			log_warnx("-P %s: cannot add %s/%u: %s", s->ifname,
+				  inet_ntop(AF_INET6, &addr, a, sizeof(a)),
+				  s->plen, strerror(-err));
+			return -1;
+		}
+		tc->lan[tc->nlan].ifindex = idx;
+		tc->lan[tc->nlan].addr = addr;
+		tc->lan[tc->nlan].plen = s->plen;
+		tc->nlan++;
+		log_info("-P %s: %s/%u", s->ifname,
+			 inet_ntop(AF_INET6, &addr, a, sizeof(a)), s->plen);
+	}
+	err = tunctl_radvd(tc);
+	if (err < 0) {
+		log_warnx("cannot start radvd: %s", strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+/* Undo tunctl_lan. */
+static void tunctl_lan_down(struct tunctl *tc)
+{
+	if (tc->radvd > 0)
+		hook_stop(tc->radvd, 5);
+	tc->radvd = 0;
+	for (size_t i = 0; i < tc->nlan; i++)
+		rtnl_addr6_del(tc->nl, tc->lan[i].ifindex, &tc->lan[i].addr,
+			       tc->lan[i].plen);
+	tc->nlan = 0;
+}
+
 /* -r solicit: let the kernel take a router advertisement on the tunnel
  * (even with forwarding on) and send router solicitations, which needs a
  * link-local address: TUN devices get none from EUI-64, so a random one.
@@ -143,7 +294,8 @@ int tunctl_up(struct tunctl *tc, const struct proto_tunnel_reply *reply)
 	tc->up = true;
 	/* Solicit first: its down and up would drop the addresses. */
 	if ((cfg->route_mode == CLIENT_ROUTES_SOLICIT && tunctl_solicit(tc) < 0) ||
-	    tunctl_netlink(tc) < 0) {
+	    tunctl_netlink(tc) < 0 ||
+	    (tc->reply.nprefixes > 0 && tunctl_lan(tc) < 0)) {
 		tunctl_down(tc);
 		close(fd);
 		return PRIVSEP_UP_FATAL;
@@ -159,6 +311,7 @@ void tunctl_down(struct tunctl *tc)
 	if (!tc->up)
 		return;
 	tc->up = false;
+	tunctl_lan_down(tc);
 	if (cfg->kind == CLIENT_DTCPCLIENT)
 		tunctl_script(tc, "down");
 	/* A device that outlives our descriptor (-c, -o) is left down and

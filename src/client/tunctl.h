@@ -19,6 +19,14 @@ struct tunctl {
 	char ifname[IFNAMSIZ];
 	unsigned ifindex;
 	bool up;                           /* "down" is owed */
+	/* -P: the addresses put on LAN interfaces, and radvd (0: none). */
+	struct {
+		unsigned ifindex;
+		struct in6_addr addr;
+		unsigned plen;
+	} lan[DELEGATE_SPECS_MAX];
+	size_t nlan;
+	pid_t radvd;
 };
 
 /* Create and configure the interface for `reply`. Returns the TUN

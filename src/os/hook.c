@@ -11,14 +11,13 @@
 
 #include "common/monotime.h"
 
-int hook_run(char *const argv[], char *const envp[], unsigned timeout_s)
+int hook_spawn(char *const argv[], char *const envp[], pid_t *out)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	uint64_t deadline;
 	sigset_t none, dfl;
 	pid_t pid;
-	int rc, status;
+	int rc;
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -37,8 +36,15 @@ int hook_run(char *const argv[], char *const envp[], unsigned timeout_s)
 	posix_spawnattr_destroy(&attr);
 	if (rc != 0)
 		return -rc;
+	*out = pid;
+	return 0;
+}
 
-	deadline = monotime_ms() + (uint64_t)timeout_s * 1000;
+/* Wait for pid until deadline (monotime); kill its process group then. */
+static int hook_wait(pid_t pid, uint64_t deadline)
+{
+	int status;
+
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 
@@ -56,4 +62,20 @@ int hook_run(char *const argv[], char *const envp[], unsigned timeout_s)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return 128 + WTERMSIG(status);
+}
+
+int hook_run(char *const argv[], char *const envp[], unsigned timeout_s)
+{
+	pid_t pid;
+	int rc = hook_spawn(argv, envp, &pid);
+
+	if (rc < 0)
+		return rc;
+	return hook_wait(pid, monotime_ms() + (uint64_t)timeout_s * 1000);
+}
+
+int hook_stop(pid_t pid, unsigned timeout_s)
+{
+	kill(-pid, SIGTERM);
+	return hook_wait(pid, monotime_ms() + (uint64_t)timeout_s * 1000);
 }

@@ -56,7 +56,7 @@ int ifconf_tun_release(struct rtnl *nl, unsigned ifindex,
 
 	/* Gone already, or never added: nothing to undo. */
 	if (local != NULL) {
-		err = rtnl_addr6_del(nl, ifindex, local);
+		err = rtnl_addr6_del(nl, ifindex, local, 128);
 		if (err == -EADDRNOTAVAIL || err == -ENODEV)
 			err = 0;
 	}

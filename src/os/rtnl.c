@@ -114,7 +114,7 @@ int rtnl_link_down(struct rtnl *nl, unsigned ifindex)
 }
 
 int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
-		   const struct in6_addr *local)
+		   const struct in6_addr *local, unsigned plen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -122,7 +122,7 @@ int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
 					     sizeof(*ifa), &nlh);
 
 	*ifa = (struct ifaddrmsg){ .ifa_family = AF_INET6,
-				   .ifa_prefixlen = 128,
+				   .ifa_prefixlen = (unsigned char)plen,
 				   .ifa_index = ifindex };
 	mnl_attr_put(nlh, IFA_LOCAL, sizeof(*local), local);
 	return rtnl_transact(nl, nlh);

@@ -21,10 +21,10 @@ int rtnl_addr6_add(struct rtnl *nl, unsigned ifindex,
 		   const struct in6_addr *local, const struct in6_addr *peer,
 		   unsigned plen);
 
-/* Remove the IPv6 address local from ifindex. Returns 0 or -errno
+/* Remove the IPv6 address local/plen from ifindex. Returns 0 or -errno
  * (-EADDRNOTAVAIL when it is not there). */
 int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
-		   const struct in6_addr *local);
+		   const struct in6_addr *local, unsigned plen);
 
 /* Bring the link down. Returns 0 or -errno. */
 int rtnl_link_down(struct rtnl *nl, unsigned ifindex);

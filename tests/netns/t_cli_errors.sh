@@ -90,10 +90,11 @@ errs "dtcpc -Z" "-?Z|option|usage" "$DTCPC" -Z -U 192.0.2.1
 errs "dtcpc -p 70000" "port|-p|70000" "$DTCPC" -p 70000 -U -u "$USER1" 192.0.2.1
 errs "dtcpc -t bogus" "bogus|-t|type" "$DTCPC" -t bogus -U -u "$USER1" 192.0.2.1
 errs "dtcps -g not-an-address" "-g|address" "$DTCPS" -g nonsense "${good[@]}" "$PREFIX6"
-# The network type's letters arrive with it: refused, saying so.
-errs "dtcpc -t network" "network.*not implemented" "$DTCPC" -t network -u "$USER1" 192.0.2.1
-errs "dtcpc -P" "-P.*network.*not implemented" "$DTCPC" -P eth0/1 -u "$USER1" 192.0.2.1
-errs "dtcpc -a" "-a.*network.*not implemented" "$DTCPC" -a -u "$USER1" 192.0.2.1
+# Prefix delegation: its options make sense only together.
+errs "dtcpc -P without -t network" "-P.*-t network" "$DTCPC" -P eth0/1 -u "$USER1" 192.0.2.1
+errs "dtcpc -a without -P" "-a.*-P" "$DTCPC" -t network -a -u "$USER1" 192.0.2.1
+errs "dtcpc -P bad SLA-id" "-P.*eth0/xyz" "$DTCPC" -t network -P eth0/xyz -u "$USER1" 192.0.2.1
+errs "dtcpclient -t network" "network.*not implemented in dtcpclient" "$BIN/dtcpclient" -t network -u "$USER1" 192.0.2.1
 errs "dtcpc -r bogus" "-r|static|none" "$DTCPC" -r bogus -u "$USER1" 192.0.2.1
 errs "dtcpc -R without -r static" "-R.*static" "$DTCPC" -r none -R 2001:db8::/32 -u "$USER1" 192.0.2.1
 errs "dtcpc -A not-an-address" "-A|address" "$DTCPC" -A nonsense -u "$USER1" 192.0.2.1
