@@ -25,6 +25,7 @@ UNIT_server_privsep = src/server/privsep_parent.c src/server/auth.c \
 	src/proto/digest.c src/proto/rules.c src/common/parse.c \
 	src/common/log.c src/common/monotime.c
 UNIT_client_privsep = src/client/privsep_parent.c src/client/tunctl.c \
+	src/client/delegate.c \
 	src/client/scriptenv.c src/client/config.c src/os/privchan.c \
 	src/os/fdpass.c src/os/ifconf.c src/os/tun.c src/os/rtnl.c \
 	src/os/hook.c src/os/tunsock.c src/proto/proto.c src/proto/digest.c \
