@@ -2,6 +2,7 @@
 #include "client/privsep_parent.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ enum pp_state {
 };
 
 #define IN(s) (1u << (s))
+#define PP_LOCAL_MAX 4096   /* this host's prefixes compared, at most */
 
 struct privsep_parent {
 	const struct client_config *cfg;
@@ -123,6 +125,80 @@ static bool pp_prefix_ok(const struct proto_prefix *pf)
 	return parse_prefix6(text, &masked, &plen) == 0;
 }
 
+/* The client's own prefixes, collected to compare the server's with. */
+struct pp_local {
+	struct rtnl_prefix6 p[PP_LOCAL_MAX];
+	size_t n;
+	bool truncated;
+};
+
+static void pp_collect(void *arg, const struct rtnl_prefix6 *pf)
+{
+	struct pp_local *l = arg;
+
+	/* The default route overlaps everything by design, and link-local
+	 * and multicast are never a server's to give. */
+	if (pf->plen == 0 || IN6_IS_ADDR_LINKLOCAL(&pf->addr) ||
+	    IN6_IS_ADDR_MULTICAST(&pf->addr))
+		return;
+	if (l->n == PP_LOCAL_MAX) {
+		l->truncated = true;
+		return;
+	}
+	l->p[l->n++] = *pf;
+}
+
+/* A hostile server must not pull a destination that another interface
+ * of this host has (an address, or a route) into the tunnel: every
+ * address and prefix it gave is checked against them. Returns 0, or -1
+ * after logging which field was refused. */
+static int pp_no_overlap(struct privsep_parent *p,
+			 const struct proto_tunnel_reply *tr)
+{
+	static struct pp_local l;
+	struct proto_prefix given[2 + PROTO_PREFIXES_MAX];
+	const char *field[2 + PROTO_PREFIXES_MAX];
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
+	size_t ngiven = 0;
+	int err;
+
+	if (tr->has_v6) {
+		given[ngiven] = (struct proto_prefix){ tr->client6, 128 };
+		field[ngiven++] = "client-v6";
+		given[ngiven] = (struct proto_prefix){ tr->server6, 128 };
+		field[ngiven++] = "server-v6";
+	}
+	for (unsigned i = 0; i < tr->nprefixes; i++) {
+		given[ngiven] = tr->prefix[i];
+		field[ngiven++] = "delegated prefix";
+	}
+	if (ngiven == 0)
+		return 0;
+	memset(&l, 0, sizeof(l));
+	err = rtnl_dump_prefixes6(p->tc.nl, pp_collect, &l);
+	if (err < 0 || l.truncated) {
+		log_warnx("cannot list this host's IPv6 routes to check the "
+			  "server's addresses: %s", err < 0 ? strerror(-err)
+							  : "too many");
+		return -1;
+	}
+	for (size_t i = 0; i < ngiven; i++)
+		for (size_t k = 0; k < l.n; k++) {
+			if (!proto_prefixes_overlap(&given[i].addr, given[i].plen,
+						    &l.p[k].addr, l.p[k].plen))
+				continue;
+			inet_ntop(AF_INET6, &given[i].addr, a, sizeof(a));
+			inet_ntop(AF_INET6, &l.p[k].addr, b, sizeof(b));
+			if (if_indextoname(l.p[k].ifindex, ifn) == NULL)
+				snprintf(ifn, sizeof(ifn), "?");
+			log_warnx("refused the server's %s %s/%u: it overlaps "
+				  "%s/%u of %s on this host; nothing configured",
+				  field[i], a, given[i].plen, b, l.p[k].plen, ifn);
+			return -1;
+		}
+	return 0;
+}
+
 static int pp_up(void *ctx, const void *msg, void *reply, int *fdp)
 {
 	struct privsep_parent *p = ctx;
@@ -158,6 +234,10 @@ static int pp_up(void *ctx, const void *msg, void *reply, int *fdp)
 			   !proto_tunnel_addr_ok(&tr.server6) ||
 			   !proto_host_pair_ok(&tr.client6, &tr.server6))))
 		return -1;
+	if (pp_no_overlap(p, &tr) < 0) {
+		rep->err = PRIVSEP_UP_FATAL;
+		return 0;
+	}
 	fd = tunctl_up(&p->tc, &tr);
 	if (fd < 0)
 		rep->err = fd;

@@ -183,3 +183,93 @@ int rtnl_route6_replace(struct rtnl *nl, unsigned ifindex,
 {
 	return rtnl_route6(nl, ifindex, dst, plen, true);
 }
+
+struct rtnl_dump {
+	rtnl_prefix6_fn *fn;
+	void *arg;
+};
+
+static int rtnl_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtnl_dump *d = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct rtnl_prefix6 p = { .plen = rtm->rtm_dst_len };
+	const struct nlattr *a;
+
+	if (rtm->rtm_family != AF_INET6 || rtm->rtm_table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		if (mnl_attr_get_type(a) == RTA_DST &&
+		    mnl_attr_get_payload_len(a) == sizeof(p.addr))
+			memcpy(&p.addr, mnl_attr_get_payload(a), sizeof(p.addr));
+		else if (mnl_attr_get_type(a) == RTA_OIF &&
+			 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			p.ifindex = mnl_attr_get_u32(a);
+	}
+	d->fn(d->arg, &p);
+	return MNL_CB_OK;
+}
+
+static int rtnl_addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtnl_dump *d = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct rtnl_prefix6 p = { .plen = ifa->ifa_prefixlen,
+				  .ifindex = ifa->ifa_index };
+	const struct nlattr *a;
+	bool have = false;
+
+	if (ifa->ifa_family != AF_INET6)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+		if ((mnl_attr_get_type(a) == IFA_ADDRESS ||
+		     mnl_attr_get_type(a) == IFA_LOCAL) &&
+		    mnl_attr_get_payload_len(a) == sizeof(p.addr)) {
+			memcpy(&p.addr, mnl_attr_get_payload(a), sizeof(p.addr));
+			have = true;
+		}
+	}
+	if (have)
+		d->fn(d->arg, &p);
+	return MNL_CB_OK;
+}
+
+/* One dump request of `type`, each answer to cb. */
+static int rtnl_dump(struct rtnl *nl, uint16_t type, size_t hdr_size,
+		     mnl_cb_t cb, struct rtnl_dump *d)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtgenmsg *g;
+	ssize_t n;
+	int ret;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, hdr_size);
+	g->rtgen_family = AF_INET6;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run(buf, (size_t)n, nl->seq, nl->portid, cb, d);
+		if (ret == MNL_CB_ERROR)
+			return -errno;
+		if (ret == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+int rtnl_dump_prefixes6(struct rtnl *nl, rtnl_prefix6_fn *fn, void *arg)
+{
+	struct rtnl_dump d = { fn, arg };
+	int err = rtnl_dump(nl, RTM_GETROUTE, sizeof(struct rtmsg),
+			    rtnl_route_cb, &d);
+
+	return err < 0 ? err : rtnl_dump(nl, RTM_GETADDR,
+					 sizeof(struct ifaddrmsg),
+					 rtnl_addr_cb, &d);
+}

@@ -40,4 +40,18 @@ int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
 int rtnl_route6_replace(struct rtnl *nl, unsigned ifindex,
 			const struct in6_addr *dst, unsigned plen);
 
+/* One IPv6 prefix this host has: a route of the main table (the
+ * destination) or an address (with its prefix length). */
+struct rtnl_prefix6 {
+	struct in6_addr addr;
+	unsigned plen;
+	unsigned ifindex;
+};
+
+typedef void rtnl_prefix6_fn(void *arg, const struct rtnl_prefix6 *p);
+
+/* Call fn for every IPv6 route of the main table and every IPv6 address.
+ * Returns 0 or -errno. */
+int rtnl_dump_prefixes6(struct rtnl *nl, rtnl_prefix6_fn *fn, void *arg);
+
 #endif

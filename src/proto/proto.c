@@ -269,7 +269,7 @@ static int parse_network(const struct tokens *t, int from, int end,
 
 		if (r->nprefixes == PROTO_PREFIXES_MAX ||
 		    parse_prefix6(t->v[i], &p->addr, &p->plen) < 0 ||
-		    p->plen == 0)
+		    p->plen == 0 || !proto_tunnel_addr_ok(&p->addr))
 			return -1;
 		r->nprefixes++;
 	}

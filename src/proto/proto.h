@@ -129,6 +129,11 @@ bool proto_hex_ok(const char *s, size_t n);
  * address on our interface (rules.c). */
 bool proto_host_pair_ok(const struct in6_addr *c, const struct in6_addr *s);
 
+/* True when prefixes a/alen and b/blen share an address (one contains
+ * the other); a length above 128 counts as 128 (rules.c). */
+bool proto_prefixes_overlap(const struct in6_addr *a, unsigned alen,
+			    const struct in6_addr *b, unsigned blen);
+
 /* True when a is an IPv4 address a tunnel may end at: not 0/8, 127/8,
  * multicast, reserved or broadcast (rules.c). */
 bool proto_ipv4_unicast_ok(struct in_addr a);

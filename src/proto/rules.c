@@ -53,6 +53,20 @@ bool proto_host_pair_ok(const struct in6_addr *c, const struct in6_addr *s)
 	return memcmp(c, s, 16) != 0 && memcmp(c, s, 8) == 0;
 }
 
+bool proto_prefixes_overlap(const struct in6_addr *a, unsigned alen,
+			    const struct in6_addr *b, unsigned blen)
+{
+	unsigned n = alen < blen ? alen : blen, bytes, rest;
+
+	n = n > 128 ? 128 : n;
+	bytes = n / 8;
+	rest = n % 8;
+	if (memcmp(a->s6_addr, b->s6_addr, bytes) != 0)
+		return false;
+	return rest == 0 || ((a->s6_addr[bytes] ^ b->s6_addr[bytes]) &
+			     (uint8_t)(0xff << (8 - rest))) == 0;
+}
+
 bool proto_type_supported(enum proto_type type)
 {
 	return type == PROTO_TYPE_TUNNELONLY || type == PROTO_TYPE_HOST ||

@@ -75,9 +75,7 @@ static bool bits_equal(const struct in6_addr *a, const struct in6_addr *b,
 bool routetable_overlaps(const struct in6_addr *a, unsigned alen,
 			 const struct in6_addr *b, unsigned blen)
 {
-	unsigned n = alen < blen ? alen : blen;
-
-	return bits_equal(a, b, n > 128 ? 128 : n);
+	return proto_prefixes_overlap(a, alen, b, blen);
 }
 
 /* True when prefix a contains prefix b (or equals it). */

@@ -1,0 +1,69 @@
+#!/bin/bash
+# A hostile server (written here: a greeting, then the reply it likes) hands
+# out addresses and prefixes a client must not take: each is refused before
+# anything is configured, with a log line naming what was refused, and the
+# client's interface, addresses and routes stay as they were. One case
+# pulls a destination of another interface of the client (its LAN) into
+# the tunnel; the others are malformed by class or shape.
+set -u
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# fake_server REPLY : one DTCP session in SRV on 192.0.2.1:20200: greet,
+# read the request, answer REPLY, hold the connection a few seconds
+fake_server() {
+	spawn fake "$SRV" python3 "$TMPD/fake.py" "$1"
+	wait_for_or_fail 5 "the fake server listens" tcp_listening "$SRV" 20200
+}
+
+cat >"$TMPD/fake.py" <<'PY'
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.1", 20200))
+s.listen(1)
+s.settimeout(15)
+c, _ = s.accept()
+c.sendall(b"+OK 0123456789ABCDEF0123456789ABCDEF DTCP server ready\r\n")
+c.settimeout(10)
+print("request:", c.recv(512).decode(errors="replace").strip().split()[0:1])
+c.sendall(sys.argv[1].encode() + b"\r\n")
+time.sleep(4)
+PY
+
+# hostile TYPE REPLY WHAT : dtcpc -U -t TYPE against a fake server answering
+# REPLY must give up with a line matching WHAT and configure nothing
+hostile() {
+	local type=$1 reply=$2 what=$3
+	shift 3
+	say "--- $reply"
+	fake_server "$reply"
+	start_client dtcpc "$CLI" -d -U -t "$type" -F "$TMPD/dtcpc.auth" -u "$USER1" "$@" "$SRV_V4"
+	wait_for_or_fail 10 "dtcpc gave up" eval "! alive dtcpc"
+	grep -Eq -- "$what" "$TMPD/dtcpc.log" || fail "no log line matching /$what/"
+	ok "refused: $(grep -E -- "$what" "$TMPD/dtcpc.log" | head -1)"
+	check "no tunnel interface" eval "! has_link $CLI ng0"
+	check "the LAN route untouched" eval "ip -n $CLI -6 route show 2001:db8:77::/64 | grep -q 'dev lan0'"
+	check "no default route" eval "[ -z \"\$(ip -n $CLI -6 route show default)\" ]"
+	stop fake TERM 5
+}
+
+topo_std
+client_auth "$TMPD/dtcpc.auth" "$SRV_V4" "$USER1" "$PASS1"
+run ip -n "$CLI" link add lan0 type veth peer name lan1
+run ip -n "$CLI" link set lan0 up
+run ip -n "$CLI" link set lan1 up
+run ip -n "$CLI" addr add 2001:db8:77::1/64 dev lan0 nodad
+
+hostile host "+OK 192.0.2.2 192.0.2.1 2001:db8:77::6 2001:db8:77::5 udp 4028" \
+	"refused the server's client-v6 2001:db8:77::6/128: it overlaps 2001:db8:77::/64 of lan0"
+hostile network "+OK 192.0.2.2 192.0.2.1 2001:db8::/32 udp 4028" \
+	"refused the server's delegated prefix 2001:db8::/32: it overlaps .* of lan0" -P lan0/1 -a
+hostile host "+OK 192.0.2.2 192.0.2.1 fe80::6 fe80::5 udp 4028" "malformed tunnel reply"
+hostile host "+OK 192.0.2.2 192.0.2.1 ::ffff:192.0.2.6 2001:db8:1::5 udp 4028" "malformed tunnel reply"
+hostile host "+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:2::5 udp 4028" "malformed tunnel reply"
+hostile host "+OK 192.0.2.2 192.0.2.1 2001:db8:1::5 2001:db8:1::5 udp 4028" "malformed tunnel reply"
+hostile tunnelonly "+OK 192.0.2.2 224.0.0.1 udp 4028" "malformed tunnel reply"
+hostile network "+OK 192.0.2.2 192.0.2.1 ff00::/8 udp 4028" "malformed tunnel reply" -P lan0/1 -a
+hostile network "+OK 192.0.2.2 192.0.2.1 ::/0 udp 4028" "malformed tunnel reply" -P lan0/1 -a
+pass "a hostile server's addresses and prefixes are refused and nothing is configured"
