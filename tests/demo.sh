@@ -7,8 +7,10 @@
 # also after an idle spell longer than the NAT keeps a mapping; then it leaves
 # and the broker removes its interface. Then the NAT router itself, which has
 # a public address, gets a protocol-41 tunnel as the original's clients do.
-# Everything is removed at the end (trap), whatever happens. Exits non-zero if
-# a ping fails.
+# Last, the client asks for a network tunnel and numbers its LAN from the
+# delegated prefix: a LAN host with no configuration reaches the internet
+# side. Everything is removed at the end (trap), whatever happens. Exits
+# non-zero if a ping fails.
 set -u
 TEST_NAME=demo
 # shellcheck source=netns/lib.sh
@@ -42,7 +44,12 @@ step "creating the password file with dtcpauth"
 make_pwfile | sed 's/^/    /'
 
 step "starting the server (foreground, debug, UDP tunnels, addresses from $PREFIX6)"
-start_server >/dev/null
+RT=$TMPD/dtcps.routetable
+printf '# user  prefixes routed into its network tunnel\nalice 2001:db8:4400::/48\n' >"$RT"
+chmod 600 "$RT"
+echo "    its route table ($RT) delegates alice a /48 for network tunnels:"
+sed 's/^/      /' "$RT"
+start_server -r "$RT" >/dev/null
 printf '    dtcps is listening on %s:20200\n' "$SRV_V4"
 
 step "starting the client: NAT traversal (-n), keepalive every 2 s (-k 2), host tunnel, default route"
@@ -115,13 +122,40 @@ else
 	rc=1
 fi
 
+step "a home network: the client behind the NAT asks for a network tunnel and numbers its LAN"
+LAN=${PFX}lan
+ns_new "$LAN"
+veth_pair "$CLI" lan0 "$LAN" eth0
+nsx "$CLI" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null
+echo "    $LAN, a host on the client's LAN (lan0), with no configuration at all"
+echo "    dtcpc -t network -P lan0/1: subnet 1 of the delegated /48 on lan0, advertised by radvd"
+start_client dtcpc "$CLI" -d -U -n -k 2 -t network -P lan0/1 -F "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+if wait_for 15 "a SLAAC address on the LAN host" \
+	has_addr "$LAN" eth0 'inet6 2001:db8:4400:1:[0-9a-f:]+/64 scope global'; then
+	grep -E -- '-> \+OK|-P lan0|radvd advertises' "$TMPD/dtcps.log" "$TMPD/dtcpc.log" | sed 's/^[^:]*: */      /'
+	show ip -n "$SRV" -6 route show 2001:db8:4400::/48
+	show ip -n "$LAN" -6 addr show dev eth0 scope global
+	lan6=$(ip -n "$LAN" -6 addr show dev eth0 scope global | sed -n 's/.*inet6 \([0-9a-f:]*\)\/64.*/\1/p' | head -1)
+	step "LAN host -> IPv6 host, over the delegated prefix, out through the NAT"
+	show ip netns exec "$LAN" ping -6 -c 3 -i 0.3 -W 2 "$INET_V6" || rc=1
+	step "IPv6 host -> LAN host $lan6, in through the NAT"
+	show ip netns exec "$INET" ping -6 -c 3 -i 0.3 -W 2 "$lan6" || rc=1
+	stop dtcpc TERM 5 || rc=1
+	wait_for 3 "the server's route removed" \
+		eval "[ -z \"\$(ip -n $SRV -6 route show 2001:db8:4400::/48)\" ]" || rc=1
+	echo "    dtcpc exited with status $STOP_RC; the LAN address, radvd and the server's route are gone"
+else
+	echo "    the LAN host got no address"
+	rc=1
+fi
+
 [ "$rc" -eq 0 ] || show_logs
 step "cleaning up: processes and namespaces"
 cleanup
 left=$(ip netns list | grep -c "^$PFX")
 printf '    namespaces left: %s\n' "$left"
 if [ "$rc" -eq 0 ]; then
-	echo "demo: OK, IPv6 crossed the tunnels both ways: over UDP through the NAT, and over protocol 41"
+	echo "demo: OK, IPv6 crossed the tunnels both ways: over UDP through the NAT, over protocol 41, and to a LAN over its delegated prefix"
 else
 	echo "demo: FAILED, see the output above" >&2
 fi
