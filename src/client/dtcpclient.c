@@ -87,9 +87,6 @@ int main(int argc, char **argv)
 		}
 	}
 	cli_server_arg(&cfg, argc, argv);
-	if (cfg.type == PROTO_TYPE_NETWORK)
-		cli_die("-t network is not implemented in dtcpclient yet; use "
-			"dtcpc -t network");
 	cli_finish(&cfg, user);
 	/* A daemon works from "/": relative paths must be made absolute. */
 	cfg.script = absolute(cfg.script, script_path, "script (-s)");
@@ -102,6 +99,13 @@ int main(int argc, char **argv)
 			cfg.script);
 	if (scriptconf_tunif(cfg.script_conf, cfg.ifname, err, sizeof(err)) < 0)
 		cli_die("%s", err);
+	/* network: the LAN numbering is the configuration's, and router
+	 * advertisements the up_command's (dtcpclient.8). */
+	if (cfg.type == PROTO_TYPE_NETWORK &&
+	    scriptconf_delegation(cfg.script_conf, &cfg.delegations, err,
+				  sizeof(err)) < 0)
+		cli_die("%s", err);
+	cfg.no_ra = true;
 	/* The original writes its pidfile whenever it runs; keep that for
 	 * daemons and explicit -f, and spare foreground runs the default. */
 	if (!cfg.daemonize && !pidfile_given)

@@ -1,4 +1,4 @@
-/* Reading tunif from the script's configuration file. */
+/* Reading tunif and prefix_delegation from the script's configuration. */
 #include "client/scriptconf.h"
 
 #include <errno.h>
@@ -44,10 +44,13 @@ static int scriptconf_word(char *v, char **word)
 	return *end == '\0' || *end == '#' ? 0 : -1;
 }
 
-int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
-		     size_t errlen)
+/* The value of the last "key=" line into out[size] (left alone when the
+ * file or the line is missing). Returns 0, or -1 with err (file:line). */
+static int scriptconf_get(const char *path, const char *key, char *out,
+			  size_t size, unsigned *at, char *err, size_t errlen)
 {
 	char line[SCRIPTCONF_LINE_MAX + 2];
+	size_t klen = strlen(key);
 	unsigned lineno = 0;
 	struct stat st;
 	FILE *f;
@@ -68,24 +71,24 @@ int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
 		}
 		line[strcspn(line, "\r\n")] = '\0';
 		v = line + strspn(line, " \t");
-		if (strncmp(v, "tunif=", 6) != 0)
+		if (strncmp(v, key, klen) != 0 || v[klen] != '=')
 			continue;
-		if (scriptconf_word(v + 6, &word) < 0) {
-			snprintf(err, errlen, "%s:%u: write tunif=name or "
-				 "tunif=\"name\" (one word, matching quotes, "
+		if (scriptconf_word(v + klen + 1, &word) < 0) {
+			snprintf(err, errlen, "%s:%u: write %s=value or "
+				 "%s=\"value\" (one word, matching quotes, "
 				 "no $, ` or \\), as the script's shell reads "
-				 "it", path, lineno);
+				 "it", path, lineno, key, key);
 			ret = -1;
 			break;
 		}
-		if (!parse_ifname_ok(word)) {
-			snprintf(err, errlen, "%s:%u: tunif \"%.20s\" is not a "
-				 "valid interface name (1 to 15 characters, no "
-				 "'/', ':' or spaces)", path, lineno, word);
+		if (strlen(word) >= size) {
+			snprintf(err, errlen, "%s:%u: %s too long", path,
+				 lineno, key);
 			ret = -1;
 			break;
 		}
-		strcpy(ifname, word);
+		strcpy(out, word);
+		*at = lineno;
 	}
 	if (ret == 0 && ferror(f)) {
 		snprintf(err, errlen, "%s: cannot read it", path);
@@ -93,4 +96,44 @@ int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
 	}
 	fclose(f);
 	return ret;
+}
+
+int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
+		     size_t errlen)
+{
+	char word[SCRIPTCONF_LINE_MAX + 1] = "";
+	unsigned at = 0;
+
+	if (scriptconf_get(path, "tunif", word, sizeof(word), &at, err,
+			   errlen) < 0)
+		return -1;
+	if (at == 0)
+		return 0;
+	if (!parse_ifname_ok(word)) {
+		snprintf(err, errlen, "%s:%u: tunif \"%.20s\" is not a valid "
+			 "interface name (1 to 15 characters, no '/', ':' or "
+			 "spaces)", path, at, word);
+		return -1;
+	}
+	strcpy(ifname, word);
+	return 0;
+}
+
+int scriptconf_delegation(const char *path, struct delegate_list *out,
+			  char *err, size_t errlen)
+{
+	char word[SCRIPTCONF_LINE_MAX + 1] = "", why[DELEGATE_ERR_LEN];
+	unsigned at = 0;
+
+	if (scriptconf_get(path, "prefix_delegation", word, sizeof(word), &at,
+			   err, errlen) < 0)
+		return -1;
+	if (at == 0)
+		return 0;
+	if (delegate_parse(word, out, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s:%u: prefix_delegation: %s", path, at,
+			 why);
+		return -1;
+	}
+	return 0;
 }

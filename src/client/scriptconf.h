@@ -8,11 +8,20 @@
 #include <net/if.h>
 #include <stddef.h>
 
+#include "client/delegate.h"
+
 /* Replace ifname[IFNAMSIZ] with tunif from `path` when the file sets it;
  * leave the caller's default (gif0 or ng0 by tunnel kind) when the file
  * does not exist or does not set it. Returns 0, or -1 with a message
  * naming the file, line and fix in err[errlen]. */
 int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
 		     size_t errlen);
+
+/* Fill *out from the file's prefix_delegation (network tunnels: the LAN
+ * interfaces to number, in dtcpc -P's syntax); out->n stays 0 when the
+ * file does not set it. Returns 0, or -1 with a message naming the file,
+ * line and fix in err[errlen]. */
+int scriptconf_delegation(const char *path, struct delegate_list *out,
+			  char *err, size_t errlen);
 
 #endif

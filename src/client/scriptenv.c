@@ -41,6 +41,17 @@ int scriptenv_build(struct scriptenv *se, const struct script_info *info)
 	char c4[INET_ADDRSTRLEN], s4[INET_ADDRSTRLEN];
 	char c6[INET6_ADDRSTRLEN] = "", s6[INET6_ADDRSTRLEN] = "";
 	struct envw w = { .se = se };
+	char prefixes[PROTO_PREFIXES_MAX * (INET6_ADDRSTRLEN + 5)] = "";
+	size_t used = 0;
+
+	for (unsigned i = 0; i < r->nprefixes && i < PROTO_PREFIXES_MAX; i++) {
+		char p6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &r->prefix[i].addr, p6, sizeof(p6));
+		used += (size_t)snprintf(prefixes + used, sizeof(prefixes) - used,
+					 "%s%s/%u", used ? " " : "", p6,
+					 r->prefix[i].plen);
+	}
 
 	inet_ntop(AF_INET, &r->client4, c4, sizeof(c4));
 	inet_ntop(AF_INET, &r->server4, s4, sizeof(s4));
@@ -61,6 +72,8 @@ int scriptenv_build(struct scriptenv *se, const struct script_info *info)
 	put(&w, "DTCP_LOCAL_UDP_PORT=%u", info->local_udp_port);
 	put(&w, "DTCP_SERVER_UDP_PORT=%u", r->udp_port);
 	put(&w, "DTCP_SCRIPT_CONF=%s", info->conf_path);
+	put(&w, "DTCP_PREFIXES=%s", prefixes);
+	put(&w, "DTCP_LAN_ADDRESSES=%s", info->lan);
 	if (w.bad)
 		return -1;
 	se->envp[w.n] = NULL;

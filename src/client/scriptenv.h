@@ -11,7 +11,8 @@
 #include "proto/proto.h"
 
 #define SCRIPTENV_VARS 16
-#define SCRIPTENV_BUF 2048
+#define SCRIPTENV_BUF 4096
+#define SCRIPTENV_LAN_MAX 512   /* bytes of DTCP_LAN_ADDRESSES */
 
 struct script_info {
 	const char *event;              /* "up" or "down" */
@@ -23,6 +24,7 @@ struct script_info {
 	const char *udp_mode;           /* plain, static-nat, nat-traversal,
 					   protocol-41 */
 	const char *conf_path;          /* dtcpclient_script.conf */
+	char lan[SCRIPTENV_LAN_MAX];    /* network: "ifname=addr/plen ..." */
 };
 
 struct scriptenv {

@@ -31,6 +31,21 @@ static int tunctl_script(struct tunctl *tc, const char *event)
 	int rc;
 
 	memcpy(info.ifname, tc->ifname, IFNAMSIZ);
+	for (size_t i = 0, used = 0; i < tc->nlan; i++) {
+		char a[INET6_ADDRSTRLEN], name[IF_NAMESIZE];
+
+		if (if_indextoname(tc->lan[i].ifindex, name) == NULL)
+			continue;
+		inet_ntop(AF_INET6, &tc->lan[i].addr, a, sizeof(a));
+		used += (size_t)snprintf(info.lan + used, sizeof(info.lan) - used,
+					 "%s%s=%s/%u", used ? " " : "", name, a,
+					 tc->lan[i].plen);
+		if (used >= sizeof(info.lan)) {
+			log_warnx("the LAN addresses do not fit the script's "
+				  "environment");
+			return -1;
+		}
+	}
 	if (scriptenv_build(&env, &info) < 0) {
 		log_warnx("the script environment does not fit");
 		return -1;
@@ -173,8 +188,10 @@ static int tunctl_radvd(struct tunctl *tc)
 	return err;
 }
 
-/* -P: number each LAN interface from the first delegated prefix, then
- * advertise. Returns 0, or -1 after logging what to fix. */
+/* -P (prefix_delegation for dtcpclient): the address of each LAN
+ * interface from the first delegated prefix, into tc->lan, and (dtcpc) on
+ * the interface; then advertise. Returns 0, or -1 after logging what to
+ * fix. */
 static int tunctl_lan(struct tunctl *tc)
 {
 	const struct client_config *cfg = tc->cfg;
@@ -202,7 +219,10 @@ static int tunctl_lan(struct tunctl *tc)
 			log_warnx("-P: %s", why);
 			return -1;
 		}
-		err = rtnl_addr6_add(tc->nl, idx, &addr, NULL, s->plen);
+		/* dtcpclient's script adds it (DTCP_LAN_ADDRESSES). */
+		err = cfg->kind == CLIENT_DTCPC
+			      ? rtnl_addr6_add(tc->nl, idx, &addr, NULL, s->plen)
+			      : 0;
 		if (err < 0) {
 			log_warnx("-P %s: cannot add %s/%u: %s", s->ifname,
 				  inet_ntop(AF_INET6, &addr, a, sizeof(a)),
@@ -216,7 +236,7 @@ static int tunctl_lan(struct tunctl *tc)
 		log_info("-P %s: %s/%u", s->ifname,
 			 inet_ntop(AF_INET6, &addr, a, sizeof(a)), s->plen);
 	}
-	err = tunctl_radvd(tc);
+	err = cfg->kind == CLIENT_DTCPC ? tunctl_radvd(tc) : 0;
 	if (err < 0) {
 		log_warnx("cannot start radvd: %s", strerror(-err));
 		return -1;
@@ -284,7 +304,8 @@ int tunctl_up(struct tunctl *tc, const struct proto_tunnel_reply *reply)
 	if (cfg->kind == CLIENT_DTCPCLIENT) {
 		/* Whatever the script did, "down" must get to undo it. */
 		tc->up = true;
-		if (tunctl_script(tc, "up") < 0) {
+		if ((tc->reply.nprefixes > 0 && tunctl_lan(tc) < 0) ||
+		    tunctl_script(tc, "up") < 0) {
 			tunctl_down(tc);
 			close(fd);
 			return PRIVSEP_UP_RETRY;

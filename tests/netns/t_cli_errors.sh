@@ -94,7 +94,8 @@ errs "dtcps -g not-an-address" "-g|address" "$DTCPS" -g nonsense "${good[@]}" "$
 errs "dtcpc -P without -t network" "-P.*-t network" "$DTCPC" -P eth0/1 -u "$USER1" 192.0.2.1
 errs "dtcpc -a without -P" "-a.*-P" "$DTCPC" -t network -a -u "$USER1" 192.0.2.1
 errs "dtcpc -P bad SLA-id" "-P.*eth0/xyz" "$DTCPC" -t network -P eth0/xyz -u "$USER1" 192.0.2.1
-errs "dtcpclient -t network" "network.*not implemented in dtcpclient" "$BIN/dtcpclient" -t network -u "$USER1" 192.0.2.1
+printf 'prefix_delegation=lan0/xyz\n' >"$TMPD/pd.conf"
+errs "dtcpclient bad prefix_delegation" "pd.conf:1: prefix_delegation" "$BIN/dtcpclient" -t network -s /bin/true -c "$TMPD/pd.conf" -u "$USER1" 192.0.2.1
 errs "dtcpc -r bogus" "-r|static|none" "$DTCPC" -r bogus -u "$USER1" 192.0.2.1
 errs "dtcpc -R without -r static" "-R.*static" "$DTCPC" -r none -R 2001:db8::/32 -u "$USER1" 192.0.2.1
 errs "dtcpc -A not-an-address" "-A|address" "$DTCPC" -A nonsense -u "$USER1" 192.0.2.1

@@ -64,7 +64,7 @@ start_dtcpclient dc1 "$CLI" -U -t host -m 1400 -b 4100 -s "$CAP" -u "$USER1" "$S
 session dc1 DTCP_INTERFACE=dt7 DTCP_TUNNEL_TYPE=host DTCP_CLIENT_V4="$CLI_V4" \
 	DTCP_SERVER_V4="$SRV_V4" DTCP_CLIENT_V6=2001:db8:1::6 DTCP_SERVER_V6=2001:db8:1::5 \
 	DTCP_MTU=1400 DTCP_UDP_MODE=plain DTCP_LOCAL_UDP_PORT=4100 DTCP_SERVER_UDP_PORT=4028 \
-	DTCP_SCRIPT_CONF="$CCONF"
+	DTCP_SCRIPT_CONF="$CCONF" DTCP_PREFIXES= DTCP_LAN_ADDRESSES=
 
 say "--- tunnelonly, static NAT -n -B 4555, tunif ng0"
 IFN=ng0
@@ -73,7 +73,7 @@ start_dtcpclient dc2 "$CLI" -U -n -B 4555 -t tunnelonly -s "$CAP" -u "$USER1" "$
 session dc2 DTCP_INTERFACE=ng0 DTCP_TUNNEL_TYPE=tunnelonly DTCP_CLIENT_V4="$CLI_V4" \
 	DTCP_SERVER_V4="$SRV_V4" DTCP_CLIENT_V6= DTCP_SERVER_V6= \
 	DTCP_MTU=1280 DTCP_UDP_MODE=static-nat DTCP_LOCAL_UDP_PORT=4028 DTCP_SERVER_UDP_PORT=4028 \
-	DTCP_SCRIPT_CONF="$CCONF"
+	DTCP_SCRIPT_CONF="$CCONF" DTCP_PREFIXES= DTCP_LAN_ADDRESSES=
 
 say "--- fake server with hostile tunnel replies"
 stop dtcps TERM 5 || fail "dtcps did not stop"

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "client/scriptenv.h"
@@ -18,7 +19,8 @@ static const char *const names[] = {
 	"PATH", "DTCP_EVENT", "DTCP_INTERFACE", "DTCP_TUNNEL_TYPE",
 	"DTCP_CLIENT_V4", "DTCP_SERVER_V4", "DTCP_CLIENT_V6", "DTCP_SERVER_V6",
 	"DTCP_MTU", "DTCP_UDP_MODE", "DTCP_LOCAL_UDP_PORT",
-	"DTCP_SERVER_UDP_PORT", "DTCP_SCRIPT_CONF",
+	"DTCP_SERVER_UDP_PORT", "DTCP_SCRIPT_CONF", "DTCP_PREFIXES",
+	"DTCP_LAN_ADDRESSES",
 };
 #define NVARS (sizeof(names) / sizeof(*names))
 
@@ -276,9 +278,32 @@ static void test_does_not_fit(void **state)
 	free(path);
 }
 
+/* network: the delegated prefixes and the LAN numbering, as text. */
+static void test_network_prefixes(void **state)
+{
+	struct script_info info = host_info();
+	struct scriptenv se;
+
+	(void)state;
+	info.type = PROTO_TYPE_NETWORK;
+	info.reply.has_v6 = false;
+	info.reply.nprefixes = 2;
+	inet_pton(AF_INET6, "2001:db8:4401::", &info.reply.prefix[0].addr);
+	info.reply.prefix[0].plen = 56;
+	inet_pton(AF_INET6, "2001:db8:4402::", &info.reply.prefix[1].addr);
+	info.reply.prefix[1].plen = 56;
+	snprintf(info.lan, sizeof(info.lan), "lan0=2001:db8:4401:1::1/64");
+	assert_int_equal(scriptenv_build(&se, &info), 0);
+	assert_string_equal(se.envp[NVARS - 2],
+			    "DTCP_PREFIXES=2001:db8:4401::/56 2001:db8:4402::/56");
+	assert_string_equal(se.envp[NVARS - 1],
+			    "DTCP_LAN_ADDRESSES=lan0=2001:db8:4401:1::1/64");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_network_prefixes),
 		cmocka_unit_test(test_host_tunnel),
 		cmocka_unit_test(test_no_v6_is_empty),
 		cmocka_unit_test(test_type_names),

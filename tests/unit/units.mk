@@ -14,7 +14,7 @@ UNIT_proto    = src/proto/proto.c src/proto/digest.c src/proto/rules.c src/commo
 UNIT_relay_check = src/relay/relay_check.c
 UNIT_routetable = src/server/routetable.c src/common/parse.c src/proto/rules.c src/os/rdfile.c
 UNIT_sandbox  = src/os/sandbox.c
-UNIT_scriptconf = src/client/scriptconf.c src/common/parse.c src/os/rdfile.c
+UNIT_scriptconf = src/client/scriptconf.c src/common/parse.c src/os/rdfile.c src/client/delegate.c
 UNIT_scriptenv = src/client/scriptenv.c src/proto/proto.c src/proto/rules.c src/common/parse.c
 UNIT_throttle = src/server/throttle.c
 # The trust boundaries: each parent's dispatch with what it calls.
