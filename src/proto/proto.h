@@ -62,6 +62,15 @@ struct proto_prefix {
 	unsigned plen;
 };
 
+/* Room for the prefixes in a success reply, so that the whole reply fits
+ * one line whatever else it carries: 511 octets (the line without the
+ * formatter's NUL) less the longest rest, "+OK " 4, two IPv4 addresses
+ * and a space 31, a link pair 80, " udp 65535" 10 and CRLF 2. */
+#define PROTO_PREFIXES_TEXT_MAX (PROTO_LINE_MAX - 1 - 127)
+
+/* Octets one prefix takes in a reply: " addr/plen". */
+size_t proto_prefix_text_len(const struct in6_addr *addr, unsigned plen);
+
 /* The success reply to a tunnel request. */
 struct proto_tunnel_reply {
 	struct in_addr client4, server4;

@@ -72,3 +72,11 @@ bool proto_type_supported(enum proto_type type)
 	return type == PROTO_TYPE_TUNNELONLY || type == PROTO_TYPE_HOST ||
 	       type == PROTO_TYPE_NETWORK;
 }
+
+size_t proto_prefix_text_len(const struct in6_addr *addr, unsigned plen)
+{
+	char p6[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, addr, p6, sizeof(p6));
+	return 1 + strlen(p6) + 1 + (plen >= 100 ? 3 : plen >= 10 ? 2 : 1);
+}

@@ -268,7 +268,7 @@ static int parse_line(struct routetable *rt, const char *s, size_t n,
 	char tok[PREFIX_TEXT_MAX + 2];
 	const char *p = s, *end = s + n, *f;
 	struct routetable_user *u = NULL;
-	size_t fn;
+	size_t fn, text = 0;
 
 	for (;;) {
 		while (p < end && blank(*p))
@@ -322,6 +322,16 @@ static int parse_line(struct routetable *rt, const char *s, size_t n,
 				  &u->prefix[u->count].plen) < 0 ||
 		    u->prefix[u->count].plen == 0)
 			return prefix_error(err, line, tok, fn);
+		/* The reply must carry them all on one line (PROTOCOL.md). */
+		text += proto_prefix_text_len(&u->prefix[u->count].addr,
+					      u->prefix[u->count].plen);
+		if (text > PROTO_PREFIXES_TEXT_MAX)
+			return set_err(
+				err, line, 0,
+				"user %s's prefixes take %zu octets in the "
+				"reply, more than its %d; give the user fewer "
+				"or shorter prefixes",
+				u->name, text, PROTO_PREFIXES_TEXT_MAX);
 		u->count++;
 	}
 	if (u == NULL)

@@ -277,6 +277,17 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 			 s->id, s->peer_text, user, proto_type_name(req->type),
 			 t->ifname, t->port, t->mode_name,
 			 inet_ntoa(s->peer.sin_addr));
+	if (n < 0) {
+		/* The route table keeps every reply within a line; never
+		 * leave a tunnel up that the client was not told about. */
+		log_warnx("session %u: the reply does not fit one line",
+			  s->id);
+		session_reply(s, false, "internal error, try again later");
+		if (t->superseded != 0) /* its routes have moved already */
+			session_supersede(s->srv, t->superseded, s->id);
+		session_close(s, "reply too long");
+		return;
+	}
 	if (n > 2)
 		log_debug("session %u: -> %.*s", s->id, n - 2, buf);
 	session_send(s, buf, n);

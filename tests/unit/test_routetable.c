@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "proto/proto.h"
 #include "server/routetable.h"
 
 struct fx {
@@ -255,6 +256,48 @@ static void test_too_many_prefixes(void **state)
 	routetable_free(rt);
 	sprintf(text + n, " 2001:db8:%x::/48\n", i);
 	parse_bad(text, 1, "more than 16 prefixes for user alice");
+}
+
+/* Every user's reply must fit one protocol line: a table whose prefixes
+ * could not be sent was accepted before, and the reply was never sent. */
+static void test_reply_must_fit(void **state)
+{
+	char text[2048], line[PROTO_LINE_MAX];
+	struct proto_tunnel_reply rep;
+	const struct routetable_user *u;
+	struct routetable *rt;
+	size_t n;
+	unsigned i, fit = PROTO_PREFIXES_TEXT_MAX /
+			  (unsigned)strlen(" 2001:db8:1111:2222:3333:4444:5555:100/120");
+
+	(void)state;
+	n = (size_t)sprintf(text, "alice");
+	for (i = 0; i < fit; i++)
+		n += (size_t)sprintf(text + n,
+				     " 2001:db8:1111:2222:3333:4444:5555:%x00/120",
+				     i + 1);
+	strcpy(text + n, "\n");
+	rt = parse_ok(text);
+	u = routetable_lookup(rt, "alice");
+	assert_int_equal(u->count, fit);
+	/* The longest reply this table can cause is formatted whole. */
+	memset(&rep, 0, sizeof(rep));
+	inet_pton(AF_INET, "255.255.255.255", &rep.client4);
+	inet_pton(AF_INET, "255.255.255.255", &rep.server4);
+	rep.has_v6 = true;
+	memset(&rep.client6, 0xff, sizeof(rep.client6));
+	memset(&rep.server6, 0xff, sizeof(rep.server6));
+	rep.udp_port = 65535;
+	rep.nprefixes = u->count;
+	for (i = 0; i < u->count; i++) {
+		rep.prefix[i].addr = u->prefix[i].addr;
+		rep.prefix[i].plen = u->prefix[i].plen;
+	}
+	assert_true(proto_fmt_tunnel_ok(line, sizeof(line), &rep) > 0);
+	routetable_free(rt);
+	sprintf(text + n, " 2001:db8:1111:2222:3333:4444:5555:%x00/120\n",
+		fit + 1);
+	parse_bad(text, 1, "user alice's prefixes take");
 }
 
 static void test_limits(void **state)
@@ -605,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_host_bits),
 		cmocka_unit_test(test_zero_length),
 		cmocka_unit_test(test_too_many_prefixes),
+		cmocka_unit_test(test_reply_must_fit),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_nul_byte),
 		cmocka_unit_test(test_duplicate_user),
