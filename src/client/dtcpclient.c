@@ -26,6 +26,7 @@ static void usage(FILE *f)
 "  -b port   local UDP port (default 4028)\n"
 "  -B port   public port a static NAT forwards to -b: announce it\n"
 "  -c file   script configuration: tunif (default gif0, with -U ng0),\n"
+"            prefix_delegation,\n"
 "            up_command, down_command (default " DTCPCLIENT_CONF ")\n"
 "  -d        log the protocol exchange (without secrets)\n"
 "  -E user   unprivileged user of the network-facing engine\n"
@@ -37,7 +38,7 @@ static void usage(FILE *f)
 CLI_HELP_K_TO_P
 "  -s file   script run on up and down (default\n"
 "            " DTCPCLIENT_SCRIPT ")\n"
-"  -t type   tunnelonly (default) or host\n"
+"  -t type   tunnelonly (default), host or network\n"
 "  -u user   user name (default: the login name)\n"
 "  -U        IPv6 over UDP/IPv4 (default: protocol 41, as the original)\n");
 }

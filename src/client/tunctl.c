@@ -332,9 +332,11 @@ void tunctl_down(struct tunctl *tc)
 	if (!tc->up)
 		return;
 	tc->up = false;
-	tunctl_lan_down(tc);
+	/* The script first, so that its "down" still sees the LAN
+	 * addresses it is to remove (DTCP_LAN_ADDRESSES). */
 	if (cfg->kind == CLIENT_DTCPCLIENT)
 		tunctl_script(tc, "down");
+	tunctl_lan_down(tc);
 	/* A device that outlives our descriptor (-c, -o) is left down and
 	 * without our address, as it was before. */
 	if (cfg->tun_flags == 0)

@@ -18,7 +18,7 @@ run ip -n "$CLI" link set lan1 up
 printf 'alice 2001:db8:4400::/48\n' >"$RT"
 chmod 600 "$RT"
 start_server -r "$RT"
-client_conf gif0 "env | grep ^DTCP_ >$ENVF" ""
+client_conf gif0 "env | grep ^DTCP_ >$ENVF" "env | grep ^DTCP_ >$ENVF.down"
 printf 'prefix_delegation=lan0/1/1/64\n' >>"$CCONF"
 run cat "$CCONF"
 start_dtcpclient dtcpclient "$CLI" -d -t network -s "$CLIENT_SCRIPT" -u "$USER1" "$SRV_V4"
@@ -32,6 +32,8 @@ check "the server routes the prefix into gif0" eval "ip -n $SRV -6 route show 20
 run nsx "$CLI" ping -6 -c 3 -i 0.2 -W 2 -I 2001:db8:4400:1::1 "$INET_V6" || fail "no traffic from the LAN address"
 run nsx "$INET" ping -6 -c 3 -i 0.2 -W 2 2001:db8:4400:1::1 || fail "INET cannot reach the LAN address"
 stop dtcpclient TERM 10 || fail "dtcpclient did not stop"
+# The script's "down" must still be told what to remove.
+check "DTCP_LAN_ADDRESSES at down" grep -qx 'DTCP_LAN_ADDRESSES=lan0=2001:db8:4400:1::1/64' "$ENVF.down"
 check "lan0 without the address" eval "! has_addr $CLI lan0 2001:db8:4400"
 check "no default route" eval "[ -z \"\$(ip -n $CLI -6 route show default)\" ]"
 wait_for_or_fail 5 "the server's route gone" eval "[ -z \"\$(ip -n $SRV -6 route show 2001:db8:4400::/48)\" ]"
