@@ -80,5 +80,21 @@ carol 2001:db8:4400:ff00::/56"
 wait_for_or_fail 5 "the broken edit is reported" eval "ctl_open c3 $CLI2 && ctl_greeting c3 && ctl_request c3 carol secret3 network udp 4031; grep -q 'dtcps.routetable:2: .*keeping the route table read before' $TMPD/dtcps.log"
 [[ $CTL_LINE == *" 2001:db8:4500::/48 udp "* ]] || fail "the last good table is not in force: $CTL_LINE"
 ok "the last good table stays in force: $CTL_LINE"
+ctl_quit c3
+new_table "alice 2001:db8:4400::/48
+carol 2001:db8:4600::/48"
+ctl_open c4 "$CLI2"
+ctl_login c4 carol secret3 network udp 4032 || fail "carol after the change: $CTL_LINE"
+[[ $CTL_LINE == *" 2001:db8:4600::/48 udp "* ]] || fail "carol's changed prefix: $CTL_LINE"
+check "carol's new prefix routed" test -n "$(route_dev 2001:db8:4600::/48)"
+ok "a changed prefix applies at the next login"
+ctl_quit c4
+check "bob's tunnel, up before his removal, keeps its routes" test "$(route_dev 2001:db8:4401::/56)" = ng0
+ctl_open b3 "$CLI2"
+ctl_greeting b3 || fail "bob: no greeting"
+ctl_request b3 bob secret2 network udp 4033
+[ "$CTL_LINE" = "-ERR unsupported tunnel type network" ] || fail "bob removed from the table got '$CTL_LINE'"
+ok "a user removed from the table gets no new network tunnel"
+ctl_quit b3
 check "dtcps still running" alive dtcps
-pass "network tunnels: prefixes per user from the route table, routed and removed with the session, newest login wins, edits and broken edits"
+pass "network tunnels: prefixes per user from the route table, routed and removed with the session, newest login wins, edits (add, change, remove) and broken edits"
