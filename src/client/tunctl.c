@@ -168,13 +168,23 @@ static int tunctl_radvd(struct tunctl *tc)
 		    delegate_subnet(&tc->reply.prefix[0].addr,
 				    tc->reply.prefix[0].plen, s, &subnet, why,
 				    sizeof(why)) < 0)
-			continue;   /* tunctl_lan refused it before */
+		{
+			log_warnx("no router advertisements on %s: its name "
+				  "cannot go into a radvd configuration; "
+				  "rename the interface", s->ifname);
+			continue;
+		}
 		inet_ntop(AF_INET6, &subnet, addr, sizeof(addr));
+		/* Short lifetimes, and deprecated when radvd stops, so that
+		 * LAN hosts do not keep a prefix the session no longer has
+		 * (radvd's defaults keep it for a day). */
 		fprintf(f, "interface %s {\n\tAdvSendAdvert on;\n"
 			"\tMinRtrAdvInterval 3;\n\tMaxRtrAdvInterval 10;\n"
 			"\tprefix %s/%u {\n\t\tAdvOnLink on;\n"
-			"\t\tAdvAutonomous on;\n\t};\n};\n", s->ifname, addr,
-			s->plen);
+			"\t\tAdvAutonomous on;\n\t\tDeprecatePrefix on;\n"
+			"\t\tAdvValidLifetime 3600;\n"
+			"\t\tAdvPreferredLifetime 1800;\n\t};\n};\n",
+			s->ifname, addr, s->plen);
 		n++;
 	}
 	if (fclose(f) != 0)

@@ -193,11 +193,16 @@ static int rtnl_route_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct rtnl_dump *d = data;
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct rtnl_prefix6 p = { .plen = rtm->rtm_dst_len };
+	struct rtnl_prefix6 p;
 	const struct nlattr *a;
+	uint32_t table;
 
-	if (rtm->rtm_family != AF_INET6 || rtm->rtm_table != RT_TABLE_MAIN)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm) ||
+	    rtm->rtm_family != AF_INET6)
 		return MNL_CB_OK;
+	memset(&p, 0, sizeof(p));
+	p.plen = rtm->rtm_dst_len;
+	table = rtm->rtm_table; /* tables above 255 only in RTA_TABLE */
 	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
 		if (mnl_attr_get_type(a) == RTA_DST &&
 		    mnl_attr_get_payload_len(a) == sizeof(p.addr))
@@ -205,32 +210,40 @@ static int rtnl_route_cb(const struct nlmsghdr *nlh, void *data)
 		else if (mnl_attr_get_type(a) == RTA_OIF &&
 			 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			p.ifindex = mnl_attr_get_u32(a);
+		else if (mnl_attr_get_type(a) == RTA_TABLE &&
+			 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			table = mnl_attr_get_u32(a);
 	}
-	d->fn(d->arg, &p);
+	/* Every table but the local one (this host's own addresses, which
+	 * the address dump gives): policy routing and VRFs count too. */
+	if (table != RT_TABLE_LOCAL)
+		d->fn(d->arg, &p);
 	return MNL_CB_OK;
 }
 
+/* Each address attribute on its own: a point-to-point address carries
+ * this host's address (IFA_LOCAL) and the peer's (IFA_ADDRESS). */
 static int rtnl_addr_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct rtnl_dump *d = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	struct rtnl_prefix6 p = { .plen = ifa->ifa_prefixlen,
-				  .ifindex = ifa->ifa_index };
+	struct rtnl_prefix6 p;
 	const struct nlattr *a;
-	bool have = false;
 
-	if (ifa->ifa_family != AF_INET6)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa) ||
+	    ifa->ifa_family != AF_INET6)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
 		if ((mnl_attr_get_type(a) == IFA_ADDRESS ||
 		     mnl_attr_get_type(a) == IFA_LOCAL) &&
 		    mnl_attr_get_payload_len(a) == sizeof(p.addr)) {
+			memset(&p, 0, sizeof(p));
+			p.plen = ifa->ifa_prefixlen;
+			p.ifindex = ifa->ifa_index;
 			memcpy(&p.addr, mnl_attr_get_payload(a), sizeof(p.addr));
-			have = true;
+			d->fn(d->arg, &p);
 		}
 	}
-	if (have)
-		d->fn(d->arg, &p);
 	return MNL_CB_OK;
 }
 

@@ -248,27 +248,41 @@ static int pp_auth(void *ctx, const void *msg, void *reply, int *fd)
 static int pp_route(struct privsep_parent *p, struct pp_session *s,
 		    struct privsep_msg_tunnel_reply *rep)
 {
+	struct pp_session *old = NULL;
 	struct in6_addr dst;
-	int err;
+	unsigned i;
+	int err = 0;
 
-	for (size_t i = 0; i < p->n; i++) {
-		struct pp_session *o = &p->s[i];
+	for (size_t k = 0; k < p->n; k++) {
+		struct pp_session *o = &p->s[k];
 
 		if (o != s && o->state == PP_TUNNELED && o->network &&
-		    strcmp(o->user, s->user) == 0) {
-			o->network = false;
-			rep->superseded = o->sid;
-		}
+		    strcmp(o->user, s->user) == 0)
+			old = o;
 	}
-	for (unsigned i = 0; i < rep->nprefixes; i++) {
+	for (i = 0; i < rep->nprefixes; i++) {
 		memcpy(&dst, rep->prefix[i].addr, 16);
 		err = rtnl_route6_replace(p->nl, rep->ifindex, &dst,
 					  rep->prefix[i].plen);
-		if (err < 0) {
-			log_warnx("cannot route a prefix of user %s into %s: "
-				  "%s", s->user, s->ifname, strerror(-err));
-			return err;
+		if (err < 0)
+			break;
+	}
+	if (err < 0) {
+		log_warnx("cannot route a prefix of user %s into %s: %s",
+			  s->user, s->ifname, strerror(-err));
+		/* Give the ones already moved back, so that the session
+		 * that had them keeps working, as if this login had never
+		 * happened; without one, they go with this interface. */
+		while (old != NULL && i-- > 0) {
+			memcpy(&dst, rep->prefix[i].addr, 16);
+			(void)rtnl_route6_replace(p->nl, old->ifindex, &dst,
+						  rep->prefix[i].plen);
 		}
+		return err;
+	}
+	if (old != NULL) {
+		old->network = false;
+		rep->superseded = old->sid;
 	}
 	s->network = true;
 	return 0;

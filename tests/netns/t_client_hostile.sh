@@ -54,7 +54,15 @@ run ip -n "$CLI" link add lan0 type veth peer name lan1
 run ip -n "$CLI" link set lan0 up
 run ip -n "$CLI" link set lan1 up
 run ip -n "$CLI" addr add 2001:db8:77::1/64 dev lan0 nodad
+# A point-to-point address (this host's side is only in IFA_LOCAL) and a
+# route in a policy-routing table are this host's destinations too.
+run ip -n "$CLI" addr add 2001:db8:99::1 peer 2001:db8:aa::2/128 dev lan0 nodad
+run ip -n "$CLI" -6 route add 2001:db8:bb::/48 dev lan0 table 100
 
+hostile network "+OK 192.0.2.2 192.0.2.1 2001:db8:99::/48 udp 4028" \
+	"refused the server's delegated prefix 2001:db8:99::/48: it overlaps 2001:db8:99::1/128 of lan0" -P lan0/1 -a
+hostile network "+OK 192.0.2.2 192.0.2.1 2001:db8:bb::/56 udp 4028" \
+	"refused the server's delegated prefix 2001:db8:bb::/56: it overlaps 2001:db8:bb::/48 of lan0" -P lan0/1 -a
 hostile host "+OK 192.0.2.2 192.0.2.1 2001:db8:77::6 2001:db8:77::5 udp 4028" \
 	"refused the server's client-v6 2001:db8:77::6/128: it overlaps 2001:db8:77::/64 of lan0"
 hostile network "+OK 192.0.2.2 192.0.2.1 2001:db8::/32 udp 4028" \
