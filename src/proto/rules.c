@@ -3,6 +3,8 @@
  * Every side (clients, engine, privileged parent, dtcpauth) asks here. */
 #include "proto/proto.h"
 
+#include "common/prefix6.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -56,15 +58,7 @@ bool proto_host_pair_ok(const struct in6_addr *c, const struct in6_addr *s)
 bool proto_prefixes_overlap(const struct in6_addr *a, unsigned alen,
 			    const struct in6_addr *b, unsigned blen)
 {
-	unsigned n = alen < blen ? alen : blen, bytes, rest;
-
-	n = n > 128 ? 128 : n;
-	bytes = n / 8;
-	rest = n % 8;
-	if (memcmp(a->s6_addr, b->s6_addr, bytes) != 0)
-		return false;
-	return rest == 0 || ((a->s6_addr[bytes] ^ b->s6_addr[bytes]) &
-			     (uint8_t)(0xff << (8 - rest))) == 0;
+	return prefix6_match(a->s6_addr, b->s6_addr, alen < blen ? alen : blen);
 }
 
 bool proto_type_supported(enum proto_type type)

@@ -17,6 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Prefixes a tunnel's inner sources may come from (as many as the
+ * protocol delegates in one reply). */
+#define RELAY_INNER_PREFIXES_MAX 16
+
 enum relay_encap {
 	RELAY_UDP,     /* one IPv6 packet per UDP datagram */
 	RELAY_P41,     /* IPv6 in IPv4 (protocol 41) on a raw socket */
@@ -69,10 +73,17 @@ struct relay {
 	bool udp_gro;              /* UDP_GRO is on for net_fd */
 	/* Anti-spoofing of packets coming out of the tunnel (server side):
 	 * with inner_check, the IPv6 source must be inner_src (when
-	 * inner_has_src), link-local or unspecified. Set after relay_init. */
+	 * inner_has_src), in one of the inner_nprefixes prefixes routed to
+	 * the tunnel (a network tunnel's LANs), link-local or unspecified.
+	 * Set after relay_init. */
 	bool inner_check;
 	bool inner_has_src;
 	struct in6_addr inner_src;
+	unsigned inner_nprefixes;
+	struct relay_prefix {
+		struct in6_addr addr;
+		unsigned plen;
+	} inner_prefix[RELAY_INNER_PREFIXES_MAX];
 };
 
 /* Set up r for encap. In RELAY_LEARN mode peer->sin_port may be 0; with

@@ -1,6 +1,8 @@
 /* Packet, source and inner-policy checks, and endpoint learning. */
 #include "relay/relay_check.h"
 
+#include "common/prefix6.h"
+
 #include <string.h>
 
 bool relay_packet_ok(const uint8_t *pkt, size_t len)
@@ -69,6 +71,10 @@ enum relay_inner_verdict relay_inner_ok(const struct relay *r,
 		       dst[0] == 0xff ? RELAY_INNER_OK : RELAY_INNER_SPOOF;
 	if (r->inner_has_src && memcmp(src, &r->inner_src, 16) == 0)
 		return RELAY_INNER_OK;
+	for (unsigned i = 0; i < r->inner_nprefixes; i++)
+		if (prefix6_match(r->inner_prefix[i].addr.s6_addr, src,
+				  r->inner_prefix[i].plen))
+			return RELAY_INNER_OK;
 	return RELAY_INNER_SPOOF;
 }
 

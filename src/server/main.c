@@ -35,13 +35,15 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcps [-cdDoU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
+"usage: dtcps [-acdDoU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
 "             [-i interface] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-M max-sessions]\n"
 "             [-N max-per-address] [-p port] [-r route-table]\n"
 "             [-R burst,refill-seconds]\n"
 "             [-S any|link]\n"
 "             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
+"  -a        give network tunnels a link address pair from prefix too\n"
+"            (as host tunnels have)\n"
 "  -A file   password file (default " DTCPS_AUTHFILE ")\n"
 "  -b port   lowest UDP port for tunnels (default 4028)\n"
 "  -c        never create interfaces: use existing (persistent) ones\n"
@@ -67,15 +69,17 @@ static void usage(FILE *f)
 "            to earn one more back (default 10,30); a connection is\n"
 "            closed after 3 failures\n"
 "  -S src    inner IPv6 sources a tunnelonly tunnel may send from: any\n"
-"            (default) or link (fe80::/10 only); host tunnels always\n"
-"            allow only the client's address and link-local\n"
+"            (default) or link (fe80::/10 only); host and network\n"
+"            tunnels always allow only the client's address, its\n"
+"            prefixes and link-local\n"
 "  -T l,s    seconds of silence allowed before login and after it\n"
 "            (default 60,300)\n"
 "  -u user   unprivileged user of the network-facing engine\n"
 "            (default " SERVER_USER_DEFAULT ")\n"
 "  -U        accept IPv6-over-UDP tunnels too (protocol-41 tunnels are\n"
 "            always served)\n"
-"  prefix    IPv6 prefix for host tunnels, e.g. 2001:db8:1::/64\n");
+"  prefix    IPv6 prefix for host tunnels (and network ones with -a),\n"
+"            e.g. 2001:db8:1::/64\n");
 }
 
 static void __attribute__((format(printf, 1, 2), __noreturn__))
@@ -192,8 +196,8 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 			usage(stdout);
 			exit(0);
 		case 'a':
-			die_usage("-a (the link address pair in network "
-				  "replies) is not implemented yet");
+			cfg->network_pair = true;
+			break;
 		case 'g':
 			if (parse_ipv4(optarg, &cfg->tunnel_addr) < 0)
 				die_usage("invalid tunnel address \"%s\" (-g): "
@@ -285,6 +289,10 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 				  argv[optind]);
 		cfg->has_prefix = true;
 	}
+	if (cfg->network_pair && !cfg->has_prefix)
+		die_usage("-a gives network tunnels a link address pair from "
+			  "the prefix argument: give one, such as "
+			  "2001:db8:1::/64");
 	if (cfg->udp && (unsigned)cfg->udp_base + cfg->max_tunnels > 65536)
 		cfg->max_tunnels = 65536 - cfg->udp_base;
 }

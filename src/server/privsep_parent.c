@@ -321,7 +321,8 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 			rep->prefix[i].plen = (uint8_t)ru.prefix[i].plen;
 		}
 	}
-	if (m->tunnel_type == PROTO_TYPE_HOST) {
+	if (m->tunnel_type == PROTO_TYPE_HOST ||
+	    (m->tunnel_type == PROTO_TYPE_NETWORK && cfg->network_pair)) {
 		/* The parent, not the engine, decides the addresses. */
 		if (pool_host_pair(&cfg->prefix, cfg->plen, m->slot, &server6,
 				   &client6) < 0) {

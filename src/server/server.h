@@ -54,6 +54,7 @@ struct server_config {
 	int verbose;
 	const char *user;              /* -u: the engine's user */
 	bool tunnelonly_link_only;     /* -S link: tunnelonly sources fe80::/10 */
+	bool network_pair;             /* -a: network tunnels get a host pair */
 };
 
 struct session;

@@ -13,6 +13,9 @@
 #include "os/tunsock.h"
 #include "server/privsep.h"
 
+_Static_assert(PROTO_PREFIXES_MAX <= RELAY_INNER_PREFIXES_MAX,
+	       "a network tunnel's relay holds every delegated prefix");
+
 #define TUNNEL_BUSY_SKIP 64         /* foreign devices skipped per open */
 #define TUNNEL_LOG_EVERY_MS 60000   /* network errors: one line a minute */
 
@@ -217,11 +220,17 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	/* The shared socket: send from, and take only what is sent to, the
 	 * address the client knows as ours. */
 	t->relay.local4 = server4;
-	/* What the client may send from: its own /128 on a host tunnel;
-	 * on a bare tunnel only the operator knows (-S). */
-	t->relay.inner_check = t->reply.has_v6 || env->tunnelonly_link_only;
+	/* What the client may send from: its own /128 and the prefixes
+	 * routed to it; on a bare tunnel only the operator knows (-S). */
+	t->relay.inner_check = t->reply.has_v6 || t->reply.nprefixes > 0 ||
+			       env->tunnelonly_link_only;
 	t->relay.inner_has_src = t->reply.has_v6;
 	t->relay.inner_src = t->reply.client6;
+	t->relay.inner_nprefixes = t->reply.nprefixes;
+	for (unsigned i = 0; i < t->reply.nprefixes; i++) {
+		t->relay.inner_prefix[i].addr = t->reply.prefix[i].addr;
+		t->relay.inner_prefix[i].plen = t->reply.prefix[i].plen;
+	}
 	t->relay.on_peer_change = tunnel_on_peer_change;
 	t->relay.on_net_error = tunnel_on_net_error;
 	t->relay.arg = t;

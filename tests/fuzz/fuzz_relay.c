@@ -16,7 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define HDR 21   /* flags, seg (2), inner source (16), source port (2);
 		    flags: 1 learn, 2 inner check, 4 own source, 8 from a
-		    neighbour, 16 no source, 32 truncated, 64 protocol 41 */
+		    neighbour, 16 no source, 32 truncated, 64 protocol 41,
+		    128 a delegated prefix: the inner source's, of the
+		    length its last byte gives (mod 129) */
 
 struct seen {
 	const uint8_t *buf;
@@ -34,6 +36,22 @@ static void check(int cond)
 static int link_local(const uint8_t *a)
 {
 	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* Bit by bit, unlike the relay's byte-wise match. */
+static int in_prefix(const uint8_t *a, const struct relay *r)
+{
+	for (unsigned i = 0; i < r->inner_nprefixes; i++) {
+		const uint8_t *p = r->inner_prefix[i].addr.s6_addr;
+		unsigned b = 0;
+
+		while (b < r->inner_prefix[i].plen &&
+		       ((a[b / 8] ^ p[b / 8]) & (0x80 >> (b % 8))) == 0)
+			b++;
+		if (b == r->inner_prefix[i].plen)
+			return 1;
+	}
+	return 0;
 }
 
 static void on_accept(void *arg, uint8_t *pkt, size_t len)
@@ -55,7 +73,9 @@ static void on_accept(void *arg, uint8_t *pkt, size_t len)
 	/* Never multicast beyond link scope out of a tunnel. */
 	check(!(dst[0] == 0xff && (dst[1] & 0x0f) > 2));
 	if (r->inner_check) {
-		int own = r->inner_has_src && memcmp(src, &r->inner_src, 16) == 0;
+		int own = (r->inner_has_src &&
+			   memcmp(src, &r->inner_src, 16) == 0) ||
+			  in_prefix(src, r);
 		int on_link = link_local(src) || memcmp(src, unspec, 16) == 0;
 
 		check(own || on_link);
@@ -95,6 +115,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.inner_check = flags & 2;
 	r.inner_has_src = flags & 4;
 	memcpy(&r.inner_src, data + 3, 16);
+	if (flags & 128) {
+		r.inner_nprefixes = 1;
+		r.inner_prefix[0].addr = r.inner_src;
+		r.inner_prefix[0].plen = data[18] % 129;
+	}
 	r.on_peer_change = on_move;
 	r.arg = &s;
 	if (flags & 8)

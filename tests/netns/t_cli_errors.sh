@@ -101,7 +101,7 @@ errs "dtcpc -R without -r static" "-R.*static" "$DTCPC" -r none -R 2001:db8::/32
 errs "dtcpc -A not-an-address" "-A|address" "$DTCPC" -A nonsense -u "$USER1" 192.0.2.1
 errs "dtcpc -B without -U" "-B.*-U" "$DTCPC" -B 4500 -u "$USER1" 192.0.2.1
 errs "dtcpc -c -o" "-c.*-o" "$DTCPC" -c -o -u "$USER1" 192.0.2.1
-refused "dtcps -a" "-a.*network.*not implemented" "$DTCPS" -a "${good[@]}" "$PREFIX6"
+refused "dtcps -a without a prefix" "-a.*prefix argument" "$DTCPS" -a "${good[@]}"
 errs "dtcpauth -Z" "-?Z|option|usage" "$DTCPAUTH" -Z
 errs "dtcpauth -l on a missing file" "$TMPD/missing.auth" "$DTCPAUTH" -f "$TMPD/missing.auth" -l ALL
 try "$DTCPAUTH" -f "$PWFILE" -l "$USER1"

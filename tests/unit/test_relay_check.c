@@ -79,6 +79,47 @@ static void test_inner_policy_host(void **state)
 }
 
 /* Multicast beyond link scope is refused whatever the policy. */
+/* A network tunnel: any address of the prefixes routed to it (a /48 and
+ * a /57, whose last bit lies inside a byte), the link pair's client
+ * address with -a, link-local; nothing next to the prefixes. */
+static void test_inner_policy_network(void **state)
+{
+	struct relay r;
+	uint8_t b[64];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.inner_check = true;
+	r.inner_nprefixes = 2;
+	inet_pton(AF_INET6, "2001:db8:4400::", &r.inner_prefix[0].addr);
+	r.inner_prefix[0].plen = 48;
+	inet_pton(AF_INET6, "2001:db8:4401:80::", &r.inner_prefix[1].addr);
+	r.inner_prefix[1].plen = 57;
+	ip6(b, "2001:db8:4400:1:2:3:4:5", "2001:db8:ffff::2", 0);
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_OK);
+	ip6(b, "2001:db8:4400:ffff::1", "2001:db8:ffff::2", 0);
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_OK);
+	ip6(b, "2001:db8:4401:ff::1", "2001:db8:ffff::2", 0);
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_OK);
+	ip6(b, "2001:db8:4401:7f::1", "2001:db8:ffff::2", 0); /* bit 57 */
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_SPOOF);
+	ip6(b, "2001:db8:4401:100::1", "2001:db8:ffff::2", 0);
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_SPOOF);
+	ip6(b, "2001:db8:4402::1", "2001:db8:ffff::2", 0);
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_SPOOF);
+	ip6(b, "2001:db8:1::6", "2001:db8:ffff::2", 0);
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_SPOOF);
+	ip6(b, "fe80::1", "ff02::2", 0);
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_OK);
+	/* dtcps -a: the link pair's client address as well. */
+	r.inner_has_src = true;
+	inet_pton(AF_INET6, "2001:db8:1::6", &r.inner_src);
+	ip6(b, "2001:db8:1::6", "2001:db8:ffff::2", 0);
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_OK);
+	ip6(b, "2001:db8:4400:1::1", "2001:db8:ffff::2", 0);
+	assert_int_equal(relay_inner_ok(&r, b), RELAY_INNER_OK);
+}
+
 static void test_inner_scope(void **state)
 {
 	struct relay r;
@@ -215,6 +256,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_packet_shape),
 		cmocka_unit_test(test_inner_policy_host),
+		cmocka_unit_test(test_inner_policy_network),
 		cmocka_unit_test(test_inner_scope),
 		cmocka_unit_test(test_datagrams_and_learning),
 		cmocka_unit_test(test_p41_outer),
