@@ -188,6 +188,7 @@ int login_request(const struct client_config *cfg, struct login *lg,
 	char challenge[PROTO_CHALLENGE_LEN + 1];
 	char digest[PROTO_DIGEST_LEN + 1];
 	const char *errtext;
+	bool roam;
 	int n, rc;
 
 	rc = login_read_line(lg, line, LOGIN_TIMEOUT_MS);
@@ -207,10 +208,15 @@ int login_request(const struct client_config *cfg, struct login *lg,
 			  log_escape(esc, sizeof(esc), line, strlen(line)));
 		return LOGIN_ERR_IO;
 	}
-	privsep_digest(challenge, digest);
+	/* Authenticated roaming whenever the server offers it and the
+	 * server is to learn our endpoint. */
+	roam = cfg->udp && udp_port == 0 && cfg->keepalive > 0 &&
+	       proto_greeting_offers_roam(line);
+	privsep_digest(challenge, digest, lg->roam_key);
 	n = proto_fmt_request(req, sizeof(req), cfg->user, digest, cfg->type,
 			      !cfg->udp ? PROTO_UDP_NONE
-			      : udp_port ? PROTO_UDP_PORT : PROTO_UDP_LEARN,
+			      : udp_port ? PROTO_UDP_PORT
+			      : roam ? PROTO_UDP_ROAM : PROTO_UDP_LEARN,
 			      udp_port);
 	explicit_bzero(digest, sizeof(digest));
 	if (n < 0) {
@@ -220,7 +226,8 @@ int login_request(const struct client_config *cfg, struct login *lg,
 	/* Never log the response digest. */
 	log_debug("-> tunnel %s <response> %s%s%.0u", cfg->user,
 		  proto_type_name(cfg->type),
-		  !cfg->udp ? "" : udp_port ? " udp " : " udp", udp_port);
+		  !cfg->udp ? "" : udp_port ? " udp "
+		  : roam ? " udp " PROTO_ROAM_WORD : " udp", udp_port);
 	rc = login_send(lg, req, (size_t)n);
 	explicit_bzero(req, sizeof(req));
 	if (rc < 0)
@@ -241,10 +248,13 @@ int login_request(const struct client_config *cfg, struct login *lg,
 			  auth ? " (check the user name and password)" : "");
 		return auth ? LOGIN_ERR_AUTH : LOGIN_ERR_REFUSED;
 	}
-	if (rc < 0) {
+	if (rc < 0 || (lg->reply.roam && !roam)) {
 		log_warnx("malformed tunnel reply from the server: \"%s\"",
 			  log_escape(esc, sizeof(esc), line, strlen(line)));
 		return LOGIN_ERR_IO;
 	}
+	if (roam && !lg->reply.roam)
+		log_info("the server did not confirm authenticated roaming; "
+			 "using plain NAT traversal");
 	return 0;
 }

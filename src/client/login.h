@@ -8,6 +8,7 @@
 #include "client/config.h"
 #include "common/linebuf.h"
 #include "proto/proto.h"
+#include "proto/roam.h"
 
 #define LOGIN_TIMEOUT_MS 30000
 
@@ -28,7 +29,8 @@ struct login {
 	struct sockaddr_in local;        /* our end of it */
 	struct sockaddr_in source;       /* -A, bound before connecting */
 	struct linebuf in;
-	struct proto_tunnel_reply reply;
+	struct proto_tunnel_reply reply; /* reply.roam: roam1 in force */
+	uint8_t roam_key[PROTO_ROAM_KEY_LEN];
 };
 
 /* Have the parent resolve cfg->server (again on every call) and connect,

@@ -42,7 +42,8 @@ int privsep_tunnel_socket(bool p41, struct in_addr local, struct in_addr peer)
 				sizeof(rep));
 }
 
-void privsep_digest(const char *challenge, char out[PROTO_DIGEST_LEN + 1])
+void privsep_digest(const char *challenge, char out[PROTO_DIGEST_LEN + 1],
+		    uint8_t roam_key[PROTO_ROAM_KEY_LEN])
 {
 	struct privsep_msg_digest req = { .h = { PRIVSEP_DIGEST, 0 } };
 	struct privsep_msg_digest_reply rep;
@@ -54,6 +55,7 @@ void privsep_digest(const char *challenge, char out[PROTO_DIGEST_LEN + 1])
 	if (!proto_hex_ok(rep.digest, PROTO_DIGEST_LEN))
 		fatalx("unexpected digest from the privileged parent");
 	memcpy(out, rep.digest, PROTO_DIGEST_LEN + 1);
+	memcpy(roam_key, rep.roam_key, PROTO_ROAM_KEY_LEN);
 	explicit_bzero(&rep, sizeof(rep));
 }
 

@@ -25,9 +25,10 @@ int privsep_resolve(struct in_addr addrs[PRIVSEP_ADDRS_MAX]);
  * peer. Returns the descriptor or -errno. */
 int privsep_tunnel_socket(bool p41, struct in_addr local, struct in_addr peer);
 
-/* The login digest for `challenge` (32 hex digits), into out[33]. The
- * password stays in the parent. */
-void privsep_digest(const char *challenge, char out[PROTO_DIGEST_LEN + 1]);
+/* The login digest for `challenge` (32 hex digits), into out[33], and the
+ * session's roam1 key. The password stays in the parent. */
+void privsep_digest(const char *challenge, char out[PROTO_DIGEST_LEN + 1],
+		    uint8_t roam_key[PROTO_ROAM_KEY_LEN]);
 
 /* Bring the tunnel up for `reply`. Returns the TUN descriptor and its name
  * in ifname, or PRIVSEP_UP_FATAL / PRIVSEP_UP_RETRY. */

@@ -12,6 +12,7 @@
 
 #include "os/privchan.h"
 #include "proto/proto.h"
+#include "proto/roam.h"
 
 #define PRIVSEP_ADDRS_MAX 8
 
@@ -63,6 +64,7 @@ struct privsep_msg_digest_reply {
 	struct privchan_hdr h;
 	char digest[PROTO_DIGEST_LEN + 1];
 	uint8_t pad[3];
+	uint8_t roam_key[PROTO_ROAM_KEY_LEN];   /* the session's roam1 key */
 };
 
 /* What the server granted, as the engine parsed it. */

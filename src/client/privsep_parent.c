@@ -92,8 +92,9 @@ static int pp_socket(void *ctx, const void *msg, void *reply, int *fdp)
 	return 0;
 }
 
-/* The engine may ask for digests of challenges it picks (see dtcpc(8)):
- * the password itself never leaves. */
+/* The engine may ask for digests, and roam1 keys, of challenges it picks
+ * (see dtcpc(8)): the password itself never leaves, but a subverted
+ * engine could collect them for an offline guess at a weak password. */
 static int pp_digest(void *ctx, const void *msg, void *reply, int *fd)
 {
 	struct privsep_parent *p = ctx;
@@ -105,6 +106,8 @@ static int pp_digest(void *ctx, const void *msg, void *reply, int *fd)
 		return -1;
 	proto_digest(p->cfg->user, m->challenge, (const uint8_t *)p->password,
 		     strlen(p->password), rep->digest);
+	proto_roam_key(p->cfg->user, m->challenge, (const uint8_t *)p->password,
+		       strlen(p->password), rep->roam_key);
 	return 0;
 }
 

@@ -31,6 +31,7 @@ struct csession {
 	struct ev_timer ping_timer;
 	struct ev_timer keepalive_timer;
 	unsigned pings_unanswered;
+	uint64_t roam_counter;    /* roam1: the last keepalive's */
 	int sigfd;
 	enum session_end end;   /* why the loop stopped */
 	bool quit;             /* say quit to the server before closing */
@@ -115,24 +116,43 @@ static void on_ping_timer(void *arg)
 		     (uint64_t)cs->cfg->ping_interval * 1000);
 }
 
+/* The first roam1 keepalives go a second apart, so that one lost
+ * datagram does not leave the server without our endpoint for a whole
+ * interval. */
+#define ROAM_EARLY_KEEPALIVES 3
+
 /* NAT traversal: the server can reach us only through the mapping our own
  * datagrams keep open, so send an empty one whenever we have been silent
- * for the keepalive interval. */
+ * for the keepalive interval. With roam1 the server follows a new mapping
+ * only on an authenticated keepalive, so those go every interval, data or
+ * not: a NAT rebinding heals within one. */
 static void on_keepalive_timer(void *arg)
 {
 	struct csession *cs = arg;
 	uint64_t interval = (uint64_t)cs->cfg->keepalive * 1000;
 	uint64_t idle = monotime_ms() - cs->relay.last_tx_ms;
+	uint8_t ka[PROTO_ROAM_KA_LEN];
 	int err;
 
-	if (idle >= interval) {
-		err = relay_send_keepalive(&cs->relay);
-		if (err < 0)
-			log_warnx("keepalive to the server: %s", strerror(-err));
-		else
-			log_debug("keepalive sent");
+	if (cs->lg.reply.roam) {
+		proto_roam_keepalive(cs->lg.roam_key, ++cs->roam_counter, ka);
+		err = relay_send_keepalive(&cs->relay, ka, sizeof(ka));
 		idle = 0;
+		if (cs->roam_counter < ROAM_EARLY_KEEPALIVES &&
+		    interval > 1000)
+			idle = interval - 1000;
+	} else if (idle >= interval) {
+		err = relay_send_keepalive(&cs->relay, NULL, 0);
+		idle = 0;
+	} else {
+		ev_timer_arm(cs->loop, &cs->keepalive_timer, interval - idle);
+		return;
 	}
+	if (err < 0)
+		log_warnx("keepalive to the server: %s", strerror(-err));
+	else
+		log_debug("keepalive %llu sent",
+			  (unsigned long long)cs->roam_counter);
 	ev_timer_arm(cs->loop, &cs->keepalive_timer, interval - idle);
 }
 
@@ -363,5 +383,6 @@ out:
 		close(cs.net_fd);
 	if (cs.lg.fd >= 0)
 		close(cs.lg.fd);
+	explicit_bzero(cs.lg.roam_key, sizeof(cs.lg.roam_key));
 	return cs.end;
 }

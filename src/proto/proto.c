@@ -7,9 +7,11 @@
 #include <strings.h>
 
 #include "common/parse.h"
+#include "proto/roam.h"
 
-/* A network reply: +OK, 2 IPv4, a link pair, the prefixes, udp <port>. */
-#define PROTO_TOKENS_MAX (5 + 2 + PROTO_PREFIXES_MAX)
+/* A network reply: +OK, 2 IPv4, a link pair, the prefixes, udp <port>
+ * roam1. */
+#define PROTO_TOKENS_MAX (5 + 2 + PROTO_PREFIXES_MAX + 1)
 
 struct tokens {
 	char buf[PROTO_LINE_MAX];
@@ -97,7 +99,9 @@ static int parse_tunnel(struct tokens *t, struct proto_request *req)
 			return PROTO_ERR_SYNTAX;
 		req->udp = PROTO_UDP_LEARN;
 	}
-	if (t->n == 6) {
+	if (t->n == 6 && strcmp(t->v[5], PROTO_ROAM_WORD) == 0) {
+		req->udp = PROTO_UDP_ROAM;
+	} else if (t->n == 6) {
 		if (parse_uint(t->v[5], 1, 65535, &port) < 0)
 			return PROTO_ERR_UDPPORT;
 		req->udp = PROTO_UDP_PORT;
@@ -148,8 +152,8 @@ static int fmt_end(int n, size_t len)
 
 int proto_fmt_greeting(char *buf, size_t len, const char *challenge)
 {
-	return fmt_end(snprintf(buf, len, "+OK %s DTCP server ready\r\n",
-				challenge), len);
+	return fmt_end(snprintf(buf, len, "+OK %s DTCP server ready "
+				PROTO_ROAM_WORD "\r\n", challenge), len);
 }
 
 int proto_fmt_request(char *buf, size_t len, const char *user,
@@ -167,6 +171,10 @@ int proto_fmt_request(char *buf, size_t len, const char *user,
 		n = snprintf(buf, len, "tunnel %s %s %s udp\r\n", user,
 			     response, proto_type_name(type));
 		break;
+	case PROTO_UDP_ROAM:
+		n = snprintf(buf, len, "tunnel %s %s %s udp " PROTO_ROAM_WORD
+			     "\r\n", user, response, proto_type_name(type));
+		break;
 	default:
 		n = snprintf(buf, len, "tunnel %s %s %s\r\n", user, response,
 			     proto_type_name(type));
@@ -181,7 +189,7 @@ int proto_fmt_tunnel_ok(char *buf, size_t len,
 	char c4[INET_ADDRSTRLEN], s4[INET_ADDRSTRLEN];
 	char c6[INET6_ADDRSTRLEN], s6[INET6_ADDRSTRLEN];
 	char v6[2 * INET6_ADDRSTRLEN + 2] = "";
-	char nets[PROTO_LINE_MAX] = "", udp[16] = "";
+	char nets[PROTO_LINE_MAX] = "", udp[24] = "";
 	size_t used = 0;
 
 	inet_ntop(AF_INET, &rep->client4, c4, sizeof(c4));
@@ -206,7 +214,8 @@ int proto_fmt_tunnel_ok(char *buf, size_t len,
 		used += (size_t)n;
 	}
 	if (rep->udp_port)
-		snprintf(udp, sizeof(udp), " udp %u", rep->udp_port);
+		snprintf(udp, sizeof(udp), " udp %u%s", rep->udp_port,
+			 rep->roam ? " " PROTO_ROAM_WORD : "");
 	return fmt_end(snprintf(buf, len, "+OK %s %s%s%s%s\r\n", c4, s4, v6,
 				nets, udp), len);
 }
@@ -237,6 +246,18 @@ int proto_parse_greeting(const char *line,
 		return PROTO_ERR_SYNTAX;
 	memcpy(challenge, t.v[1], PROTO_CHALLENGE_LEN + 1);
 	return 0;
+}
+
+bool proto_greeting_offers_roam(const char *line)
+{
+	struct tokens t;
+
+	if (tokenize(line, &t) < 0 || t.n < 2 || strcmp(t.v[0], "+OK") != 0)
+		return false;
+	for (int i = 2; i < t.n; i++)
+		if (strcmp(t.v[i], PROTO_ROAM_WORD) == 0)
+			return true;
+	return false;
 }
 
 bool proto_tunnel_addr_ok(const struct in6_addr *a)
@@ -297,6 +318,10 @@ int proto_parse_tunnel_reply(const char *line, enum proto_type type,
 	/* Fields this client does not know (a later server's extensions)
 	 * may sit between the addresses and the "udp <port>" suffix, which
 	 * always comes last. */
+	if (udp && t.n > 3 && strcmp(t.v[t.n - 1], PROTO_ROAM_WORD) == 0) {
+		r.roam = true;     /* asked for: "udp roam1" */
+		t.n--;
+	}
 	want = 3 + (type == PROTO_TYPE_HOST ? 2 : 0) + (udp ? 2 : 0);
 	/* A hostile server must not aim our tunnel at a broadcast,
 	 * multicast or loopback address. */

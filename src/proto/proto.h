@@ -34,6 +34,8 @@ enum proto_udp {
 	PROTO_UDP_NONE,   /* protocol-41 tunnel */
 	PROTO_UDP_LEARN,  /* "udp": learn it from the first datagram */
 	PROTO_UDP_PORT,   /* "udp <port>": client-v4:port */
+	PROTO_UDP_ROAM,   /* "udp roam1": learn it from authenticated
+			     keepalives only (roam.h) */
 };
 
 /* Errors returned by the parsers (negative). */
@@ -65,8 +67,8 @@ struct proto_prefix {
 /* Room for the prefixes in a success reply, so that the whole reply fits
  * one line whatever else it carries: 511 octets (the line without the
  * formatter's NUL) less the longest rest, "+OK " 4, two IPv4 addresses
- * and a space 31, a link pair 80, " udp 65535" 10 and CRLF 2. */
-#define PROTO_PREFIXES_TEXT_MAX (PROTO_LINE_MAX - 1 - 127)
+ * and a space 31, a link pair 80, " udp 65535" 10, " roam1" 6 and CRLF 2. */
+#define PROTO_PREFIXES_TEXT_MAX (PROTO_LINE_MAX - 1 - 133)
 
 /* Octets one prefix takes in a reply: " addr/plen". */
 size_t proto_prefix_text_len(const struct in6_addr *addr, unsigned plen);
@@ -80,6 +82,7 @@ struct proto_tunnel_reply {
 	unsigned nprefixes;               /* network type: routed to us */
 	struct proto_prefix prefix[PROTO_PREFIXES_MAX];
 	uint16_t udp_port;                /* 0: protocol-41 */
+	bool roam;                        /* "udp <port> roam1" */
 };
 
 /* Prepare a received line in place: `len` bytes without the LF. Strips one
@@ -110,6 +113,10 @@ int proto_fmt_err(char *buf, size_t len, const char *text);
  * exactly as sent. Returns 0 or PROTO_ERR_SYNTAX. */
 int proto_parse_greeting(const char *line,
 			 char challenge[PROTO_CHALLENGE_LEN + 1]);
+
+/* True when a greeting's free text offers authenticated roaming (the
+ * word roam1 after the challenge). */
+bool proto_greeting_offers_roam(const char *line);
 
 /* Client side: parse the reply to a tunnel request of `type` over UDP or
  * not; host addresses must pass proto_tunnel_addr_ok. Returns 0, 1 when

@@ -46,13 +46,13 @@ bool relay_peer_known(const struct relay *r)
 	return r->encap == RELAY_P41 || r->peer.sin_port != 0;
 }
 
-int relay_send_keepalive(struct relay *r)
+int relay_send_keepalive(struct relay *r, const uint8_t *dg, size_t len)
 {
 	if (r->encap != RELAY_UDP)
 		return -EOPNOTSUPP;   /* no NAT mapping to keep open */
 	if (r->peer.sin_port == 0)
 		return -ENOTCONN;
-	if (sendto(r->net_fd, "", 0, MSG_DONTWAIT,
+	if (sendto(r->net_fd, len ? (const void *)dg : "", len, MSG_DONTWAIT,
 		   (const struct sockaddr *)&r->peer, sizeof(r->peer)) < 0)
 		return -errno;
 	r->last_tx_ms = monotime_ms();

@@ -28,13 +28,22 @@ enum relay_encap {
 
 enum relay_mode {
 	RELAY_FIXED,   /* peer address and port known: accept only those */
-	RELAY_LEARN,   /* peer address known; port learned from datagrams */
+	RELAY_LEARN,   /* peer address known; port learned from datagrams
+			  (at most one move a second) */
+	RELAY_ROAM,    /* peer address known; port moved only by a datagram
+			  that roam_verify accepts (an authenticated
+			  keepalive); anything else from another port is
+			  dropped */
 };
+
+/* The least time between two endpoint moves of a RELAY_LEARN relay, so
+ * that a forger behind the client's NAT cannot keep the tunnel. */
+#define RELAY_LEARN_MOVE_MS 1000
 
 struct relay_stats {
 	uint64_t tun_rx, net_tx;        /* packets TUN -> network */
 	uint64_t net_rx, tun_tx;        /* packets network -> TUN */
-	uint64_t keepalives;            /* zero-length datagrams received */
+	uint64_t keepalives;            /* keepalive datagrams received */
 	uint64_t drop_source;           /* datagram from a foreign endpoint */
 	uint64_t drop_malformed;        /* not a well-formed IPv6 packet */
 	uint64_t drop_no_peer;          /* TUN packet before the peer is known */
@@ -44,6 +53,8 @@ struct relay_stats {
 	uint64_t drop_outer;            /* protocol 41: outer header not ours */
 	uint64_t gso_fallback;          /* UDP GSO sends redone one by one */
 	uint64_t net_errors;            /* ICMP errors reported by the socket */
+	uint64_t moves;                 /* endpoint moves (LEARN, ROAM) */
+	uint64_t roam_refused;          /* RELAY_ROAM: keepalives refused */
 };
 
 struct relay {
@@ -58,7 +69,13 @@ struct relay {
 	struct in_addr local4;
 	struct relay_stats stats;
 	uint64_t last_tx_ms;       /* monotime of the last datagram sent */
-	/* Called when RELAY_LEARN sees a new source port (may be NULL). */
+	/* RELAY_ROAM: true when dg[len], a datagram that is no IPv6 packet,
+	 * is an authenticated keepalive of this tunnel, never seen before
+	 * (the callee keeps its counter). */
+	bool (*roam_verify)(void *arg, const uint8_t *dg, size_t len);
+	uint64_t last_move_ms;     /* monotime of the last endpoint move */
+	/* Called when the endpoint moves to a new source port (may be
+	 * NULL). */
 	void (*on_peer_change)(void *arg, const struct sockaddr_in *old_peer,
 			       const struct sockaddr_in *new_peer);
 	/* Called when the socket reports an error from the network, such as
@@ -131,8 +148,9 @@ void relay_p41_errors(int fd, relay_lookup_fn *lookup, void *arg,
 /* True when r knows where to send (a learning UDP relay may not yet). */
 bool relay_peer_known(const struct relay *r);
 
-/* Send one zero-length keepalive datagram to the peer. Returns 0/-errno. */
-int relay_send_keepalive(struct relay *r);
+/* Send one keepalive datagram to the peer: dg[len], or zero-length when
+ * len is 0 (the legacy keepalive). Returns 0/-errno. */
+int relay_send_keepalive(struct relay *r, const uint8_t *dg, size_t len);
 
 /* Format the closing statistics of a tunnel ("packets in N, out N;
  * dropped: ...", every drop reason named) into buf[size]; the server and

@@ -1,6 +1,7 @@
 /* Packet, source and inner-policy checks, and endpoint learning. */
 #include "relay/relay_check.h"
 
+#include "common/monotime.h"
 #include "common/prefix6.h"
 
 #include <string.h>
@@ -35,19 +36,57 @@ bool relay_source_ok(const struct relay *r, const struct sockaddr_in *src)
 {
 	if (src->sin_addr.s_addr != r->peer.sin_addr.s_addr)
 		return false;
-	return r->mode == RELAY_LEARN || src->sin_port == r->peer.sin_port;
+	return r->mode != RELAY_FIXED || src->sin_port == r->peer.sin_port;
 }
 
-/* Only a valid datagram from the client's address moves the endpoint. */
-static void relay_learn(struct relay *r, const struct sockaddr_in *src)
+/* Move the endpoint to src's port. */
+static void relay_move(struct relay *r, const struct sockaddr_in *src,
+		       uint64_t now)
 {
 	struct sockaddr_in old = r->peer;
 
-	if (r->mode != RELAY_LEARN || src->sin_port == r->peer.sin_port)
-		return;
 	r->peer.sin_port = src->sin_port;
+	r->last_move_ms = now;
+	r->stats.moves++;
 	if (r->on_peer_change)
 		r->on_peer_change(r->arg, &old, &r->peer);
+}
+
+/* Only a valid datagram from the client's address moves the endpoint of a
+ * learning relay, and not twice in a second (the first one is free). */
+static bool relay_learn(struct relay *r, const struct sockaddr_in *src)
+{
+	uint64_t now;
+
+	if (src->sin_port == r->peer.sin_port)
+		return true;
+	if (r->mode != RELAY_LEARN)
+		return false;
+	now = monotime_ms();
+	if (r->peer.sin_port != 0 && r->last_move_ms != 0 &&
+	    now - r->last_move_ms < RELAY_LEARN_MOVE_MS)
+		return false;
+	relay_move(r, src, now);
+	return true;
+}
+
+/* A roaming relay's datagram that is no IPv6 packet: an authenticated
+ * keepalive (which may move the endpoint), or dropped. */
+static void relay_roam_keepalive(struct relay *r,
+				 const struct sockaddr_in *src,
+				 const uint8_t *dg, size_t len)
+{
+	if (r->roam_verify == NULL || !r->roam_verify(r->arg, dg, len)) {
+		r->stats.roam_refused++;
+		if (src->sin_port == r->peer.sin_port)
+			r->stats.drop_malformed++;
+		else
+			r->stats.drop_source++;
+		return;
+	}
+	r->stats.keepalives++;
+	if (src->sin_port != r->peer.sin_port)
+		relay_move(r, src, monotime_ms());
 }
 
 enum relay_inner_verdict relay_inner_ok(const struct relay *r,
@@ -94,6 +133,13 @@ void relay_check_datagrams(struct relay *r, const struct sockaddr_in *src,
 		return;
 	}
 	if (len == 0) {
+		/* Carries nothing to authenticate: a roaming relay takes it
+		 * only from the endpoint it has. */
+		if (r->mode == RELAY_ROAM &&
+		    src->sin_port != r->peer.sin_port) {
+			r->stats.drop_source++;
+			return;
+		}
 		r->stats.keepalives++;
 		relay_learn(r, src);
 		return;
@@ -106,7 +152,15 @@ void relay_check_datagrams(struct relay *r, const struct sockaddr_in *src,
 		size_t plen = len - off < seg ? len - off : seg;
 
 		if (!relay_packet_ok(buf + off, plen)) {
-			r->stats.drop_malformed++;
+			if (r->mode == RELAY_ROAM)
+				relay_roam_keepalive(r, src, buf + off, plen);
+			else
+				r->stats.drop_malformed++;
+			continue;
+		}
+		if (r->mode == RELAY_ROAM &&
+		    src->sin_port != r->peer.sin_port) {
+			r->stats.drop_source++;
 			continue;
 		}
 		switch (relay_inner_ok(r, buf + off)) {
@@ -119,7 +173,10 @@ void relay_check_datagrams(struct relay *r, const struct sockaddr_in *src,
 		case RELAY_INNER_OK:
 			break;
 		}
-		relay_learn(r, src);
+		if (!relay_learn(r, src)) {
+			r->stats.drop_source++;
+			continue;
+		}
 		accept(arg, buf + off, plen);
 	}
 }

@@ -11,6 +11,7 @@
 #include "authdb/authdb.h"
 #include "common/log.h"
 #include "proto/proto.h"
+#include "proto/roam.h"
 
 struct auth {
 	const char *path;
@@ -86,7 +87,7 @@ static int auth_refresh(struct auth *a)
 }
 
 int auth_check(struct auth *a, const char *user, const char *challenge,
-	       const char *response)
+	       const char *response, uint8_t *roam_key)
 {
 	uint8_t secret[AUTHDB_SECRET_MAX];
 	char expect[PROTO_DIGEST_LEN + 1];
@@ -104,6 +105,8 @@ int auth_check(struct auth *a, const char *user, const char *challenge,
 	/* Compare first, decide after: an unknown user costs the same. */
 	ok = proto_digest_equal(expect, response);
 	ok = ok && len > 0;
+	if (ok && roam_key != NULL)
+		proto_roam_key(user, challenge, secret, len, roam_key);
 	explicit_bzero(secret, sizeof(secret));
 	explicit_bzero(expect, sizeof(expect));
 	return ok ? 1 : 0;

@@ -31,7 +31,8 @@ void privsep_hello(unsigned sid, char challenge[PROTO_CHALLENGE_LEN + 1])
 	memcpy(challenge, rep.challenge, PROTO_CHALLENGE_LEN + 1);
 }
 
-int privsep_auth(unsigned sid, const char *user, const char *response)
+int privsep_auth(unsigned sid, const char *user, const char *response,
+		 uint8_t roam_key[PROTO_ROAM_KEY_LEN])
 {
 	struct privsep_msg_auth req;
 	struct privsep_msg_auth_reply rep;
@@ -39,6 +40,7 @@ int privsep_auth(unsigned sid, const char *user, const char *response)
 	/* The parent trusts nothing it gets: check here what a client may
 	 * legitimately send wrong, so that only a subverted engine can
 	 * break the parent's rules. */
+	memset(roam_key, 0, PROTO_ROAM_KEY_LEN);
 	if (!proto_user_ok(user) || !proto_hex_ok(response, PROTO_DIGEST_LEN))
 		return 0;
 	memset(&req, 0, sizeof(req));
@@ -47,6 +49,9 @@ int privsep_auth(unsigned sid, const char *user, const char *response)
 	copy_field(req.response, sizeof(req.response), response);
 	privchan_call(privsep_sock, &req, sizeof(req), &rep, sizeof(rep));
 	explicit_bzero(&req, sizeof(req));
+	if (rep.result == 1)
+		memcpy(roam_key, rep.roam_key, PROTO_ROAM_KEY_LEN);
+	explicit_bzero(rep.roam_key, sizeof(rep.roam_key));
 	return rep.result;
 }
 

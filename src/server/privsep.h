@@ -11,9 +11,11 @@
 #include <stdbool.h>
 
 #include "proto/proto.h"
+#include "proto/roam.h"
 #include "server/privsep_msg.h"
 
 #define PRIVSEP_AUTH_PER_SESSION 3  /* failed logins checked per session */
+#define PRIVSEP_AUTH_UNUSABLE (-1)
 #define PRIVSEP_AUTH_BUSY (-2)
 
 /* What the parent made for a tunnel request. */
@@ -35,11 +37,13 @@ void privsep_engine_init(int sock);
 void privsep_hello(unsigned sid, char challenge[PROTO_CHALLENGE_LEN + 1]);
 
 /* Check a login for session sid against the challenge the parent issued.
- * Returns 1 (ok), 0 (wrong user or password, or too many attempts), -1
- * (password file unusable), PRIVSEP_AUTH_BUSY (over the parent's ceiling
- * of failed logins this second: not checked; the client should try
- * later). */
-int privsep_auth(unsigned sid, const char *user, const char *response);
+ * Returns 1 (ok: roam_key receives the session's roam1 key), 0 (wrong
+ * user or password, or too many attempts), PRIVSEP_AUTH_UNUSABLE
+ * (password file unusable: not checked), PRIVSEP_AUTH_BUSY (over the
+ * parent's ceiling of failed logins this second: not checked; the client
+ * should try later). */
+int privsep_auth(unsigned sid, const char *user, const char *response,
+		 uint8_t roam_key[PROTO_ROAM_KEY_LEN]);
 
 /* Create the tunnel interface of an authenticated session on `unit` of
  * the pool of `kind`, with host address pair `slot` when type is host, for

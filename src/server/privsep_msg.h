@@ -11,6 +11,7 @@
 
 #include "os/privchan.h"
 #include "proto/proto.h"
+#include "proto/roam.h"
 
 /* The header's id is the session id, never 0. */
 enum privsep_type {
@@ -44,6 +45,8 @@ struct privsep_msg_auth {
 struct privsep_msg_auth_reply {
 	struct privchan_hdr h;
 	int32_t result;   /* 1 ok, 0 refused, -1 file unusable, -2 busy */
+	uint8_t roam_key[PROTO_ROAM_KEY_LEN];   /* result 1: the session's
+						   roam1 key (roam.h) */
 };
 
 struct privsep_msg_tunnel {

@@ -229,7 +229,7 @@ static int pp_auth(void *ctx, const void *msg, void *reply, int *fd)
 		rep->result = PRIVSEP_AUTH_BUSY;   /* not checked, not counted */
 	else
 		rep->result = auth_check(p->auth, m->user, s->challenge,
-					 m->response);
+					 m->response, rep->roam_key);
 	if (rep->result == 0) {
 		s->failures++;
 		p->fail_count++;

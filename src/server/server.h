@@ -96,6 +96,9 @@ struct server {
 	struct throttle throttle;        /* failed logins per address */
 	struct ev_timer accept_pause;    /* out of descriptors: wait */
 	const struct sandbox_user *user;  /* the engine's identity */
+	uint64_t login_server_errors;    /* logins not checked: password
+					    file unusable */
+	uint64_t login_server_error_logged_ms;
 };
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/linebuf.h"
+#include "common/monotime.h"
 #include "common/log.h"
 #include "common/monotime.h"
 #include "server/privsep.h"
@@ -210,22 +211,41 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 {
 	const struct server_config *cfg = &s->srv->cfg;
 	char buf[PROTO_LINE_MAX], esc[PROTO_TYPE_MAX + 8], user[80];
+	uint8_t roam_key[PROTO_ROAM_KEY_LEN];
+	struct tunnel_request treq;
 	struct tunnel *t;
 	int ok, err, n;
 
 	log_escape(user, sizeof(user), req->user, sizeof(req->user));
 	if (session_throttled(s))
 		return;
-	ok = privsep_auth(s->id, req->user, req->response);
+	ok = privsep_auth(s->id, req->user, req->response, roam_key);
 	if (ok == PRIVSEP_AUTH_BUSY) {
 		session_reply(s, false, "too many failed logins on this server, "
 					"try again later");
 		return;
 	}
+	if (ok == PRIVSEP_AUTH_UNUSABLE) {
+		/* Our fault, not the client's: no failure counted, and a
+		 * client that retries gets in once the file is fixed. */
+		uint64_t now = monotime_ms();
+
+		s->srv->login_server_errors++;
+		if (s->srv->login_server_error_logged_ms == 0 ||
+		    now - s->srv->login_server_error_logged_ms >= 60000) {
+			s->srv->login_server_error_logged_ms = now;
+			log_warnx("session %u: %s: login of user \"%s\" not "
+				  "checked: the password file is unusable (%llu "
+				  "such logins so far; logged at most once a "
+				  "minute)", s->id, s->peer_text, user,
+				  (unsigned long long)s->srv->login_server_errors);
+		}
+		session_reply(s, false, "server error, try again later");
+		return;
+	}
 	if (ok != 1) {
-		log_info("session %u: %s: login failed for user \"%s\"%s", s->id,
-			 s->peer_text, user,
-			 ok < 0 ? " (password file unusable)" : "");
+		log_info("session %u: %s: login failed for user \"%s\"", s->id,
+			 s->peer_text, user);
 		session_reply(s, false, "authentication failed.");
 		session_login_failed(s);
 		return;
@@ -236,21 +256,28 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 			   sizeof(req->type_text));
 		snprintf(buf, sizeof(buf), "unsupported tunnel type %s", esc);
 		session_reply(s, false, buf);
+		explicit_bzero(roam_key, sizeof(roam_key));
 		return;
 	}
 	/* Protocol 41 always, as the original; UDP only with -U. */
 	if (req->udp != PROTO_UDP_NONE && !cfg->udp) {
 		session_reply(s, false, "udp tunnels are not enabled on this "
 					"server, ask without udp");
+		explicit_bzero(roam_key, sizeof(roam_key));
 		return;
 	}
-	err = tunnel_open(&s->srv->tunnels, s->id, req->type,
-			  req->udp == PROTO_UDP_NONE ? PRIVSEP_KIND_P41
-						     : PRIVSEP_KIND_UDP,
-			  s->peer.sin_addr,
-			  cfg->has_tunnel_addr ? cfg->tunnel_addr
-					       : s->local.sin_addr,
-			  req->udp == PROTO_UDP_PORT ? req->udp_port : 0, &t);
+	treq = (struct tunnel_request){
+		.type = req->type,
+		.kind = req->udp == PROTO_UDP_NONE ? PRIVSEP_KIND_P41
+						   : PRIVSEP_KIND_UDP,
+		.client4 = s->peer.sin_addr,
+		.server4 = cfg->has_tunnel_addr ? cfg->tunnel_addr
+						: s->local.sin_addr,
+		.udp_port = req->udp == PROTO_UDP_PORT ? req->udp_port : 0,
+		.roam_key = req->udp == PROTO_UDP_ROAM ? roam_key : NULL,
+	};
+	err = tunnel_open(&s->srv->tunnels, s->id, &treq, &t);
+	explicit_bzero(roam_key, sizeof(roam_key));
 	if (err < 0) {
 		log_warnx("session %u: %s: no tunnel for user \"%s\": %s", s->id,
 			  s->peer_text, user, tunnel_error_text(cfg, err));
@@ -313,7 +340,9 @@ static void session_line(struct session *s, char *line, size_t len)
 			  log_escape(esc2, sizeof(esc2), req.type_text,
 				     sizeof(req.type_text)),
 			  req.udp == PROTO_UDP_NONE ? ""
-			  : req.udp == PROTO_UDP_LEARN ? " udp" : " udp ",
+			  : req.udp == PROTO_UDP_LEARN ? " udp"
+			  : req.udp == PROTO_UDP_ROAM ? " udp " PROTO_ROAM_WORD
+			  : " udp ",
 			  req.udp == PROTO_UDP_PORT ? req.udp_port : 0);
 	else if (strncasecmp(line, "tunnel", 6) == 0)
 		log_debug("session %u: <- tunnel ... (malformed, not logged: "

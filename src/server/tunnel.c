@@ -38,20 +38,54 @@ static void tunnel_on_udp(void *arg, uint32_t events)
 		relay_from_net(&t->relay);
 }
 
+/* A line per unauthenticated move would let forged datagrams flood the
+ * log: the first is logged, then at most one a minute with the count in
+ * between. Authenticated moves (roam1) are the client's own: each one is
+ * logged. */
 static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
 				  const struct sockaddr_in *now)
 {
 	struct tunnel *t = arg;
+	uint64_t ms = monotime_ms();
 	char a[INET_ADDRSTRLEN];
 
+	if (!t->roam && t->move_logged_ms != 0 &&
+	    ms - t->move_logged_ms < TUNNEL_LOG_EVERY_MS) {
+		t->moves_unlogged++;
+		return;
+	}
+	t->move_logged_ms = ms;
 	inet_ntop(AF_INET, &now->sin_addr, a, sizeof(a));
 	if (old->sin_port == 0)
-		log_info("session %u: %s endpoint learned %s:%u", t->session_id,
-			 t->ifname, a, ntohs(now->sin_port));
+		log_info("session %u: %s endpoint learned %s:%u%s",
+			 t->session_id, t->ifname, a, ntohs(now->sin_port),
+			 t->roam ? " (authenticated)" : "");
+	else if (t->roam)
+		log_info("session %u: %s endpoint moved from port %u to %s:%u "
+			 "(authenticated)", t->session_id, t->ifname,
+			 ntohs(old->sin_port), a, ntohs(now->sin_port));
 	else
-		log_info("session %u: %s endpoint moved from port %u to %s:%u",
+		log_info("session %u: %s endpoint moved from port %u to %s:%u "
+			 "(%llu moves not logged before this; unauthenticated "
+			 "moves are logged at most once a minute)",
 			 t->session_id, t->ifname, ntohs(old->sin_port), a,
-			 ntohs(now->sin_port));
+			 ntohs(now->sin_port),
+			 (unsigned long long)t->moves_unlogged);
+	t->moves_unlogged = 0;
+}
+
+/* roam1: a keepalive moves the endpoint only when its MAC is the
+ * session's and its counter is new (a replay from another port is not). */
+static bool tunnel_roam_verify(void *arg, const uint8_t *dg, size_t len)
+{
+	struct tunnel *t = arg;
+	uint64_t counter;
+
+	if (!proto_roam_keepalive_ok(t->roam_key, dg, len, &counter) ||
+	    counter <= t->roam_counter)
+		return false;
+	t->roam_counter = counter;
+	return true;
 }
 
 /* An ICMP error about the tunnel (the client's host or port unreachable):
@@ -179,11 +213,13 @@ static int tunnel_make_port(struct tunnel_env *env, struct tunnel *t,
 }
 
 int tunnel_open(struct tunnel_env *env, unsigned session_id,
-		enum proto_type type, enum privsep_kind kind,
-		struct in_addr client4, struct in_addr server4,
-		uint16_t udp_port, struct tunnel **out)
+		const struct tunnel_request *req, struct tunnel **out)
 {
 	struct sockaddr_in peer = { .sin_family = AF_INET };
+	enum privsep_kind kind = req->kind;
+	struct in_addr client4 = req->client4, server4 = req->server4;
+	uint16_t udp_port = req->udp_port;
+	enum relay_mode mode;
 	struct tunnel *t;
 	int err;
 
@@ -196,9 +232,9 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	t->tun_fd = t->udp_fd = -1;
 	t->session_id = session_id;
 	t->kind = kind;
-	err = tunnel_make_if(env, t, type, client4);
+	err = tunnel_make_if(env, t, req->type, client4);
 	if (err < 0) {
-		free(t);
+		tunnel_free(t);
 		return err;
 	}
 	if (kind == PRIVSEP_KIND_UDP) {
@@ -211,9 +247,15 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	t->reply.udp_port = t->port;
 	peer.sin_addr = client4;
 	peer.sin_port = htons(udp_port);
+	if (kind == PRIVSEP_KIND_UDP && udp_port == 0 && req->roam_key) {
+		t->roam = true;
+		t->reply.roam = true;
+		memcpy(t->roam_key, req->roam_key, sizeof(t->roam_key));
+	}
+	mode = udp_port ? RELAY_FIXED : t->roam ? RELAY_ROAM : RELAY_LEARN;
 	if (kind == PRIVSEP_KIND_UDP)
-		relay_init(&t->relay, t->tun_fd, t->udp_fd, RELAY_UDP,
-			   udp_port ? RELAY_FIXED : RELAY_LEARN, &peer);
+		relay_init(&t->relay, t->tun_fd, t->udp_fd, RELAY_UDP, mode,
+			   &peer);
 	else
 		relay_init(&t->relay, t->tun_fd, env->p41_fd, RELAY_P41,
 			   RELAY_FIXED, &peer);
@@ -232,10 +274,13 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 		t->relay.inner_prefix[i].plen = t->reply.prefix[i].plen;
 	}
 	t->relay.on_peer_change = tunnel_on_peer_change;
+	t->relay.roam_verify = tunnel_roam_verify;
 	t->relay.on_net_error = tunnel_on_net_error;
 	t->relay.arg = t;
 	t->mode_name = kind == PRIVSEP_KIND_P41 ? "protocol 41"
-		       : udp_port ? "plain" : "nat-traversal";
+		       : udp_port ? "plain"
+		       : t->roam ? "nat-traversal, authenticated roaming"
+				 : "nat-traversal";
 	t->tun_io = (struct ev_io){ .fd = t->tun_fd, .cb = tunnel_on_tun, .arg = t };
 	t->udp_io = (struct ev_io){ .fd = t->udp_fd, .cb = tunnel_on_udp, .arg = t };
 	if (ev_io_add(env->loop, &t->tun_io, EPOLLIN) < 0 ||
@@ -310,5 +355,7 @@ void tunnel_p41_receive(struct tunnel_env *env, bool errors_queued)
 
 void tunnel_free(struct tunnel *t)
 {
+	if (t != NULL)
+		explicit_bzero(t->roam_key, sizeof(t->roam_key));
 	free(t);
 }

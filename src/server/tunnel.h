@@ -11,6 +11,7 @@
 
 #include "common/ev.h"
 #include "proto/proto.h"
+#include "proto/roam.h"
 #include "relay/relay.h"
 #include "server/addrmap.h"
 #include "server/pool.h"
@@ -49,6 +50,22 @@ struct tunnel {
 	unsigned superseded;              /* network: the session whose
 					     routes this one took over */
 	uint64_t net_error_logged_ms;     /* errors are logged once a minute */
+	uint64_t move_logged_ms;          /* endpoint moves: likewise */
+	uint64_t moves_unlogged;          /* since the last such line */
+	bool roam;                        /* roam1: moved by keepalives only */
+	uint8_t roam_key[PROTO_ROAM_KEY_LEN];
+	uint64_t roam_counter;            /* the last keepalive accepted */
+};
+
+/* What a session asks a tunnel to be. */
+struct tunnel_request {
+	enum proto_type type;
+	enum privsep_kind kind;
+	struct in_addr client4;        /* the control connection's peer */
+	struct in_addr server4;        /* our end, an address of this host */
+	uint16_t udp_port;             /* announced; 0: learned */
+	/* roam1: the session key (the client asked "udp roam1"), or NULL */
+	const uint8_t *roam_key;
 };
 
 enum tunnel_err {
@@ -58,13 +75,11 @@ enum tunnel_err {
 	TUNNEL_ERR_NO_ROUTES = -4,   /* network: no prefixes for the user */
 };
 
-/* Open a tunnel of `kind` for a client at client4 whose end is server4 on
- * this host; a UDP tunnel learns the client's port when udp_port is 0.
- * Returns 0 and *out, or a tunnel_err. */
+/* Open the tunnel req asks for; a UDP tunnel learns the client's port
+ * when req->udp_port is 0, from authenticated keepalives only with a
+ * roam key. Returns 0 and *out, or a tunnel_err. */
 int tunnel_open(struct tunnel_env *env, unsigned session_id,
-		enum proto_type type, enum privsep_kind kind,
-		struct in_addr client4, struct in_addr server4,
-		uint16_t udp_port, struct tunnel **out);
+		const struct tunnel_request *req, struct tunnel **out);
 
 /* The server's raw protocol-41 socket is readable: hand each packet to
  * the tunnel of its outer source; with errors_queued, first the ICMP

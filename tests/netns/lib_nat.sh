@@ -8,7 +8,8 @@
 #   FORGE eth0 192.0.2.99/24 (only with `topo_nat forge`) -------------------------+
 #
 # CLI sends no router solicitations. NATR's table "ip natr" counts the client's UDP datagrams crossing it:
-# counter "keepalives" (zero-length payload) and counter "udp_data" (others).
+# counter "keepalives" (zero-length payload, or a 32-byte roam1 keepalive
+# starting "DTKA") and counter "udp_data" (others).
 
 NATR=${PFX}natr
 FORGE=${PFX}forge
@@ -29,7 +30,8 @@ table ip natr {
 	counter udp_data {}
 	chain forward {
 		type filter hook forward priority filter; policy accept;
-		iifname "lan0" udp length 8 counter name "keepalives"
+		iifname "lan0" udp length 8 counter name "keepalives" accept
+		iifname "lan0" udp length 40 @th,64,32 0x44544b41 counter name "keepalives" accept
 		iifname "lan0" udp length > 8 counter name "udp_data"
 	}
 	chain postrouting {

@@ -24,7 +24,7 @@ say "--- NAT traversal: -U -n -k 2"
 start_dtcpclient dc1 "$CLI" -d -U -n -k 2 -t host -s "$CLIENT_SCRIPT" -u "$USER1" "$SRV_V4"
 wait_for_or_fail 10 "script gave ng0 2001:db8:1::6" has_addr "$CLI" ng0 'inet6 2001:db8:1::6 peer'
 wait_learned 5
-check "client announced udp without a port" grep -q "<- tunnel $USER1 <response> host udp\$" "$TMPD/dtcps.log"
+check "client asked for udp with roam1, no port" grep -q "<- tunnel $USER1 <response> host udp roam1\$" "$TMPD/dtcps.log"
 check "client logs mode nat-traversal" grep -q 'mode nat-traversal' "$TMPD/dc1.log"
 port=$(endpoint_port "$TMPD/dtcps.log")
 [ -n "$port" ] || fail "learned endpoint is not at the NAT's address $NAT_OUT_V4"

@@ -14,9 +14,9 @@ topo_nat
 start_dtcpc_tunnel host -d -n -k "$KA"
 wait_learned 5
 grep -E 'got a|endpoint' "$TMPD/dtcps.log"
-grep -qF "mode nat-traversal, endpoint $NAT_OUT_V4:? (to be learned)" "$TMPD/dtcps.log" ||
+grep -qF "mode nat-traversal, authenticated roaming, endpoint $NAT_OUT_V4:? (to be learned)" "$TMPD/dtcps.log" ||
 	fail "server did not log nat-traversal mode for $NAT_OUT_V4"
-ok "server: nat-traversal mode, endpoint to be learned"
+ok "server: nat-traversal mode with roam1, endpoint to be learned"
 port=$(endpoint_port "$TMPD/dtcps.log")
 [ -n "$port" ] || fail "learned endpoint is not at the NAT's address $NAT_OUT_V4"
 ok "learned endpoint is the NAT's $NAT_OUT_V4:$port"

@@ -242,6 +242,55 @@ static void test_fmt_request_and_greeting(void **state)
 	assert_int_equal(proto_fmt_ok(buf, 4, "pong"), -1);
 }
 
+/* roam1: offered in the greeting's free text, asked for with "udp roam1"
+ * (never with a port), confirmed after the reply's port. */
+static void test_roam_words(void **state)
+{
+	struct proto_request req;
+	struct proto_tunnel_reply rep, got;
+	const char *err;
+	char buf[PROTO_LINE_MAX];
+
+	(void)state;
+	proto_fmt_greeting(buf, sizeof(buf), "0B1517C87D516A5FA65BED722D51A04F");
+	assert_string_equal(buf, "+OK 0B1517C87D516A5FA65BED722D51A04F DTCP "
+				 "server ready roam1\r\n");
+	buf[strlen(buf) - 2] = '\0';
+	assert_true(proto_greeting_offers_roam(buf));
+	assert_false(proto_greeting_offers_roam(
+		"+OK 0B1517C87D516A5FA65BED722D51A04F DTCP server ready"));
+	assert_false(proto_greeting_offers_roam("+OK roam1"));
+	assert_false(proto_greeting_offers_roam("-ERR x roam1"));
+	proto_fmt_request(buf, sizeof(buf), "alice",
+			  "DAC487C8DFBBF9EE5C7F8CDCC37B62A3", PROTO_TYPE_HOST,
+			  PROTO_UDP_ROAM, 0);
+	assert_string_equal(buf, "tunnel alice DAC487C8DFBBF9EE5C7F8CDCC37B62A3 "
+				 "host udp roam1\r\n");
+	buf[strlen(buf) - 2] = '\0';
+	assert_int_equal(proto_parse_request(buf, &req), 0);
+	assert_int_equal(req.udp, PROTO_UDP_ROAM);
+	assert_int_equal(proto_parse_request("tunnel alice DAC487C8DFBBF9EE5C7F"
+		"8CDCC37B62A3 host udp roam2", &req), PROTO_ERR_UDPPORT);
+	memset(&rep, 0, sizeof(rep));
+	inet_pton(AF_INET, "192.0.2.2", &rep.client4);
+	inet_pton(AF_INET, "192.0.2.1", &rep.server4);
+	rep.udp_port = 4028;
+	rep.roam = true;
+	proto_fmt_tunnel_ok(buf, sizeof(buf), &rep);
+	assert_string_equal(buf, "+OK 192.0.2.2 192.0.2.1 udp 4028 roam1\r\n");
+	buf[strlen(buf) - 2] = '\0';
+	assert_int_equal(proto_parse_tunnel_reply(buf, PROTO_TYPE_TUNNELONLY,
+						  true, &got, &err), 0);
+	assert_true(got.roam);
+	assert_int_equal(got.udp_port, 4028);
+	assert_int_equal(proto_parse_tunnel_reply("+OK 192.0.2.2 192.0.2.1 udp "
+		"4028", PROTO_TYPE_TUNNELONLY, true, &got, &err), 0);
+	assert_false(got.roam);
+	/* Not a UDP tunnel: no place for it. */
+	assert_true(proto_parse_tunnel_reply("+OK 192.0.2.2 192.0.2.1 roam1",
+		PROTO_TYPE_TUNNELONLY, false, &got, &err) != 0 || !got.roam);
+}
+
 /* A server may not aim the client's tunnel at a broadcast, multicast,
  * loopback or "this network" address. */
 static void test_reply_ipv4_must_be_unicast(void **state)
@@ -352,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_parse_simple),
 		cmocka_unit_test(test_fmt_and_parse_reply),
 		cmocka_unit_test(test_fmt_request_and_greeting),
+		cmocka_unit_test(test_roam_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
