@@ -65,7 +65,8 @@ int relay_stats_format(char *buf, size_t size, const struct relay_stats *st)
 			"foreign source %llu, malformed %llu, spoofed inner "
 			"source %llu, out-of-scope destination %llu, before "
 			"the endpoint was known %llu, i/o %llu, outer header "
-			"%llu; network errors %llu",
+			"%llu; network errors %llu; endpoint moves %llu, "
+			"keepalives refused %llu",
 			(unsigned long long)st->tun_tx,
 			(unsigned long long)st->net_tx,
 			(unsigned long long)st->drop_source,
@@ -75,5 +76,7 @@ int relay_stats_format(char *buf, size_t size, const struct relay_stats *st)
 			(unsigned long long)st->drop_no_peer,
 			(unsigned long long)st->drop_io,
 			(unsigned long long)st->drop_outer,
-			(unsigned long long)st->net_errors);
+			(unsigned long long)st->net_errors,
+			(unsigned long long)st->moves,
+			(unsigned long long)st->roam_refused);
 }

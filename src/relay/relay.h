@@ -155,7 +155,7 @@ int relay_send_keepalive(struct relay *r, const uint8_t *dg, size_t len);
 /* Format the closing statistics of a tunnel ("packets in N, out N;
  * dropped: ...", every drop reason named) into buf[size]; the server and
  * the clients log the same line. Returns snprintf's count. */
-#define RELAY_STATS_TEXT_MAX 400
+#define RELAY_STATS_TEXT_MAX 512
 int relay_stats_format(char *buf, size_t size, const struct relay_stats *st);
 
 #endif

@@ -39,8 +39,8 @@ static void tunnel_on_udp(void *arg, uint32_t events)
 }
 
 /* A line per unauthenticated move would let forged datagrams flood the
- * log: the first is logged, then at most one a minute with the count in
- * between. Authenticated moves (roam1) are the client's own: each one is
+ * log: the first move is logged, then at most one a minute with the count
+ * in between. Authenticated moves (roam1) are the client's own: each one is
  * logged. */
 static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
 				  const struct sockaddr_in *now)
@@ -49,12 +49,14 @@ static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
 	uint64_t ms = monotime_ms();
 	char a[INET_ADDRSTRLEN];
 
-	if (!t->roam && t->move_logged_ms != 0 &&
-	    ms - t->move_logged_ms < TUNNEL_LOG_EVERY_MS) {
-		t->moves_unlogged++;
-		return;
+	if (!t->roam && old->sin_port != 0) {
+		if (t->move_logged_ms != 0 &&
+		    ms - t->move_logged_ms < TUNNEL_LOG_EVERY_MS) {
+			t->moves_unlogged++;
+			return;
+		}
+		t->move_logged_ms = ms;
 	}
-	t->move_logged_ms = ms;
 	inet_ntop(AF_INET, &now->sin_addr, a, sizeof(a));
 	if (old->sin_port == 0)
 		log_info("session %u: %s endpoint learned %s:%u%s",

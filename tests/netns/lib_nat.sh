@@ -119,3 +119,18 @@ topo_nat() {
 	ok "NAT topology up: $CLI $NAT_CLI_V4 behind $NATR $NAT_OUT_V4 (UDP ports $NAT_PORTS," \
 		"UDP timeout ${NAT_UDP_TIMEOUT}s), $SRV${1:+ $FORGE} $INET"
 }
+
+# nat_neighbour : NB, a second host behind NATR (lan1 198.51.101.1/24 -
+# NB eth0 198.51.101.2/24), whose UDP leaves with the client's public
+# address: a carrier-grade-NAT neighbour
+NB=${PFX}nb
+NB_V4=198.51.101.2
+nat_neighbour() {
+	ns_new "$NB"
+	veth_pair "$NATR" lan1 "$NB" eth0
+	ip -n "$NATR" addr add 198.51.101.1/24 dev lan1
+	ip -n "$NB" addr add "$NB_V4/24" dev eth0
+	ip -n "$NB" route add default via 198.51.101.1 || fail "NB default route"
+	wait_for 5 "NB reaches SRV through NATR" nsx "$NB" ping -c 1 -W 1 "$SRV_V4" ||
+		fail "topology: NB cannot ping $SRV_V4 through the NAT"
+}

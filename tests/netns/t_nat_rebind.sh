@@ -1,5 +1,5 @@
 #!/bin/bash
-# NAT rebinding: mid-session the NAT forgets its UDP mappings and maps new
+# NAT rebinding on a roam1 tunnel: mid-session the NAT forgets its UDP mappings and maps new
 # ones to another port range (TCP, the control connection, is kept). The
 # client's next keepalive moves the server's endpoint ("endpoint moved") and
 # INET reaches the client again within one keepalive interval plus slack.
@@ -31,7 +31,7 @@ until nsx "$INET" ping -6 -c 1 -W 0.5 2001:db8:1::6 >/dev/null 2>&1; do
 done
 t_ping=$(elapsed "$t0")
 ok "INET -> client works again after ${t_ping}s ($lost probes lost)"
-wait_for_or_fail 1 "server logs the endpoint moved" grep -q 'ng0 endpoint moved' "$TMPD/dtcps.log"
+wait_for_or_fail 1 "server logs the endpoint moved by an authenticated keepalive" grep -q 'ng0 endpoint moved .*(authenticated)' "$TMPD/dtcps.log"
 grep 'endpoint moved' "$TMPD/dtcps.log"
 new=$(endpoint_port "$TMPD/dtcps.log")
 { [ -n "$new" ] && [ "$new" -ge 31000 ] && [ "$new" -le 31999 ]; } ||
