@@ -14,17 +14,22 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define HDR 21   /* flags, seg (2), inner source (16), source port (2);
+#define HDR 22   /* flags, seg (2), inner source (16), source port (2),
+		    roam flags;
 		    flags: 1 learn, 2 inner check, 4 own source, 8 from a
 		    neighbour, 16 no source, 32 truncated, 64 protocol 41,
 		    128 a delegated prefix: the inner source's, of the
-		    length its last byte gives (mod 129) */
+		    length its last byte gives (mod 129);
+		    roam flags: 1 roaming relay (RELAY_ROAM), 2 endpoint
+		    not known yet */
 
 struct seen {
 	const uint8_t *buf;
 	size_t len, seg, next_off, accepted;
 	const struct relay *r;
+	const struct sockaddr_in *src;
 	int moves;
+	int verified;      /* roam_verify said yes, no move since */
 };
 
 static void check(int cond)
@@ -70,6 +75,9 @@ static void on_accept(void *arg, uint8_t *pkt, size_t len)
 	/* A well-formed IPv6 packet: version 6, payload length exact. */
 	check(len >= 40 && (pkt[0] >> 4) == 6 &&
 	      (size_t)((pkt[4] << 8) | pkt[5]) + 40 == len);
+	/* A roaming relay takes packets from its endpoint only. */
+	if (r->mode == RELAY_ROAM)
+		check(s->src->sin_port == r->peer.sin_port);
 	/* Never multicast beyond link scope out of a tunnel. */
 	check(!(dst[0] == 0xff && (dst[1] & 0x0f) > 2));
 	if (r->inner_check) {
@@ -90,7 +98,25 @@ static void on_move(void *arg, const struct sockaddr_in *old,
 	struct seen *s = arg;
 
 	check(old->sin_port != now->sin_port);
+	/* A roaming relay moves only on what roam_verify accepted. */
+	if (s->r->mode == RELAY_ROAM) {
+		check(s->verified);
+		s->verified = 0;
+	}
 	s->moves++;
+}
+
+/* Stands in for the MAC and counter check: a 32-byte "DTKA" datagram
+ * whose last byte is 0x5a is authentic. */
+static bool fake_verify(void *arg, const uint8_t *dg, size_t len)
+{
+	struct seen *s = arg;
+
+	check(len > 0 && !relay_packet_ok(dg, len));
+	if (len != 32 || memcmp(dg, "DTKA", 4) != 0 || dg[31] != 0x5a)
+		return false;
+	s->verified = 1;
+	return true;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -122,6 +148,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	r.on_peer_change = on_move;
 	r.arg = &s;
+	if (data[21] & 1) {
+		r.mode = RELAY_ROAM;
+		r.roam_verify = fake_verify;
+		if (data[21] & 2)
+			r.peer.sin_port = 0;
+	}
+	s.src = &src;
 	if (flags & 8)
 		src.sin_addr.s_addr = htonl(0xc0000203);   /* a neighbour */
 	memcpy(&src.sin_port, data + 19, 2);
@@ -174,12 +207,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The endpoint: only a learning relay moves, only to the sender's
 	 * port, only after a keepalive or a packet it accepted. */
 	if (s.moves == 0)
-		check(r.peer.sin_port == peer.sin_port);
+		check(r.peer.sin_port == ((data[21] & 3) == 3 && !(flags & 64)
+					  ? 0 : peer.sin_port));
 	if (s.moves) {
-		check(r.mode == RELAY_LEARN && !(flags & 8) && !(flags & 16));
+		check(r.mode != RELAY_FIXED && !(flags & 8) && !(flags & 16));
 		check(s.accepted > 0 || r.stats.keepalives > 0);
 		check(r.peer.sin_port == src.sin_port);
 	}
+	/* A roaming relay: nothing taken from another port, and no empty
+	 * keepalive from one moves anything. */
+	if (r.mode == RELAY_ROAM && s.moves == 0 &&
+	    src.sin_port != r.peer.sin_port)
+		check(s.accepted == 0);
 	check(r.peer.sin_addr.s_addr == peer.sin_addr.s_addr);
 	return 0;
 }
