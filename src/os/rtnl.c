@@ -113,6 +113,18 @@ int rtnl_link_down(struct rtnl *nl, unsigned ifindex)
 	return rtnl_transact(nl, nlh);
 }
 
+int rtnl_link_del(struct rtnl *nl, unsigned ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi = rtnl_request(buf, RTM_DELLINK, false,
+					     sizeof(*ifi), &nlh);
+
+	*ifi = (struct ifinfomsg){ .ifi_family = AF_UNSPEC,
+				   .ifi_index = (int)ifindex };
+	return rtnl_transact(nl, nlh);
+}
+
 int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
 		   const struct in6_addr *local, unsigned plen)
 {

@@ -29,6 +29,10 @@ int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
 /* Bring the link down. Returns 0 or -errno. */
 int rtnl_link_down(struct rtnl *nl, unsigned ifindex);
 
+/* Delete the interface (a TUN device goes even while a descriptor is still
+ * attached to it). Returns 0/-errno; -ENODEV when it is gone already. */
+int rtnl_link_del(struct rtnl *nl, unsigned ifindex);
+
 /* Add an IPv6 route dst/plen out of ifindex (no gateway: the tunnel is
  * point-to-point). Returns 0 or -errno (-EEXIST when already present).
  * Addresses and routes go with the interface when it is removed. */

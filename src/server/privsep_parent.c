@@ -375,22 +375,33 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	return 0;
 }
 
-/* The engine's tunnel is gone: lost before use (UNTUNNEL: the session
- * stays logged in and may ask again), or with the session (END: the
- * parent forgets it). An interface that outlives it is given back. */
+/* The engine's tunnel is gone: lost before use (UNTUNNEL), or with the
+ * session (END: the parent forgets it). An interface that outlives it is
+ * given back. After UNTUNNEL the parent deletes an interface it created
+ * itself, rather than trust the engine to have closed its descriptor, and
+ * the session must log in again before another tunnel: otherwise one
+ * login could make every interface. */
 static int pp_gone(void *ctx, const void *msg, void *reply, int *fd)
 {
 	struct privsep_parent *p = ctx;
 	const struct privchan_hdr *m = msg;
 	struct pp_session *s = pp_find(p, m->id);
+	int err;
 
 	(void)reply;
 	(void)fd;
 	if (s == NULL)
 		return 0;
+	if (m->type == PRIVSEP_UNTUNNEL && s->state == PP_TUNNELED &&
+	    !s->release) {
+		err = rtnl_link_del(p->nl, s->ifindex);
+		if (err < 0 && err != -ENODEV)
+			log_warnx("cannot delete interface %s: %s", s->ifname,
+				  strerror(-err));
+	}
 	pp_release(p, s);
 	if (m->type == PRIVSEP_UNTUNNEL)
-		s->state = PP_AUTHED;
+		s->state = PP_NEW;
 	else
 		*s = p->s[--p->n];
 	return 0;

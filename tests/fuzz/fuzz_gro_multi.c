@@ -45,16 +45,16 @@ struct burst {
 
 struct flow {                       /* the headers a flow's next segment has */
 	uint32_t seq, ack;
-	uint8_t win, optlen, opt;
-	uint8_t f[4];               /* traffic class, flow label, hop limit,
-				       urgent pointer */
+	uint16_t win;
+	uint8_t optlen, opt;
+	uint8_t x[64];              /* xored into the first 64 bytes */
 };
 
 static uint8_t pool[65536 + 2048];  /* payload bytes, never repeating */
 
 static uint32_t get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 /* RFC 1071, big-endian words; independent of relay/csum.c. */
@@ -196,13 +196,31 @@ static void on_emit(void *arg, const struct iovec *iov, int iovcnt,
 	free(p);
 }
 
+/* The TCP header of flow f's next segment: data offset byte off. */
+static void tcp_hdr(uint8_t *p, const struct flow *s, unsigned f,
+		    unsigned off, uint8_t flags)
+{
+	p[41] = (uint8_t)(0xe8 + (f >> 2 & 1));
+	p[43] = (uint8_t)(80 + (f >> 3));
+	for (int k = 0; k < 4; k++) {
+		p[44 + k] = (uint8_t)(s->seq >> (24 - 8 * k));
+		p[48 + k] = (uint8_t)(s->ack >> (24 - 8 * k));
+	}
+	p[52] = (uint8_t)off;
+	p[53] = flags;
+	p[54] = (uint8_t)(s->win >> 8);
+	p[55] = (uint8_t)s->win;
+	memset(p + 60, s->opt, s->optlen);
+}
+
 /* Packet record: flow | kind << 4; TCP flags; payload length (11 bits) |
  * 8 sequence jump | 16 retransmission (sequence not advanced) | tweak << 5;
  * a value v. Kinds: 0-8 TCP, 9 bad checksum, 10 data offset v >> 4,
  * 11 truncated TCP, 12 UDP, 13 ICMPv6, 14 hop-by-hop then TCP, 15 no
  * packet: the batch ends (gro_flush). Tweaks 4-7 change the flow's
- * headers from this packet on: ack, window, one IPv6 field or the urgent
- * pointer, options. */
+ * headers from this packet on: ack, window, bits of header byte v & 63
+ * (but the payload length and checksum), options. Flows start alike but
+ * for an address or port, at one sequence number near the wrap. */
 static size_t make(uint8_t *p, struct flow *fs, const uint8_t *r, unsigned i)
 {
 	unsigned f = r[0] & 15, kind = r[0] >> 4, v = r[4];
@@ -212,8 +230,8 @@ static size_t make(uint8_t *p, struct flow *fs, const uint8_t *r, unsigned i)
 
 	switch (r[3] >> 5) {
 	case 4: s->ack += v + 1; break;
-	case 5: s->win = (uint8_t)v; break;
-	case 6: s->f[v & 3] = (uint8_t)(v >> 2); break;
+	case 5: s->win ^= (uint16_t)((v | 1) << (v & 8)); break;
+	case 6: s->x[v & 63] ^= (uint8_t)((v >> 6) + 1); break;
 	case 7: s->optlen = (uint8_t)((v & 7) * 4); s->opt = (uint8_t)v;
 	}
 	if (r[3] & 8)
@@ -225,31 +243,23 @@ static size_t make(uint8_t *p, struct flow *fs, const uint8_t *r, unsigned i)
 		pay %= 20;
 	len = hl + pay;
 	memset(p, 0, hl);
-	p[0] = (uint8_t)(0x60 | s->f[0] >> 4);
-	p[1] = (uint8_t)(s->f[0] << 4);
-	p[3] = s->f[1];
+	p[0] = 0x60;
 	p[4] = (uint8_t)((len - 40) >> 8);
 	p[5] = (uint8_t)(len - 40);
 	p[6] = kind == 12 ? 17 : kind == 13 ? 58 : 6;
-	p[7] = s->f[2];
+	p[7] = 64;
 	p[8] = p[24] = 0x20;
 	p[9] = p[25] = 0x01;
 	p[23] = (uint8_t)(1 + (f & 1));
 	p[39] = (uint8_t)(0x10 + (f >> 1 & 1));
 	memcpy(p + hl, pool + (i * 2741u) % 65536, pay);
+	if (hl > 40)
+		tcp_hdr(p, s, f, kind == 10 ? v & 0xf0 : (unsigned)(hl - 40) << 2, r[1]);
+	for (size_t k = 0; k < 64 && k < hl; k++)
+		if (k != 4 && k != 5 && k != 56 && k != 57)
+			p[k] ^= s->x[k];
 	if (hl == 40)
 		return len;
-	p[41] = (uint8_t)(0xe8 + (f >> 2 & 1));
-	p[43] = (uint8_t)(80 + (f >> 3));
-	for (int k = 0; k < 4; k++) {
-		p[44 + k] = (uint8_t)(s->seq >> (24 - 8 * k));
-		p[48 + k] = (uint8_t)(s->ack >> (24 - 8 * k));
-	}
-	p[52] = kind == 10 ? (uint8_t)(v & 0xf0) : (uint8_t)((hl - 40) << 2);
-	p[53] = r[1];
-	p[54] = p[55] = s->win;
-	p[59] = s->f[3];
-	memset(p + 60, s->opt, s->optlen);
 	sum = sum16(pseudo(p, len - 40, 6), p + 40, len - 40);
 	p[56] = (uint8_t)(~fold(sum) >> 8);
 	p[57] = (uint8_t)~fold(sum);
@@ -292,10 +302,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(&b, 0, sizeof(b));
 	b.coalesce = (data[0] & 7) != 7;
-	for (int f = 0; f < 16; f++)        /* near the wrap, spread out */
-		fs[f] = (struct flow){ .seq = 0xffff0000u + (uint32_t)f * 4096,
-				       .ack = 1, .win = 0xff,
-				       .f = { 0, 0, 64, 0 } };
+	for (int f = 0; f < 16; f++)
+		fs[f] = (struct flow){ .seq = 0xffff0000u, .ack = 1,
+				       .win = 0xffff };
 	gro_init(&g, b.coalesce, on_emit, &b);
 	for (size_t off = 1; off + 5 <= size && b.n < MAXPKT; off += 5) {
 		size_t len;

@@ -193,13 +193,76 @@ static void test_datagrams_and_learning(void **state)
 	relay_check_datagrams(&r, &from, b, n, 0, false, collect, &g);
 	assert_int_equal(r.stats.drop_spoof, 1);
 	assert_int_equal(ntohs(r.peer.sin_port), 4500);
-	/* An empty datagram is a keepalive, and does. */
+	/* An empty datagram is a keepalive, and moves it, but not within a
+	 * second of the last move... */
 	relay_check_datagrams(&r, &from, b, 0, 0, false, collect, &g);
 	assert_int_equal(r.stats.keepalives, 1);
+	assert_int_equal(ntohs(r.peer.sin_port), 4500);
+	/* ... only after it. */
+	r.last_move_ms -= RELAY_LEARN_MOVE_MS;
+	relay_check_datagrams(&r, &from, b, 0, 0, false, collect, &g);
+	assert_int_equal(r.stats.keepalives, 2);
 	assert_int_equal(ntohs(r.peer.sin_port), 4600);
+	assert_int_equal(r.stats.moves, 2);
 	/* A truncated one is malformed, all its segments. */
 	relay_check_datagrams(&r, &from, b, 2 * n, n, true, collect, &g);
 	assert_int_equal(r.stats.drop_malformed, 2);
+	assert_int_equal(g.n, 2);
+}
+
+/* Stands in for the MAC check: "GOOD" then 28 bytes is authentic. */
+static bool verify_good(void *arg, const uint8_t *dg, size_t len)
+{
+	(void)arg;
+	return len == 32 && memcmp(dg, "GOOD", 4) == 0;
+}
+
+/* A roaming relay: the endpoint moves only on what roam_verify accepts;
+ * packets and empty datagrams from another port are dropped. */
+static void test_roaming(void **state)
+{
+	struct relay r = host_relay();
+	struct sockaddr_in peer = { .sin_family = AF_INET,
+				    .sin_addr.s_addr = htonl(0xc0000202) };
+	struct sockaddr_in from = peer;
+	uint8_t b[256], ka[32] = "GOOD", bad[32] = "BAAD";
+	struct got g = { 0 };
+	size_t n;
+
+	(void)state;
+	r.mode = RELAY_ROAM;
+	r.roam_verify = verify_good;
+	r.peer = peer;                        /* port still unknown */
+	from.sin_port = htons(4500);
+	n = ip6(b, "2001:db8:1::6", "2001:db8:ffff::2", 8);
+	relay_check_datagrams(&r, &from, b, n, 0, false, collect, &g);
+	relay_check_datagrams(&r, &from, b, 0, 0, false, collect, &g);
+	relay_check_datagrams(&r, &from, bad, sizeof(bad), 0, false, collect, &g);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(r.stats.drop_source, 3);
+	assert_int_equal(r.stats.roam_refused, 1);
+	assert_int_equal(r.peer.sin_port, 0);
+	relay_check_datagrams(&r, &from, ka, sizeof(ka), 0, false, collect, &g);
+	assert_int_equal(ntohs(r.peer.sin_port), 4500);
+	assert_int_equal(r.stats.keepalives, 1);
+	relay_check_datagrams(&r, &from, b, n, 0, false, collect, &g);
+	assert_int_equal(g.n, 1);
+	/* Another port: dropped, unless authenticated, and then at once
+	 * (no one-second rule: a forger cannot make these). */
+	from.sin_port = htons(4600);
+	relay_check_datagrams(&r, &from, b, n, 0, false, collect, &g);
+	relay_check_datagrams(&r, &from, b, 0, 0, false, collect, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(ntohs(r.peer.sin_port), 4500);
+	/* A keepalive after a packet in one GRO receive: the packet is
+	 * dropped, the keepalive moves the endpoint. */
+	memcpy(b + n, ka, sizeof(ka));
+	relay_check_datagrams(&r, &from, b, n + sizeof(ka), n, false, collect,
+			      &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(ntohs(r.peer.sin_port), 4600);
+	assert_int_equal(r.stats.moves, 2);
+	relay_check_datagrams(&r, &from, b, n, 0, false, collect, &g);
 	assert_int_equal(g.n, 2);
 }
 
@@ -259,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_inner_policy_network),
 		cmocka_unit_test(test_inner_scope),
 		cmocka_unit_test(test_datagrams_and_learning),
+		cmocka_unit_test(test_roaming),
 		cmocka_unit_test(test_p41_outer),
 	};
 

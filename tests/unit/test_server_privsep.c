@@ -18,9 +18,12 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <net/if.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "os/fdpass.h"
+#include "os/rtnl.h"
 #include "server/privsep.h"
 #include "server/privsep_msg.h"
 #include "server/privsep_parent.h"
@@ -30,6 +33,7 @@ struct fixture {
 	struct server_config cfg;
 	struct auth *auth;
 	struct privsep_parent *p;
+	struct rtnl *nl;
 	int parent_end, engine_end;
 };
 
@@ -385,6 +389,92 @@ static void test_network_without_routes(void **state)
 	}
 }
 
+/* A parent with netlink, in a network namespace of its own (needs root,
+ * as make check runs). */
+static int setup_netns(void **state)
+{
+	struct fixture *f;
+
+	if (unshare(CLONE_NEWNET) < 0) {
+		print_message("needs root for a private network namespace "
+			      "(%s): run as root, as make check does\n",
+			      strerror(errno));
+		return -1;
+	}
+	setup(state);
+	f = *state;
+	f->cfg.udp = true;
+	privsep_parent_free(f->p);
+	f->nl = rtnl_open();
+	assert_non_null(f->nl);
+	f->p = privsep_parent_new(&f->cfg, f->auth, NULL, f->nl);
+	assert_non_null(f->p);
+	return 0;
+}
+
+static int teardown_netns(void **state)
+{
+	struct fixture *f = *state;
+	struct rtnl *nl = f->nl;
+
+	teardown(state);
+	rtnl_close(nl);
+	return 0;
+}
+
+/* The engine's side of a tunnel request: the reply, and the descriptor
+ * (or -1). */
+static int tunnel(struct fixture *f, uint32_t sid, struct privsep_msg_tunnel_reply *rep)
+{
+	struct privsep_msg_tunnel t = { .h = { PRIVSEP_TUNNEL, sid },
+					.tunnel_type = PROTO_TYPE_TUNNELONLY,
+					.kind = PRIVSEP_KIND_UDP,
+					.client4 = htonl(0xc0000202) };
+	char big[PRIVCHAN_MSG_MAX];
+	ssize_t n;
+	int fd, rc = feed(f, &t, sizeof(t));
+
+	if (rc < 0)
+		return rc;
+	n = fdpass_recv(f->engine_end, big, sizeof(big), &fd);
+	assert_int_equal(n, (ssize_t)sizeof(*rep));
+	memcpy(rep, big, sizeof(*rep));
+	return fd;
+}
+
+/* A subverted engine tunnels, releases the tunnel but keeps its
+ * descriptor, and tunnels again: the parent has deleted the interface
+ * itself, and wants a new login before another. */
+static void test_untunnel_needs_a_new_login(void **state)
+{
+	struct fixture *f = *state;
+	struct privchan_hdr un = { PRIVSEP_UNTUNNEL, 12 };
+	struct privsep_msg_tunnel_reply rep;
+	char c[33];
+	int fd, fd2;
+
+	hello(f, 12, c);
+	assert_int_equal(auth(f, 12, c, "secret1"), 1);
+	fd = tunnel(f, 12, &rep);
+	assert_true(fd >= 0);
+	assert_int_equal(rep.err, 0);
+	assert_string_equal(rep.ifname, "dtt0");
+	assert_true(if_nametoindex("dtt0") > 0);
+	assert_int_equal(feed(f, &un, sizeof(un)), 0);
+	/* Gone, although the engine still holds its descriptor. */
+	assert_int_equal(if_nametoindex("dtt0"), 0);
+	/* No second tunnel on the same login. */
+	assert_int_equal(tunnel(f, 12, &rep), -1);
+	no_reply(f);
+	/* A new login may have one. */
+	assert_int_equal(auth(f, 12, c, "secret1"), 1);
+	fd2 = tunnel(f, 12, &rep);
+	assert_true(fd2 >= 0);
+	assert_true(if_nametoindex("dtt0") > 0);
+	close(fd);
+	close(fd2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +489,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_table_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_network_without_routes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop_kills_a_rule_breaker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_untunnel_needs_a_new_login, setup_netns, teardown_netns),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
