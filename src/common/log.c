@@ -36,15 +36,39 @@ void log_relay(int fd)
 	}
 }
 
+int log_relay_priority(int pri)
+{
+	if (pri < LOG_EMERG || pri > LOG_DEBUG)
+		return LOG_WARNING;
+	return pri < LOG_ERR ? LOG_ERR : pri;
+}
+
+bool log_budget_take(struct log_budget *b, uint64_t now_ms)
+{
+	uint64_t cap = (uint64_t)b->burst * 1000;
+
+	if (b->last_ms == 0)
+		b->tokens_milli = cap;
+	else if (now_ms > b->last_ms)
+		b->tokens_milli += (now_ms - b->last_ms) * b->per_second;
+	if (b->tokens_milli > cap)
+		b->tokens_milli = cap;
+	b->last_ms = now_ms;
+	if (b->tokens_milli < 1000) {
+		b->dropped++;
+		return false;
+	}
+	b->tokens_milli -= 1000;
+	return true;
+}
+
 void log_relay_emit(int pri, const char *msg, size_t len)
 {
 	char esc[LOG_RELAY_MAX + 4];
 
-	if (pri < LOG_EMERG || pri > LOG_DEBUG)
-		pri = LOG_WARNING;
 	/* Whatever the engine sends is escaped before it reaches syslog. */
 	log_escape(esc, sizeof(esc), msg, len);
-	syslog(pri, "%s", esc);
+	syslog(log_relay_priority(pri), "%s", esc);
 }
 
 static void __attribute__((format(printf, 2, 0)))

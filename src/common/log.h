@@ -4,7 +4,9 @@
 #ifndef DTCP_LOG_H
 #define DTCP_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdnoreturn.h>
 
 /* Start logging as `ident`. verbose > 0 enables log_debug. */
@@ -29,6 +31,24 @@ void log_relay(int fd);
 
 /* Parent side: log one record received from the engine (escaped). */
 void log_relay_emit(int pri, const char *msg, size_t len);
+
+/* The priority a relayed record is logged at: an engine may ask for
+ * LOG_ERR and below, never more urgent (LOG_EMERG is broadcast to every
+ * terminal on common setups); anything out of range is LOG_WARNING. */
+int log_relay_priority(int pri);
+
+/* How many relayed records may pass: a token bucket of `burst` records,
+ * refilled at `per_second`. */
+struct log_budget {
+	unsigned burst, per_second;
+	uint64_t tokens_milli;      /* thousandths of a record */
+	uint64_t last_ms;
+	uint64_t dropped;           /* since the last drop report */
+};
+
+/* True when one more record may pass at now_ms; otherwise counts it in
+ * b->dropped. */
+bool log_budget_take(struct log_budget *b, uint64_t now_ms);
 
 /* Copy at most `len` bytes of untrusted `src` into `dst` (size `dstlen`),
  * replacing anything unprintable by '?' and truncating with "...".

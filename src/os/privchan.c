@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/monotime.h"
 #include "os/fdpass.h"
 
 pid_t privchan_fork(struct privchan *chan)
@@ -159,20 +160,37 @@ static int privchan_reap(pid_t engine, int rc)
 }
 
 /* Log what the engine sent, at most this many records per wakeup so that
- * the engine cannot starve its own requests. */
+ * the engine cannot starve its own requests, and at most PRIVCHAN_LOG_RATE
+ * a second (bursts of PRIVCHAN_LOG_BURST), so that a flooded or subverted
+ * engine cannot fill the system log; what is dropped is counted and said
+ * once the budget allows. */
 #define PRIVCHAN_LOG_BATCH 64
+#define PRIVCHAN_LOG_BURST 200
+#define PRIVCHAN_LOG_RATE 50
 
 static void privchan_logs(int fd)
 {
+	static struct log_budget budget = { .burst = PRIVCHAN_LOG_BURST,
+					    .per_second = PRIVCHAN_LOG_RATE };
 	char rec[LOG_RELAY_MAX + 1];
 
 	for (int i = 0; i < PRIVCHAN_LOG_BATCH; i++) {
 		ssize_t n = recv(fd, rec, sizeof(rec) - 1, MSG_DONTWAIT);
+		uint64_t dropped = budget.dropped;
 
 		if (n <= 0)
 			return;
-		if (rec[0] >= '0' && rec[0] <= '7')
-			log_relay_emit(rec[0] - '0', rec + 1, (size_t)n - 1);
+		if (rec[0] < '0' || rec[0] > '7' ||
+		    !log_budget_take(&budget, monotime_ms()))
+			continue;
+		if (dropped > 0 && log_budget_take(&budget, monotime_ms())) {
+			log_warnx("%llu log records of the engine dropped "
+				  "(more than %u a second)",
+				  (unsigned long long)dropped,
+				  PRIVCHAN_LOG_RATE);
+			budget.dropped = 0;
+		}
+		log_relay_emit(rec[0] - '0', rec + 1, (size_t)n - 1);
 	}
 }
 

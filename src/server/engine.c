@@ -121,6 +121,7 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	for (int k = 0; k < PRIVSEP_KINDS; k++)
 		srv->tunnels.if_stem[k] = srv->cfg.if_stem[k];
 	srv->tunnels.tunnelonly_link_only = srv->cfg.tunnelonly_link_only;
+	srv->tunnels.ports_lowest = srv->cfg.ports_lowest;
 	srv->listen_io = (struct ev_io){ .fd = srv->listen_fd, .cb = on_accept,
 					 .arg = srv };
 	srv->tunnels.p41_fd = srv->p41_fd;

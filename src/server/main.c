@@ -35,10 +35,11 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcps [-acdDoU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
+"usage: dtcps [-acdDloU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
 "             [-i interface] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-M max-sessions]\n"
-"             [-N max-per-address] [-p port] [-r route-table]\n"
+"             [-n max-per-user] [-N max-per-address] [-p port]\n"
+"             [-r route-table] [-w max-waiting]\n"
 "             [-R burst,refill-seconds]\n"
 "             [-S any|link]\n"
 "             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
@@ -55,10 +56,13 @@ static void usage(FILE *f)
 "            regular expression: use the existing interfaces whose names\n"
 "            match it and that are down\n"
 "  -I name   first UDP tunnel interface (default ng0)\n"
+"  -l        take the lowest free UDP port (the original's choice), not\n"
+"            a random one of the -b range\n"
 "  -L addr   IPv4 address to listen on (default 0.0.0.0)\n"
 "  -m mtu    tunnel MTU (default 1280)\n"
 "  -M n      most control connections, and so tunnels, at once\n"
 "            (default 1024)\n"
+"  -n n      most tunnels of one user at once (default 4)\n"
 "  -N n      most connections from one IPv4 address at once (default 16)\n"
 "  -o        create persistent interfaces and leave them (down) at exit\n"
 "  -p port   TCP port (default 20200)\n"
@@ -76,6 +80,8 @@ static void usage(FILE *f)
 "            (default 60,300)\n"
 "  -u user   unprivileged user of the network-facing engine\n"
 "            (default " SERVER_USER_DEFAULT ")\n"
+"  -w n      most connections waiting to log in (default 64, at most\n"
+"            half of -M); when full, the one that waited longest goes\n"
 "  -U        accept IPv6-over-UDP tunnels too (protocol-41 tunnels are\n"
 "            always served)\n"
 "  prefix    IPv6 prefix for host tunnels (and network ones with -a),\n"
@@ -158,6 +164,7 @@ static void parse_pool(const char *arg, int opt, struct server_config *cfg)
 static void parse_args(int argc, char **argv, struct server_config *cfg)
 {
 	bool opt_c = false, opt_o = false;
+	unsigned max_pending = 0;
 	int ch;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -172,12 +179,14 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 	cfg->session_timeout = 300;
 	cfg->max_tunnels = SERVER_MAX_SESSIONS_DEFAULT;
 	cfg->max_per_addr = SERVER_MAX_PER_ADDR_DEFAULT;
+	cfg->max_per_user = SERVER_MAX_PER_USER_DEFAULT;
 	cfg->throttle_burst = SERVER_THROTTLE_BURST;
 	cfg->throttle_refill = SERVER_THROTTLE_REFILL;
 	cfg->user = SERVER_USER_DEFAULT;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":A:b:dDg:hi:I:L:m:M:N:p:r:R:S:T:u:Uaco")) != -1) {
+	while ((ch = getopt(argc, argv,
+			    ":A:b:dDg:hi:I:L:m:M:n:N:p:r:R:S:T:u:w:Uaclo")) != -1) {
 		switch (ch) {
 		case 'A':
 			cfg->authfile = optarg;
@@ -225,9 +234,21 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 			cfg->max_tunnels = opt_uint(optarg, 1, 65535,
 						    "max sessions (-M)");
 			break;
+		case 'n':
+			cfg->max_per_user = opt_uint(optarg, 1, 65535,
+						     "max tunnels per user (-n)");
+			break;
 		case 'N':
 			cfg->max_per_addr = opt_uint(optarg, 1, 65535,
 						     "max sessions per address (-N)");
+			break;
+		case 'w':
+			max_pending = opt_uint(optarg, 1, 65535,
+					       "max connections waiting to log "
+					       "in (-w)");
+			break;
+		case 'l':
+			cfg->ports_lowest = true;
 			break;
 		case 'r':
 			cfg->routetable = optarg;
@@ -293,8 +314,22 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 		die_usage("-a gives network tunnels a link address pair from "
 			  "the prefix argument: give one, such as "
 			  "2001:db8:1::/64");
-	if (cfg->udp && (unsigned)cfg->udp_base + cfg->max_tunnels > 65536)
+	if (cfg->udp && (unsigned)cfg->udp_base + cfg->max_tunnels > 65536) {
+		fprintf(stderr, "dtcps: warning: -b %u leaves room for %u UDP "
+			"ports: -M lowered from %u to %u\n", cfg->udp_base,
+			65536 - cfg->udp_base, cfg->max_tunnels,
+			65536 - cfg->udp_base);
 		cfg->max_tunnels = 65536 - cfg->udp_base;
+	}
+	/* Connections without a tunnel get at most half the sessions, so
+	 * that they can never lock logged-in users out. */
+	if (max_pending > cfg->max_tunnels / 2 && max_pending > 1)
+		die_usage("-w %u: at most half of -M (%u) may wait to log in",
+			  max_pending, cfg->max_tunnels);
+	cfg->max_pending = max_pending ? max_pending
+		: cfg->max_tunnels / 2 < SERVER_MAX_PENDING_DEFAULT
+		? (cfg->max_tunnels / 2 ? cfg->max_tunnels / 2 : 1)
+		: SERVER_MAX_PENDING_DEFAULT;
 }
 
 /* What parse_args allocated. */

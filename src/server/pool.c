@@ -50,6 +50,13 @@ int pool_alloc(struct pool *p, unsigned from, unsigned *out)
 	return -1;
 }
 
+int pool_alloc_wrap(struct pool *p, unsigned from, unsigned *out)
+{
+	if (pool_alloc(p, from, out) == 0)
+		return 0;
+	return pool_alloc(p, p->base, out);
+}
+
 void pool_release(struct pool *p, unsigned value)
 {
 	unsigned i;

@@ -23,6 +23,11 @@ void pool_destroy(struct pool *p);
  * and *out, or -1 when none is free. */
 int pool_alloc(struct pool *p, unsigned from, unsigned *out);
 
+/* Allocate the first free value at or after from, wrapping around to the
+ * base (from a random start: a value no one can predict). Returns 0 and
+ * *out, or -1 when none is free. */
+int pool_alloc_wrap(struct pool *p, unsigned from, unsigned *out);
+
 /* Release an allocated value; values outside the pool or not allocated are
  * ignored. */
 void pool_release(struct pool *p, unsigned value);

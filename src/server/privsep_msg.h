@@ -67,7 +67,8 @@ struct privsep_msg_prefix {
 struct privsep_msg_tunnel_reply {
 	struct privchan_hdr h;
 	int32_t err;            /* 0, or -errno (descriptor attached on 0);
-				   -ENOENT: no network tunnel for the user */
+				   -ENOENT: no network tunnel for the user;
+				   -EDQUOT: the user has -n tunnels up */
 	uint32_t ifindex;
 	char ifname[IFNAMSIZ];
 	uint8_t has_v6;         /* 0 or 1: the addresses below are set */

@@ -288,6 +288,23 @@ static int pp_route(struct privsep_parent *p, struct pp_session *s,
 	return 0;
 }
 
+/* The tunnels s's user has up besides s; with `network`, not counting the
+ * network tunnel a new one would supersede (newest login wins). */
+static unsigned pp_user_tunnels(const struct privsep_parent *p,
+				const struct pp_session *s, bool network)
+{
+	unsigned n = 0;
+
+	for (size_t k = 0; k < p->n; k++) {
+		const struct pp_session *o = &p->s[k];
+
+		if (o != s && o->state == PP_TUNNELED &&
+		    strcmp(o->user, s->user) == 0 && !(network && o->network))
+			n++;
+	}
+	return n;
+}
+
 static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 {
 	struct privsep_parent *p = ctx;
@@ -308,6 +325,12 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	    m->unit - cfg->if_base[m->kind] >= cfg->max_tunnels ||
 	    m->slot >= server_slots(cfg) || pp_taken(p, m))
 		return -1;
+	/* The parent, not the engine, counts a user's tunnels. */
+	if (pp_user_tunnels(p, s, m->tunnel_type == PROTO_TYPE_NETWORK) >=
+	    cfg->max_per_user) {
+		rep->err = -EDQUOT;
+		return 0;
+	}
 	/* The parent, not the engine, decides which prefixes a user gets. */
 	if (m->tunnel_type == PROTO_TYPE_NETWORK) {
 		if (p->routes == NULL ||

@@ -19,7 +19,8 @@
 #define SERVER_THROTTLE_BURST 10           /* -R: failed logins in a row */
 #define SERVER_THROTTLE_REFILL 30          /* -R: seconds to earn one back */
 #define SERVER_LOGIN_TRIES 3               /* failures before a close */
-#define SERVER_LOGIN_GRACE 10              /* × login timeout: time to log in */
+#define SERVER_MAX_PENDING_DEFAULT 64      /* -w, at most half of -M */
+#define SERVER_MAX_PER_USER_DEFAULT 4      /* -n */
 #define SERVER_USER_DEFAULT "dtcp"
 #define SERVER_CHROOT "/run/dtcps-empty"
 
@@ -48,6 +49,9 @@ struct server_config {
 	unsigned plen;
 	unsigned max_tunnels;          /* = max sessions (-M), pools */
 	unsigned max_per_addr;         /* -N */
+	unsigned max_per_user;         /* -n: tunnels of one user at once */
+	unsigned max_pending;          /* -w: connections not logged in */
+	bool ports_lowest;             /* -l: lowest free UDP port first */
 	unsigned throttle_burst;       /* -R burst,refill */
 	unsigned throttle_refill;
 	bool foreground;
@@ -93,6 +97,7 @@ struct server {
 	struct session *dead;          /* closed, freed after the batch */
 	unsigned next_id;
 	unsigned nsessions;              /* live control connections */
+	unsigned npending;               /* of them, without a tunnel */
 	struct throttle throttle;        /* failed logins per address */
 	struct ev_timer accept_pause;    /* out of descriptors: wait */
 	const struct sandbox_user *user;  /* the engine's identity */

@@ -42,9 +42,6 @@ struct session {
 	unsigned failures;      /* failed logins on this connection */
 };
 
-/* A timer may fire this early (the event loop's resolution): the grace
- * time counts as over then. */
-#define SESSION_TIMER_SLACK_MS 50
 
 static void session_close(struct session *s, const char *why);
 
@@ -68,23 +65,21 @@ static void session_reply(struct session *s, bool ok, const char *text)
 	session_send(s, buf, n);
 }
 
-/* Any line restarts the silence timer (PROTOCOL.md); before a tunnel
- * exists there is also an absolute grace period, so that a connection
- * that only ever says "ping" cannot hold a session slot forever. */
+/* With a tunnel, any line restarts the silence timer (PROTOCOL.md).
+ * Before one, the login timeout is a deadline from the connect that no
+ * line extends, so that connections which only say "ping" cannot hold
+ * login slots. */
 static void session_arm_timer(struct session *s)
 {
 	const struct server_config *cfg = &s->srv->cfg;
-	uint64_t ms, now, grace_end;
+	uint64_t ms, now, deadline;
 
 	if (s->state == SESS_TUNNELED) {
 		ms = (uint64_t)cfg->session_timeout * 1000;
 	} else {
-		ms = (uint64_t)cfg->login_timeout * 1000;
 		now = monotime_ms();
-		grace_end = s->accepted_ms +
-			    (uint64_t)cfg->login_timeout * 1000 * SERVER_LOGIN_GRACE;
-		if (grace_end < now + ms)
-			ms = grace_end > now ? grace_end - now : 0;
+		deadline = s->accepted_ms + (uint64_t)cfg->login_timeout * 1000;
+		ms = deadline > now ? deadline - now : 0;
 	}
 	ev_timer_arm(s->srv->loop, &s->timer, ms);
 }
@@ -92,14 +87,11 @@ static void session_arm_timer(struct session *s)
 static void session_on_timeout(void *arg)
 {
 	struct session *s = arg;
-	const struct server_config *cfg = &s->srv->cfg;
 
-	if (s->state != SESS_TUNNELED &&
-	    monotime_ms() - s->accepted_ms + SESSION_TIMER_SLACK_MS >=
-		    (uint64_t)cfg->login_timeout * 1000 * SERVER_LOGIN_GRACE) {
-		session_reply(s, false, "no tunnel within the login grace time, "
+	if (s->state != SESS_TUNNELED) {
+		session_reply(s, false, "no tunnel within the login time, "
 					"disconnecting");
-		session_close(s, "login grace time over");
+		session_close(s, "login time over");
 		return;
 	}
 	session_reply(s, false, "connection timed out, disconnecting");
@@ -132,6 +124,8 @@ static void session_close(struct session *s, const char *why)
 	ev_io_del(srv->loop, &s->io);
 	close(s->fd);
 	s->fd = -1;
+	if (s->state == SESS_GREETED)
+		srv->npending--;
 	s->state = SESS_CLOSED;
 	srv->nsessions--;
 	for (pp = &srv->sessions; *pp; pp = &(*pp)->next) {
@@ -187,9 +181,14 @@ static void session_login_failed(struct session *s)
 	}
 }
 
-static const char *tunnel_error_text(const struct server_config *cfg, int err)
+static const char *tunnel_error_text(const struct server_config *cfg, int err,
+				     char *buf, size_t len)
 {
 	switch (err) {
+	case TUNNEL_ERR_USER_LIMIT:
+		snprintf(buf, len, "too many tunnels for this user: %u is the "
+			 "limit of this server", cfg->max_per_user);
+		return buf;
 	case TUNNEL_ERR_SOLD_OUT:
 		return "tunnel interface sold out";
 	case TUNNEL_ERR_NO_ROUTES:
@@ -212,6 +211,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	const struct server_config *cfg = &s->srv->cfg;
 	char buf[PROTO_LINE_MAX], esc[PROTO_TYPE_MAX + 8], user[80];
 	uint8_t roam_key[PROTO_ROAM_KEY_LEN];
+	char etext[96];
 	struct tunnel_request treq;
 	struct tunnel *t;
 	int ok, err, n;
@@ -280,12 +280,13 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	explicit_bzero(roam_key, sizeof(roam_key));
 	if (err < 0) {
 		log_warnx("session %u: %s: no tunnel for user \"%s\": %s", s->id,
-			  s->peer_text, user, tunnel_error_text(cfg, err));
-		session_reply(s, false, tunnel_error_text(cfg, err));
+			  s->peer_text, user, tunnel_error_text(cfg, err, etext, sizeof(etext)));
+		session_reply(s, false, tunnel_error_text(cfg, err, etext, sizeof(etext)));
 		return;
 	}
 	s->tunnel = t;
 	s->state = SESS_TUNNELED;
+	s->srv->npending--;
 	n = proto_fmt_tunnel_ok(buf, sizeof(buf), &t->reply);
 	if (req->udp == PROTO_UDP_NONE)
 		log_info("session %u: %s: user \"%s\" got a %s tunnel on %s, "
@@ -445,6 +446,36 @@ static unsigned session_count_from(const struct server *srv,
 	return n;
 }
 
+/* The connection without a tunnel that has waited longest, or NULL. */
+static struct session *session_oldest_pending(const struct server *srv)
+{
+	struct session *oldest = NULL;
+
+	for (struct session *s = srv->sessions; s; s = s->next)
+		if (s->state == SESS_GREETED &&
+		    (oldest == NULL || s->accepted_ms <= oldest->accepted_ms))
+			oldest = s;
+	return oldest;
+}
+
+/* Connections that have not logged in have slots of their own (-w), and
+ * a new one may take the slot of the one that has waited longest: they
+ * can neither lock others out nor push out a session with a tunnel. */
+static void session_make_room(struct server *srv)
+{
+	struct session *old;
+
+	if (srv->npending < srv->cfg.max_pending &&
+	    srv->nsessions < srv->cfg.max_tunnels)
+		return;
+	old = session_oldest_pending(srv);
+	if (old == NULL)
+		return;
+	session_reply(old, false, "too many connections waiting to log in, "
+				  "disconnecting");
+	session_close(old, "its login slot went to a newer connection");
+}
+
 void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 		    const struct sockaddr_in *local)
 {
@@ -452,6 +483,8 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	struct session *s;
 	int n;
 
+	if (session_count_from(srv, peer->sin_addr) < srv->cfg.max_per_addr)
+		session_make_room(srv);
 	if (srv->nsessions >= srv->cfg.max_tunnels ||
 	    session_count_from(srv, peer->sin_addr) >= srv->cfg.max_per_addr) {
 		bool total = srv->nsessions >= srv->cfg.max_tunnels;
@@ -497,6 +530,7 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	s->next = srv->sessions;
 	srv->sessions = s;
 	srv->nsessions++;
+	srv->npending++;
 	log_debug("session %u: connection from %s", s->id, s->peer_text);
 	session_arm_timer(s);
 	n = proto_fmt_greeting(buf, sizeof(buf), s->challenge);

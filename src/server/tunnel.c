@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -150,6 +151,8 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 				ret = TUNNEL_ERR_SOLD_OUT;
 			} else if (fd == -ENOENT) {
 				ret = TUNNEL_ERR_NO_ROUTES;
+			} else if (fd == -EDQUOT) {
+				ret = TUNNEL_ERR_USER_LIMIT;
 			} else {
 				log_warnx("cannot create interface %s%u: %s",
 					  env->if_stem[t->kind], t->unit,
@@ -186,15 +189,30 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 	return 0;
 }
 
-/* Bind the lowest free UDP port, skipping ports other programs hold. */
+/* Where the search for a free UDP port starts: anywhere in the -b range,
+ * so that a forger must find the port first; with -l the lowest, as the
+ * original. */
+static unsigned tunnel_port_start(const struct tunnel_env *env)
+{
+	uint32_t r;
+
+	if (env->ports_lowest || env->ports.size < 2 ||
+	    getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return env->ports.base;
+	return env->ports.base + r % env->ports.size;
+}
+
+/* Bind a free UDP port, skipping ports other programs hold. */
 static int tunnel_make_port(struct tunnel_env *env, struct tunnel *t,
 			    struct in_addr server4)
 {
-	unsigned from = env->ports.base, port;
+	unsigned from = tunnel_port_start(env), port;
 	int fd;
 
-	for (;;) {
-		if (pool_alloc(&env->ports, from, &port) < 0)
+	/* Each try takes a port out of the search, bound or skipped. */
+	for (unsigned tries = 0;; tries++) {
+		if (tries == env->ports.size ||
+		    pool_alloc_wrap(&env->ports, from, &port) < 0)
 			return TUNNEL_ERR_SOLD_OUT;
 		fd = udp_tunnel_socket(server4, (uint16_t)port);
 		if (fd >= 0)

@@ -27,6 +27,7 @@ struct tunnel_env {
 	unsigned slot_spill;           /* first pair no unit maps to */
 	const char *if_stem[PRIVSEP_KINDS];  /* -I and -i, for messages */
 	bool tunnelonly_link_only;     /* -S link */
+	bool ports_lowest;             /* -l: lowest free UDP port first */
 	int p41_fd;                    /* the raw protocol-41 socket */
 	struct addrmap p41_clients;    /* client IPv4 -> its relay */
 	struct relay_p41_stats p41_stats;
@@ -73,6 +74,7 @@ enum tunnel_err {
 	TUNNEL_ERR_INTERNAL = -2,    /* the kernel refused; logged */
 	TUNNEL_ERR_P41_TAKEN = -3,   /* that address has a protocol-41 tunnel */
 	TUNNEL_ERR_NO_ROUTES = -4,   /* network: no prefixes for the user */
+	TUNNEL_ERR_USER_LIMIT = -5,  /* the user has -n tunnels up */
 };
 
 /* Open the tunnel req asks for; a UDP tunnel learns the client's port

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <syslog.h>
+
 #include <string.h>
 
 #include "common/log.h"
@@ -150,10 +152,49 @@ static void test_fitting_text_is_whole(void **state)
 	assert_string_equal(log_escape(dst, 3, "abc", 3), "ab");
 }
 
+/* An engine may not log above LOG_ERR through its parent. */
+static void test_relay_priority_clamped(void **state)
+{
+	(void)state;
+	assert_int_equal(log_relay_priority(LOG_EMERG), LOG_ERR);
+	assert_int_equal(log_relay_priority(LOG_ALERT), LOG_ERR);
+	assert_int_equal(log_relay_priority(LOG_CRIT), LOG_ERR);
+	assert_int_equal(log_relay_priority(LOG_ERR), LOG_ERR);
+	assert_int_equal(log_relay_priority(LOG_WARNING), LOG_WARNING);
+	assert_int_equal(log_relay_priority(LOG_INFO), LOG_INFO);
+	assert_int_equal(log_relay_priority(LOG_DEBUG), LOG_DEBUG);
+	assert_int_equal(log_relay_priority(-1), LOG_WARNING);
+	assert_int_equal(log_relay_priority(8), LOG_WARNING);
+}
+
+/* A burst, then the refill rate; what does not pass is counted. */
+static void test_log_budget(void **state)
+{
+	struct log_budget b = { .burst = 5, .per_second = 10 };
+	unsigned passed = 0;
+
+	(void)state;
+	for (int i = 0; i < 5000; i++)        /* 5000 records at one instant */
+		passed += log_budget_take(&b, 1000);
+	assert_int_equal(passed, 5);
+	assert_int_equal(b.dropped, 4995);
+	passed = 0;
+	for (uint64_t ms = 1001; ms <= 3000; ms++)   /* one a ms for 2 s */
+		passed += log_budget_take(&b, ms);
+	assert_true(passed >= 19 && passed <= 21);
+	/* A long silence refills no more than the burst. */
+	passed = 0;
+	for (int i = 0; i < 100; i++)
+		passed += log_budget_take(&b, 100000);
+	assert_int_equal(passed, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fitting_text_is_whole),
+		cmocka_unit_test(test_relay_priority_clamped),
+		cmocka_unit_test(test_log_budget),
 		cmocka_unit_test(test_printable_copied),
 		cmocka_unit_test(test_unprintable_replaced),
 		cmocka_unit_test(test_len_bounds_the_copy),

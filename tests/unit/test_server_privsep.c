@@ -53,6 +53,7 @@ static int setup(void **state)
 	f->auth = auth_open(f->path, err, sizeof(err));
 	assert_non_null(f->auth);
 	f->cfg.max_tunnels = 4;
+	f->cfg.max_per_user = 4;
 	strcpy(f->cfg.if_stem[PRIVSEP_KIND_UDP], "dtt");
 	strcpy(f->cfg.if_stem[PRIVSEP_KIND_P41], "dtg");
 	f->p = privsep_parent_new(&f->cfg, f->auth, NULL, NULL);
@@ -422,13 +423,15 @@ static int teardown_netns(void **state)
 	return 0;
 }
 
-/* The engine's side of a tunnel request: the reply, and the descriptor
- * (or -1). */
+/* The engine's side of a tunnel request (on unit and pair sid % 4): the
+ * reply, and the descriptor (or -1); -1 without a reply when the parent
+ * refused the request outright. */
 static int tunnel(struct fixture *f, uint32_t sid, struct privsep_msg_tunnel_reply *rep)
 {
 	struct privsep_msg_tunnel t = { .h = { PRIVSEP_TUNNEL, sid },
 					.tunnel_type = PROTO_TYPE_TUNNELONLY,
 					.kind = PRIVSEP_KIND_UDP,
+					.unit = sid % 4, .slot = sid % 4,
 					.client4 = htonl(0xc0000202) };
 	char big[PRIVCHAN_MSG_MAX];
 	ssize_t n;
@@ -475,6 +478,35 @@ static void test_untunnel_needs_a_new_login(void **state)
 	close(fd2);
 }
 
+/* The parent counts a user's tunnels itself (-n): the second of one user
+ * is refused with -EDQUOT, not the engine's word; when the first ends,
+ * the user may have another. */
+static void test_per_user_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct privchan_hdr end = { PRIVSEP_END, 20 };
+	struct privsep_msg_tunnel_reply rep;
+	char c[33], c2[33];
+	int fd, fd2;
+
+	f->cfg.max_per_user = 1;
+	rep.err = 1;
+	hello(f, 20, c);
+	hello(f, 21, c2);
+	assert_int_equal(auth(f, 20, c, "secret1"), 1);
+	assert_int_equal(auth(f, 21, c2, "secret1"), 1);
+	fd = tunnel(f, 20, &rep);
+	assert_true(fd >= 0);
+	assert_int_equal(tunnel(f, 21, &rep), -1);
+	assert_int_equal(rep.err, -EDQUOT);
+	close(fd);
+	assert_int_equal(feed(f, &end, sizeof(end)), 0);
+	fd2 = tunnel(f, 21, &rep);
+	assert_true(fd2 >= 0);
+	assert_int_equal(rep.err, 0);
+	close(fd2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +522,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_network_without_routes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop_kills_a_rule_breaker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untunnel_needs_a_new_login, setup_netns, teardown_netns),
+		cmocka_unit_test_setup_teardown(test_per_user_limit, setup_netns, teardown_netns),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
