@@ -32,6 +32,7 @@ struct csession {
 	struct ev_timer keepalive_timer;
 	unsigned pings_unanswered;
 	uint64_t roam_counter;    /* roam1: the last keepalive's */
+	struct log_budget say_budget;   /* the server's non-OK lines */
 	int sigfd;
 	enum session_end end;   /* why the loop stopped */
 	bool quit;             /* say quit to the server before closing */
@@ -90,9 +91,18 @@ static void on_control(void *arg, uint32_t events)
 		if (proto_is_ok(line)) {
 			log_debug("<- %s", esc);
 			cs->pings_unanswered = 0;
-		} else {
-			log_warnx("the server says: %s", esc);
+			continue;
 		}
+		/* A server may say anything, as often as it likes. */
+		if (!log_budget_take(&cs->say_budget, monotime_ms()))
+			continue;
+		if (cs->say_budget.dropped > 0) {
+			log_warnx("%llu more lines from the server not logged "
+				  "(at most one a second)",
+				  (unsigned long long)cs->say_budget.dropped);
+			cs->say_budget.dropped = 0;
+		}
+		log_warnx("the server says: %s", esc);
 	}
 }
 
@@ -312,7 +322,8 @@ enum session_end session_run(const struct client_config *cfg, int sigfd,
 			     uint64_t *lived_ms)
 {
 	struct csession cs = { .cfg = cfg, .net_fd = -1, .tun_fd = -1,
-			       .sigfd = sigfd, .end = SESSION_END_RETRY };
+			       .sigfd = sigfd, .end = SESSION_END_RETRY,
+			       .say_budget = { .burst = 10, .per_second = 1 } };
 	char stats[RELAY_STATS_TEXT_MAX];
 	uint64_t up_since = 0;
 	int err;
@@ -368,6 +379,10 @@ enum session_end session_run(const struct client_config *cfg, int sigfd,
 	up_since = monotime_ms();
 	run_loop(&cs);
 	*lived_ms = monotime_ms() - up_since;
+	if (cs.say_budget.dropped > 0)
+		log_warnx("%llu more lines from the server not logged (at most "
+			  "one a second)",
+			  (unsigned long long)cs.say_budget.dropped);
 	relay_stats_format(stats, sizeof(stats), &cs.relay.stats);
 	log_info("tunnel %s down: %s", cs.ifname, stats);
 out:

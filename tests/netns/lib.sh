@@ -353,11 +353,13 @@ nft_packets() {
 }
 
 # start_server [EXTRA-ARGS...] : dtcps in SRV (foreground, debug, UDP, the
-# prefix), waits until it listens on TCP 20200
+# prefix, the lowest free UDP port first (-l) so that the scenarios know the
+# ports; t_ports checks the random default), waits until it listens on TCP
+# 20200
 # shellcheck disable=SC2120 # the scenarios pass EXTRA-ARGS
 start_server() {
 	[ -f "$PWFILE" ] || make_pwfile
-	spawn dtcps "$SRV" "$DTCPS" -D -d -U -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
+	spawn dtcps "$SRV" "$DTCPS" -D -d -U -l -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
 	wait_for 10 "dtcps listens on $SRV_V4:20200" \
 		eval "alive dtcps && tcp_listening $SRV 20200" ||
 		fail "dtcps did not start listening"

@@ -71,7 +71,38 @@ hostile host "+OK 192.0.2.2 192.0.2.1 fe80::6 fe80::5 udp 4028" "malformed tunne
 hostile host "+OK 192.0.2.2 192.0.2.1 ::ffff:192.0.2.6 2001:db8:1::5 udp 4028" "malformed tunnel reply"
 hostile host "+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:2::5 udp 4028" "malformed tunnel reply"
 hostile host "+OK 192.0.2.2 192.0.2.1 2001:db8:1::5 2001:db8:1::5 udp 4028" "malformed tunnel reply"
+hostile host "+OK 192.0.2.2 192.0.2.1 ::192.0.2.6 ::192.0.2.5 udp 4028" "malformed tunnel reply"
 hostile tunnelonly "+OK 192.0.2.2 224.0.0.1 udp 4028" "malformed tunnel reply"
 hostile network "+OK 192.0.2.2 192.0.2.1 ff00::/8 udp 4028" "malformed tunnel reply" -P lan0/1 -a
 hostile network "+OK 192.0.2.2 192.0.2.1 ::/0 udp 4028" "malformed tunnel reply" -P lan0/1 -a
-pass "a hostile server's addresses and prefixes are refused and nothing is configured"
+say "--- a server that says 1000 -ERR lines in a second"
+cat >"$TMPD/spam.py" <<'PY'
+import socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.0.2.1", 20200))
+s.listen(1)
+s.settimeout(15)
+c, _ = s.accept()
+c.sendall(b"+OK 0123456789ABCDEF0123456789ABCDEF DTCP server ready\r\n")
+c.settimeout(10)
+c.recv(512)
+c.sendall(b"+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:1::5 udp 4028\r\n")
+time.sleep(1)
+for i in range(1000):
+    c.sendall(b"-ERR spam %d\r\n" % i)
+time.sleep(3)
+PY
+spawn fake "$SRV" python3 "$TMPD/spam.py"
+wait_for_or_fail 5 "the fake server listens" tcp_listening "$SRV" 20200
+start_client dtcpc "$CLI" -U -t host -F "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
+wait_for_or_fail 10 "dtcpc's tunnel up" has_link "$CLI" ng0
+sleep 2.5
+said=$(grep -c 'the server says: ' "$TMPD/dtcpc.log")
+say "dtcpc logged $said of the 1000 lines"
+[ "$said" -le 15 ] || fail "dtcpc logged $said of 1000 lines from the server, want at most ~12"
+stop dtcpc TERM 5
+grep -q 'more lines from the server not logged' "$TMPD/dtcpc.log" || fail "no line counting what was not logged"
+ok "$(grep 'more lines from the server not logged' "$TMPD/dtcpc.log" | head -1)"
+stop fake TERM 5
+pass "a hostile server's addresses and prefixes are refused and nothing is configured; its chatter is rate-limited"
