@@ -61,7 +61,8 @@ struct auth *auth_open(const char *path, char *err, size_t errlen)
 	return a;
 }
 
-/* Reload the file when it was replaced or changed. */
+/* Reload the file when it was replaced or changed, its mode or owner
+ * included (the change time): a file others may now read is refused. */
 static int auth_refresh(struct auth *a)
 {
 	char err[256];
@@ -71,7 +72,9 @@ static int auth_refresh(struct auth *a)
 	    st.st_ino == a->st.st_ino && st.st_dev == a->st.st_dev &&
 	    st.st_size == a->st.st_size &&
 	    st.st_mtim.tv_sec == a->st.st_mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == a->st.st_mtim.tv_nsec)
+	    st.st_mtim.tv_nsec == a->st.st_mtim.tv_nsec &&
+	    st.st_ctim.tv_sec == a->st.st_ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == a->st.st_ctim.tv_nsec)
 		return 0;
 	if (auth_load(a, err, sizeof(err)) < 0) {
 		if (!a->broken)

@@ -10,12 +10,14 @@
  * the TCPV6 GSO header, hdr_len its headers, the pseudo-header sum as
  * checksum, and cut by gso_size as the kernel cuts it (CWR on the first
  * piece only, PSH/FIN on the last only) gives received segments that GRO
- * may merge: valid checksum, no SYN/RST/URG, same headers but sequence,
- * contiguous, equal sizes but the last. Each packet or piece must be the
- * oldest not yet emitted of its flow (TCP: addresses and ports), so all
- * come out exactly once, in order per flow, nothing invented; a flush
- * leaves nothing held. And two consecutive segments GRO must merge (the
- * first one held alone, then its successor) are not both emitted alone. */
+ * may merge: valid checksum, no SYN/RST/URG, same headers but sequence
+ * (and the urgent pointer, unused), contiguous, equal sizes but the last,
+ * payload bytes unchanged. Each packet or piece must be the oldest not
+ * yet emitted of its flow (TCP: addresses and ports), so all come out
+ * exactly once, in order per flow, nothing invented; a flush leaves
+ * nothing held; with coalescing off each leaves at once. And two
+ * consecutive segments GRO must merge (the first held alone, then its
+ * successor) are not both emitted alone: the coalescer does coalesce. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +52,12 @@ struct flow {                       /* the headers a flow's next segment has */
 	uint8_t x[64];              /* xored into the first 64 bytes */
 };
 
-static uint8_t pool[65536 + 2048];  /* payload bytes, never repeating */
+static uint8_t pool[65536 + 2048];  /* pseudo-random payload bytes */
 
 static uint32_t get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
 }
 
 /* RFC 1071, big-endian words; independent of relay/csum.c. */
