@@ -75,7 +75,9 @@ static void routes_refresh(struct routes *r)
 	    st.st_ino == r->st.st_ino && st.st_dev == r->st.st_dev &&
 	    st.st_size == r->st.st_size &&
 	    st.st_mtim.tv_sec == r->st.st_mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == r->st.st_mtim.tv_nsec)
+	    st.st_mtim.tv_nsec == r->st.st_mtim.tv_nsec &&
+	    st.st_ctim.tv_sec == r->st.st_ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == r->st.st_ctim.tv_nsec)
 		return;
 	if (routes_load(r, err, sizeof(err)) < 0) {
 		if (!r->broken)
