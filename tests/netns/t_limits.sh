@@ -3,7 +3,7 @@
 # from one address is refused; (a) three wrong passwords on one connection
 # close it; (b) three failed logins from one address (separate connections)
 # throttle even a correct login from it, logged once, while another address
-# still logs in. (d) -N 1000 -M 1000: 500 control connections from CLI, half
+# still logs in. (d) -N 1000 -M 1000 -w 500: 500 control connections from CLI, half
 # of them sending garbage (printable noise, 600-byte lines, NUL bytes), held
 # ~5 s: a legitimate login + ping answers within 1 s and the server survives;
 # once they close, connections, the engine's descriptors and ng* links are
@@ -90,7 +90,7 @@ stop dtcps TERM 5 || fail "dtcps did not stop"
 mv "$TMPD/dtcps.log" "$TMPD/dtcps.abc.log"
 
 say "== (d) 500 connections, half of them sending garbage"
-start_server -N 1000 -M 1000 -T 60,300
+start_server -N 1000 -M 1000 -w 500 -T 60,300
 wait_engine
 fd0=$(fd_count "$ENGINE")
 say "engine $ENGINE: $fd0 descriptors at rest"
