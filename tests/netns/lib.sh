@@ -466,6 +466,27 @@ tunnelonly_ping() {
 	ok "server -> client ping"
 }
 
+# count_of LINE LABEL : the number after LABEL in a counters line
+count_of() { sed -n "s/.*$2 \\([0-9][0-9]*\\).*/\\1/p" <<<"$1"; }
+
+# closed_line IFNAME : the last "tunnel IFNAME closed" line in dtcps.log,
+# waited for (5 s)
+closed_line() {
+	wait_for 5 "the server's close line for $1" grep -q "tunnel $1 closed" "$TMPD/dtcps.log" ||
+		fail "dtcps logged no close line for $1"
+	grep "tunnel $1 closed" "$TMPD/dtcps.log" | tail -n 1
+}
+
+# lan_behind_client : LAN, a host on lan0 of CLI (its eth0), with CLI
+# forwarding IPv6: the home network of a network tunnel
+LAN=${PFX}lan
+lan_behind_client() {
+	ns_new "$LAN"
+	veth_pair "$CLI" lan0 "$LAN" eth0
+	nsx "$CLI" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null ||
+		fail "cannot turn on IPv6 forwarding in CLI"
+}
+
 # ---------------------------------------------------------------- by job
 
 # shellcheck source=lib_ctl.sh

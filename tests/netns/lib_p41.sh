@@ -111,5 +111,3 @@ print(f"no reply within {wait:g} s")
 PY
 }
 
-# count_of LINE LABEL : the number after LABEL in a counters line
-count_of() { sed -n "s/.*$2 \\([0-9][0-9]*\\).*/\\1/p" <<<"$1"; }

@@ -11,8 +11,9 @@ set -u
 
 # fake_server REPLY : one DTCP session in SRV on 192.0.2.1:20200: greet,
 # read the request, answer REPLY, hold the connection a few seconds
+# fake_server REPLY [SPAM] : ... and then, a second later, SPAM "-ERR" lines
 fake_server() {
-	spawn fake "$SRV" python3 "$TMPD/fake.py" "$1"
+	spawn fake "$SRV" python3 "$TMPD/fake.py" "$1" "${2:-0}"
 	wait_for_or_fail 5 "the fake server listens" tcp_listening "$SRV" 20200
 }
 
@@ -28,7 +29,10 @@ c.sendall(b"+OK 0123456789ABCDEF0123456789ABCDEF DTCP server ready\r\n")
 c.settimeout(10)
 print("request:", c.recv(512).decode(errors="replace").strip().split()[0:1])
 c.sendall(sys.argv[1].encode() + b"\r\n")
-time.sleep(4)
+time.sleep(1)
+for i in range(int(sys.argv[2])):
+    c.sendall(b"-ERR spam %d\r\n" % i)
+time.sleep(3)
 PY
 
 # hostile TYPE REPLY WHAT : dtcpc -U -t TYPE against a fake server answering
@@ -76,25 +80,7 @@ hostile tunnelonly "+OK 192.0.2.2 224.0.0.1 udp 4028" "malformed tunnel reply"
 hostile network "+OK 192.0.2.2 192.0.2.1 ff00::/8 udp 4028" "malformed tunnel reply" -P lan0/1 -a
 hostile network "+OK 192.0.2.2 192.0.2.1 ::/0 udp 4028" "malformed tunnel reply" -P lan0/1 -a
 say "--- a server that says 1000 -ERR lines in a second"
-cat >"$TMPD/spam.py" <<'PY'
-import socket, time
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("192.0.2.1", 20200))
-s.listen(1)
-s.settimeout(15)
-c, _ = s.accept()
-c.sendall(b"+OK 0123456789ABCDEF0123456789ABCDEF DTCP server ready\r\n")
-c.settimeout(10)
-c.recv(512)
-c.sendall(b"+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:1::5 udp 4028\r\n")
-time.sleep(1)
-for i in range(1000):
-    c.sendall(b"-ERR spam %d\r\n" % i)
-time.sleep(3)
-PY
-spawn fake "$SRV" python3 "$TMPD/spam.py"
-wait_for_or_fail 5 "the fake server listens" tcp_listening "$SRV" 20200
+fake_server "+OK 192.0.2.2 192.0.2.1 2001:db8:1::6 2001:db8:1::5 udp 4028" 1000
 start_client dtcpc "$CLI" -U -t host -F "$TMPD/dtcpc.auth" -u "$USER1" "$SRV_V4"
 wait_for_or_fail 10 "dtcpc's tunnel up" has_link "$CLI" ng0
 sleep 2.5

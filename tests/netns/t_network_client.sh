@@ -11,13 +11,10 @@ set -u
 . "$(dirname "$0")/lib.sh"
 command -v radvd >/dev/null || fail "radvd is not installed (make deps)"
 
-LAN=${PFX}lan
 RT=$TMPD/dtcps.routetable
 
 topo_std
-ns_new "$LAN"
-veth_pair "$CLI" lan0 "$LAN" eth0
-nsx "$CLI" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null
+lan_behind_client
 printf 'alice 2001:db8:4400::/48\n' >"$RT"
 chmod 600 "$RT"
 start_server -r "$RT"

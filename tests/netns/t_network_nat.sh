@@ -11,7 +11,6 @@ set -u
 . "$(dirname "$0")/lib.sh"
 command -v radvd >/dev/null || fail "radvd is not installed (make deps)"
 
-LAN=${PFX}lan
 RT=$TMPD/dtcps.routetable
 
 # lan_dtcpc : dtcpc in CLI, UDP through the NAT, network, -P lan0/1
@@ -21,9 +20,7 @@ lan_dtcpc() {
 }
 
 topo_nat
-ns_new "$LAN"
-veth_pair "$CLI" lan0 "$LAN" eth0
-nsx "$CLI" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null
+lan_behind_client
 printf 'alice 2001:db8:4400::/48\n' >"$RT"
 chmod 600 "$RT"
 start_server -r "$RT"

@@ -11,13 +11,10 @@ set -u
 . "$(dirname "$0")/lib.sh"
 command -v radvd >/dev/null || fail "radvd is not installed (make deps)"
 
-LAN=${PFX}lan
 RT=$TMPD/dtcps.routetable
 
 topo_std
-ns_new "$LAN"
-veth_pair "$CLI" lan0 "$LAN" eth0
-nsx "$CLI" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null
+lan_behind_client
 printf 'alice 2001:db8:4400::/48\n' >"$RT"
 chmod 600 "$RT"
 make_pwfile
@@ -84,10 +81,9 @@ forged=$(nft_packets "$INET" ip6 spoofwatch forged)
 [ "$forged" = 0 ] || fail "INET received $forged packets from forged sources"
 ok "INET received 0 packets from the forged sources"
 stop dtcpc TERM 10 || fail "dtcpc did not stop"
-wait_for_or_fail 5 "the server's close line" grep -q 'tunnel ng0 closed' "$TMPD/dtcps.log"
-line=$(grep 'tunnel ng0 closed' "$TMPD/dtcps.log" | tail -n 1)
+line=$(closed_line ng0)
 say "$line"
-spoofed=$(sed -n 's/.*spoofed inner source \([0-9]*\).*/\1/p' <<<"$line")
+spoofed=$(count_of "$line" "spoofed inner source")
 [ "${spoofed:-0}" -ge 6 ] || fail "server counted ${spoofed:-?} spoofed packets, want >= 6"
 ok "counted $spoofed spoofed packets"
 check "the client's pair address gone" eval "! has_addr $CLI ng0 2001:db8:1::6"

@@ -48,11 +48,10 @@ check "no endpoint move" eval "! grep -q 'ng0 endpoint moved' $TMPD/dtcps.log"
 ok "the endpoint stayed at $NAT_OUT_V4:$port"
 
 stop dtcpc TERM 5 || fail "dtcpc did not stop"
-wait_for_or_fail 3 "the server's close line" grep -q 'tunnel ng0 closed' "$TMPD/dtcps.log"
-line=$(grep 'tunnel ng0 closed' "$TMPD/dtcps.log" | tail -n 1)
+line=$(closed_line ng0)
 say "$line"
-foreign=$(sed -n 's/.*foreign source \([0-9]*\).*/\1/p' <<<"$line")
-refused=$(sed -n 's/.*keepalives refused \([0-9]*\).*/\1/p' <<<"$line")
+foreign=$(count_of "$line" "foreign source")
+refused=$(count_of "$line" "keepalives refused")
 [ "${foreign:-0}" -ge 40 ] || fail "the server counted ${foreign:-?} datagrams from a foreign source, want >= 40"
 [ "${refused:-0}" -ge 20 ] || fail "the server refused ${refused:-?} keepalives, want >= 20 (forged and replayed)"
 ok "counted: $foreign from a foreign source, $refused keepalives refused"

@@ -39,8 +39,7 @@ moved=$(grep -c 'ng0 endpoint moved' "$TMPD/dtcps.log")
 [ "$moved" = 1 ] || fail "$moved 'endpoint moved' lines, want 1 (at most one a minute)"
 ok "two moves, one log line"
 ctl_quit a
-wait_for_or_fail 3 "the server's close line" grep -q 'tunnel ng0 closed' "$TMPD/dtcps.log"
-line=$(grep 'tunnel ng0 closed' "$TMPD/dtcps.log" | tail -n 1)
+line=$(closed_line ng0)
 say "$line"
 [[ $line == *"endpoint moves 3,"* ]] || fail "want 3 endpoint moves (learned, 40002, 40003) counted"
 ok "the close line counts the moves"
