@@ -1,4 +1,4 @@
-/* Authenticated NAT roaming, roam1 (PROTOCOL.md section 12): the session
+/* Authenticated NAT roaming, roam1 (PROTOCOL.md section 10.1): the session
  * key both privileged parents derive from the password, and the 32-byte
  * keepalive whose MAC lets the server move a tunnel's endpoint. Pure. */
 #ifndef DTCP_ROAM_H
