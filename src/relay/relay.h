@@ -53,6 +53,12 @@ struct relay_stats {
 	uint64_t drop_outer;            /* protocol 41: outer header not ours */
 	uint64_t gso_fallback;          /* UDP GSO sends redone one by one */
 	uint64_t net_errors;            /* ICMP errors reported by the socket */
+	uint64_t bytes_in;              /* IPv6 octets written to the TUN
+					   device (from the client) */
+	uint64_t bytes_out;             /* IPv6 octets read from the TUN device
+					   and handed to the network (to the
+					   client; a TCP super-packet's
+					   headers counted once) */
 	uint64_t moves;                 /* endpoint moves (LEARN, ROAM) */
 	uint64_t roam_refused;          /* RELAY_ROAM: keepalives refused */
 };
@@ -69,6 +75,7 @@ struct relay {
 	struct in_addr local4;
 	struct relay_stats stats;
 	uint64_t last_tx_ms;       /* monotime of the last datagram sent */
+	uint64_t last_rx_ms;       /* monotime of the last packet delivered */
 	/* RELAY_ROAM: true when dg[len], a datagram that is no IPv6 packet,
 	 * is an authenticated keepalive of this tunnel, never seen before
 	 * (the callee keeps its counter). */

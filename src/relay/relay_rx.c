@@ -8,6 +8,7 @@
  * virtio-net header as one GSO packet. */
 #include "relay/relay_priv.h"
 
+#include "common/monotime.h"
 #include "relay/gro.h"
 
 #include <errno.h>
@@ -45,6 +46,8 @@ static void rx_emit(void *arg, const struct iovec *iov, int iovcnt,
 	n = writev(r->tun_fd, iov, iovcnt);
 	if (n >= 0 && (size_t)n == want) {
 		r->stats.tun_tx += npkts;
+		r->stats.bytes_in += want - (r->tun_vnet ? iov[0].iov_len : 0);
+		r->last_rx_ms = monotime_ms();
 		return;
 	}
 	/* tun_get_user() refuses a virtio-net header it finds invalid with

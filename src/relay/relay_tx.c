@@ -108,6 +108,7 @@ static void relay_tx_plain(struct relay *r)
 			r->stats.drop_no_peer++;
 			continue;
 		}
+		r->stats.bytes_out += (size_t)len;
 		iovs[n].iov_base = relay_bufs[n];
 		iovs[n].iov_len = (size_t)len;
 		memset(&msgs[n].msg_hdr, 0, sizeof(msgs[n].msg_hdr));
@@ -290,6 +291,7 @@ static void relay_tx_vnet(struct relay *r)
 			r->stats.drop_no_peer += kind == GSO_SPLIT ? g.nseg : 1;
 			continue;
 		}
+		r->stats.bytes_out += plen;
 		if (kind == GSO_SPLIT)
 			tx_add_gso(r, &g);
 		else
