@@ -93,7 +93,7 @@ dtcp_path() {
 	local path=$1 ifname=$2
 	shift 2
 	echo "== $path: dtcps $* in $NSA, dtcpc -t host $* in $NSB"
-	if ! spawn dtcps "$NSA" "$DTCPS" -D "$@" -A "$PWFILE" -L "$A4" "$PREFIX6" ||
+	if ! spawn dtcps "$NSA" "$DTCPS" "${RUNFILES[@]}" -D "$@" -A "$PWFILE" -L "$A4" "$PREFIX6" ||
 		! wait_for 10 "dtcps listens" tcp_listening "$NSA" 20200; then
 		unavailable "$path" "dtcps did not start: $(tail -n 3 "$TMPD/dtcps.log")"
 		return

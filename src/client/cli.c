@@ -133,10 +133,25 @@ void cli_bad_option(int ch)
 
 void cli_server_arg(struct client_config *cfg, int argc, char **argv)
 {
+	struct in_addr a;
+	const char *s;
+
 	if (argc - optind != 1)
 		cli_die("%s; see %s -h", argc - optind == 0 ? "no server given"
 			: "too many arguments", cli_prog);
-	cfg->server = argv[optind];
+	s = argv[optind];
+	/* Digits and dots only are meant as an address (999.1.1.1 and 1.2.3
+	 * too, though a resolver would take the latter): it must be one. */
+	if (s[strspn(s, "0123456789.")] == '\0' && parse_ipv4(s, &a) < 0)
+		cli_die("invalid server \"%.64s\": not an IPv4 address (four "
+			"numbers from 0 to 255, such as 192.0.2.1)", s);
+	if (strchr(s, ':') != NULL)
+		cli_die("invalid server \"%.64s\": DTCP runs over IPv4; give "
+			"the server's IPv4 address or host name", s);
+	if (parse_ipv4(s, &a) < 0 && !parse_hostname_ok(s))
+		cli_die("invalid server \"%.64s\": expected an IPv4 address or "
+			"a host name (letters, digits, '-' and dots)", s);
+	cfg->server = s;
 }
 
 void cli_finish(struct client_config *cfg, const char *user)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "client/cli.h"
@@ -54,6 +55,29 @@ static const char *absolute(const char *path, char *buf, const char *what)
 	return buf;
 }
 
+/* The -s script exists, is a file and is executable, or a fatal error
+ * saying which of these it is not. */
+static void check_script(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			cli_die("script %s does not exist; give one with -s",
+				path);
+		cli_die("script %s: %s", path, strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode))
+		cli_die("script %s is a directory; give the script file with "
+			"-s", path);
+	if (!S_ISREG(st.st_mode))
+		cli_die("script %s is not a regular file; give one with -s",
+			path);
+	if (access(path, X_OK) < 0)
+		cli_die("script %s is not executable; run chmod +x %s, or give "
+			"another with -s", path, path);
+}
+
 int main(int argc, char **argv)
 {
 	static char script_path[PATH_MAX], conf_path[PATH_MAX], pid_path[PATH_MAX];
@@ -89,15 +113,13 @@ int main(int argc, char **argv)
 	}
 	cli_server_arg(&cfg, argc, argv);
 	cli_finish(&cfg, user);
+	check_script(cfg.script);
 	/* A daemon works from "/": relative paths must be made absolute. */
 	cfg.script = absolute(cfg.script, script_path, "script (-s)");
 	cfg.script_conf = cli_absolute_dir(cfg.script_conf, conf_path,
 				       "script configuration (-c)");
 	if (cfg.pidfile)
 		cfg.pidfile = cli_absolute_dir(cfg.pidfile, pid_path, "pidfile (-f)");
-	if (access(cfg.script, X_OK) < 0)
-		cli_die("script %s is not executable; give one with -s",
-			cfg.script);
 	if (scriptconf_tunif(cfg.script_conf, cfg.ifname, err, sizeof(err)) < 0)
 		cli_die("%s", err);
 	/* network: the LAN numbering is the configuration's, and router

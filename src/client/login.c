@@ -254,7 +254,8 @@ int login_request(const struct client_config *cfg, struct login *lg,
 		return LOGIN_ERR_IO;
 	}
 	if (roam && !lg->reply.roam)
-		log_info("the server did not confirm authenticated roaming; "
-			 "using plain NAT traversal");
+		log_warnx("the server offered authenticated roaming but did not "
+			  "confirm it; using plain NAT traversal, which anyone "
+			  "behind this NAT can redirect");
 	return 0;
 }

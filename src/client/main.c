@@ -39,6 +39,12 @@ static void main_password(const struct client_config *cfg, char *pw,
 	snprintf(prompt, sizeof(prompt), "password for %s at %s: ", cfg->user,
 		 cfg->server);
 	rc = tty_read_secret(prompt, pw, size);
+	if (rc == -ENXIO && access(cfg->authfile, F_OK) < 0 && errno == ENOENT)
+		cli_die("no password for %s at %s: %s does not exist and there "
+			"is no terminal to ask on; create it with a line "
+			"\"%s:%s:PASSWORD\" (mode 600), or give another with -F",
+			cfg->user, cfg->server, cfg->authfile, cfg->server,
+			cfg->user);
 	if (rc == -ENXIO)
 		cli_die("no password for %s at %s in %s and no terminal to "
 			"ask on; add a line \"%s:%s:PASSWORD\" to that file "

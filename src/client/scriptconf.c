@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,6 +45,26 @@ static int scriptconf_word(char *v, char **word)
 	return *end == '\0' || *end == '#' ? 0 : -1;
 }
 
+/* The script sources the file as root: the same refusals as
+ * dtcpclient.script's, so that a file passing here at start is not
+ * refused there after login. st is the file itself (links followed, as
+ * the shell's "." follows them). Returns true with err set. */
+static bool scriptconf_unsafe(const char *path, const struct stat *st,
+			      char *err, size_t errlen)
+{
+	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "%s is writable by group or others; run "
+			 "chmod go-w %s", path, path);
+		return true;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		snprintf(err, errlen, "%s is owned by uid %u, not root; run "
+			 "chown root %s", path, (unsigned)st->st_uid, path);
+		return true;
+	}
+	return false;
+}
+
 /* The value of the last "key=" line into out[size] (left alone when the
  * file or the line is missing). Returns 0, or -1 with err (file:line). */
 static int scriptconf_get(const char *path, const char *key, char *out,
@@ -59,6 +80,10 @@ static int scriptconf_get(const char *path, const char *key, char *out,
 	f = rdfile_open(path, false, &st, err, errlen);
 	if (f == NULL)
 		return errno == ENOENT ? 0 : -1;
+	if (scriptconf_unsafe(path, &st, err, errlen)) {
+		fclose(f);
+		return -1;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		char *v, *word;
 

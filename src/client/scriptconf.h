@@ -13,7 +13,9 @@
 /* Replace ifname[IFNAMSIZ] with tunif from `path` when the file sets it;
  * leave the caller's default (gif0 or ng0 by tunnel kind) when the file
  * does not exist or does not set it. Returns 0, or -1 with a message
- * naming the file, line and fix in err[errlen]. */
+ * naming the file, line and fix in err[errlen]; also -1 for a file the
+ * script would refuse to source (writable by group or others, owned by
+ * neither root nor us), so that dtcpclient can refuse it at start. */
 int scriptconf_tunif(const char *path, char ifname[IFNAMSIZ], char *err,
 		     size_t errlen);
 

@@ -160,9 +160,11 @@ static void on_keepalive_timer(void *arg)
 	}
 	if (err < 0)
 		log_warnx("keepalive to the server: %s", strerror(-err));
-	else
+	else if (cs->lg.reply.roam)
 		log_debug("keepalive %llu sent",
 			  (unsigned long long)cs->roam_counter);
+	else
+		log_debug("keepalive sent");
 	ev_timer_arm(cs->loop, &cs->keepalive_timer, interval - idle);
 }
 

@@ -109,3 +109,26 @@ bool parse_ifname_ok(const char *s)
 			return false;
 	return true;
 }
+
+bool parse_hostname_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, label = 0;
+
+	if (n > 0 && s[n - 1] == '.')
+		n--;  /* the root's dot of a fully qualified name */
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || s[i] == '.') {
+			if (label == 0 || label > 63 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return false;
+		if (label++ == 0 && s[i] == '-')
+			return false;
+	}
+	return true;
+}

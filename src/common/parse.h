@@ -29,4 +29,9 @@ int parse_ifname_unit(const char *s, char *stem, size_t stemlen,
  * no whitespace, not "." or ".."). */
 bool parse_ifname_ok(const char *s);
 
+/* True when s has the syntax of a host name: dot-separated labels of 1 to
+ * 63 letters, digits, '-' (not first or last) or '_', at most 253 bytes,
+ * an optional final dot. Says nothing of whether it resolves. */
+bool parse_hostname_ok(const char *s);
+
 #endif

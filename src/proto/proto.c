@@ -252,9 +252,11 @@ bool proto_greeting_offers_roam(const char *line)
 {
 	struct tokens t;
 
+	/* t.n is PROTO_TOKENS_MAX + 1 when there were more: only the
+	 * first PROTO_TOKENS_MAX are there to look at. */
 	if (tokenize(line, &t) < 0 || t.n < 2 || strcmp(t.v[0], "+OK") != 0)
 		return false;
-	for (int i = 2; i < t.n; i++)
+	for (int i = 2; i < t.n && i < PROTO_TOKENS_MAX; i++)
 		if (strcmp(t.v[i], PROTO_ROAM_WORD) == 0)
 			return true;
 	return false;

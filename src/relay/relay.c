@@ -59,6 +59,16 @@ int relay_send_keepalive(struct relay *r, const uint8_t *dg, size_t len)
 	return 0;
 }
 
+void relay_stats_add(struct relay_stats *sum, const struct relay_stats *st)
+{
+	/* Every field is a uint64_t counter. */
+	uint64_t *d = (uint64_t *)sum;
+	const uint64_t *s = (const uint64_t *)st;
+
+	for (size_t i = 0; i < sizeof(*st) / sizeof(uint64_t); i++)
+		d[i] += s[i];
+}
+
 int relay_stats_format(char *buf, size_t size, const struct relay_stats *st)
 {
 	return snprintf(buf, size, "packets in %llu, out %llu; dropped: "

@@ -36,8 +36,9 @@ enum relay_mode {
 			  dropped */
 };
 
-/* The least time between two endpoint moves of a RELAY_LEARN relay, so
- * that a forger behind the client's NAT cannot keep the tunnel. */
+/* The least time between two endpoint moves of a RELAY_LEARN relay: a
+ * forger behind the client's NAT can still take the tunnel, but only once
+ * a second, and the client takes it back with its next datagram. */
 #define RELAY_LEARN_MOVE_MS 1000
 
 struct relay_stats {
@@ -164,5 +165,8 @@ int relay_send_keepalive(struct relay *r, const uint8_t *dg, size_t len);
  * the clients log the same line. Returns snprintf's count. */
 #define RELAY_STATS_TEXT_MAX 512
 int relay_stats_format(char *buf, size_t size, const struct relay_stats *st);
+
+/* Add every counter of st to sum. */
+void relay_stats_add(struct relay_stats *sum, const struct relay_stats *st);
 
 #endif

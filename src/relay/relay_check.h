@@ -49,8 +49,9 @@ typedef void relay_accept_fn(void *arg, uint8_t *pkt, size_t len);
  * the kernel reported no IPv4 source), made of datagrams of seg bytes each
  * (UDP GRO; 0 for one datagram), truncated when the kernel said MSG_TRUNC.
  * Counts every datagram in r->stats (net_rx, keepalives, each drop by
- * reason), follows the client's NAT mapping (RELAY_LEARN) only on a
- * keepalive or a good packet from its address, and hands each good packet
+ * reason), follows the client's NAT mapping only on a keepalive or a good
+ * packet from its address (RELAY_LEARN, at most once a second) or only on
+ * a datagram roam_verify accepts (RELAY_ROAM), and hands each good packet
  * to accept(arg, ...) in order. */
 void relay_check_datagrams(struct relay *r, const struct sockaddr_in *src,
 			   uint8_t *buf, size_t len, size_t seg, bool truncated,

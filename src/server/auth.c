@@ -27,8 +27,12 @@ static int auth_load(struct auth *a, char *err, size_t errlen)
 	struct stat st;
 
 	if (stat(a->path, &st) < 0) {
-		snprintf(err, errlen, "%s: %s; create it with dtcpauth --init",
-			 a->path, strerror(errno));
+		if (errno == ENOENT)
+			snprintf(err, errlen, "%s does not exist; create it "
+				 "with dtcpauth -f %s --init", a->path, a->path);
+		else
+			snprintf(err, errlen, "%s: %s", a->path,
+				 strerror(errno));
 		return -1;
 	}
 	if (authdb_load(a->path, true, &db, &aerr) < 0) {

@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "os/sandbox.h"
+#include "server/ctl.h"
 #include "server/privsep.h"
 #include "server/session.h"
 
@@ -91,6 +92,7 @@ static void on_p41(void *arg, uint32_t events)
 static void after_batch(void *arg)
 {
 	session_reap(arg);
+	ctl_reap(arg);
 }
 
 /* The network-facing engine: confined, then the event loop. */
@@ -132,6 +134,8 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	    ev_signals(srv->loop, signals, on_signal, srv) < 0)
 		fatal("cannot set up the event loop");
 	ev_after_batch(srv->loop, after_batch, srv);
+	if (ctl_start(srv) < 0)
+		fatal("cannot serve the control socket");
 	srv->accept_pause = (struct ev_timer){ .cb = on_accept_resume, .arg = srv };
 	throttle_init(&srv->throttle, srv->cfg.throttle_burst,
 		      srv->cfg.throttle_refill);
@@ -154,6 +158,7 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 		 udp_ports, srv->cfg.has_prefix ? "; host tunnels enabled" : "");
 	if (ev_run(srv->loop) < 0)
 		log_warn("event loop failed");
+	ctl_stop(srv);
 	session_close_all(srv);
 	log_info("protocol 41: %llu packets received; dropped: not a whole "
 		 "protocol-41 packet %llu, from an address with no tunnel "

@@ -19,11 +19,13 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "os/privchan.h"
+#include "os/pidfile.h"
 #include "os/rtnl.h"
 #include "os/sandbox.h"
 #include "os/tun.h"
 #include "os/tunsock.h"
 #include "server/auth.h"
+#include "server/ctl_sockets.h"
 #include "server/engine.h"
 #include "server/privsep_parent.h"
 #include "server/routes.h"
@@ -35,7 +37,9 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: dtcps [-acdDloU] [-A auth-file] [-b udp-port] [-g tunnel-address]\n"
+"usage: dtcps [-acdDloUX] [-A auth-file] [-b udp-port] [-C control-socket]\n"
+"             [-f pidfile] [-g tunnel-address] [-G control-group]\n"
+"             [-H metrics-address[:port]] [-J accounting-file]\n"
 "             [-i interface] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-M max-sessions]\n"
 "             [-n max-per-user] [-N max-per-address] [-p port]\n"
@@ -48,14 +52,20 @@ static void usage(FILE *f)
 "  -A file   password file (default " DTCPS_AUTHFILE ")\n"
 "  -b port   lowest UDP port for tunnels (default 4028)\n"
 "  -c        never create interfaces: use existing (persistent) ones\n"
+"  -C path   dtcpctl's socket (default " SERVER_CTL_PATH "; none: no socket)\n"
 "  -d        log the protocol exchange (without secrets)\n"
 "  -D        stay in the foreground, log to stderr\n"
+"  -f file   pidfile (default " SERVER_PIDFILE ")\n"
 "  -g addr   IPv4 address of this host to use as our end of every\n"
 "            tunnel (default: the address the client connected to)\n"
+"  -G group  members of group may use dtcpctl too (the socket is 0660)\n"
+"  -H a[:p]  serve /metrics over HTTP on a:p (port 9474 by default); a\n"
+"            loopback address unless -X\n"
 "  -i name   first protocol-41 tunnel interface (default gif0), or a\n"
 "            regular expression: use the existing interfaces whose names\n"
 "            match it and that are down\n"
 "  -I name   first UDP tunnel interface (default ng0)\n"
+"  -J file   also append accounting records to file (JSON lines)\n"
 "  -l        take the lowest free UDP port (the original's choice), not\n"
 "            a random one of the -b range\n"
 "  -L addr   IPv4 address to listen on (default 0.0.0.0)\n"
@@ -82,6 +92,7 @@ static void usage(FILE *f)
 "            (default " SERVER_USER_DEFAULT ")\n"
 "  -w n      most connections waiting to log in (default 64, at most\n"
 "            half of -M); when full, the one that waited longest goes\n"
+"  -X        allow -H on an address that is not loopback\n"
 "  -U        accept IPv6-over-UDP tunnels too (protocol-41 tunnels are\n"
 "            always served)\n"
 "  prefix    IPv6 prefix for host tunnels (and network ones with -a),\n"
@@ -161,10 +172,33 @@ static void parse_pool(const char *arg, int opt, struct server_config *cfg)
 	snprintf(cfg->if_stem[k], sizeof(cfg->if_stem[k]), "%s", "gif");
 }
 
+/* -H address[:port] */
+static void parse_metrics(const char *arg, struct server_config *cfg)
+{
+	char addr[INET_ADDRSTRLEN];
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (len >= sizeof(addr))
+		die_usage("invalid -H \"%.32s\": expected an IPv4 address and "
+			  "an optional :port", arg);
+	memcpy(addr, arg, len);
+	addr[len] = '\0';
+	if (parse_ipv4(addr, &cfg->metrics_addr) < 0)
+		die_usage("invalid -H \"%.32s\": expected an IPv4 address and "
+			  "an optional :port, such as 127.0.0.1:9474", arg);
+	cfg->metrics_port = colon ? (uint16_t)opt_uint(colon + 1, 1, 65535,
+						       "metrics port (-H)")
+				  : SERVER_METRICS_PORT;
+	cfg->has_metrics = true;
+}
+
 static void parse_args(int argc, char **argv, struct server_config *cfg)
 {
-	bool opt_c = false, opt_o = false;
+	bool opt_c = false, opt_o = false, metrics_any = false;
 	unsigned max_pending = 0;
+	const char *group = NULL;
+	char err[256];
 	int ch;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -183,10 +217,13 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 	cfg->throttle_burst = SERVER_THROTTLE_BURST;
 	cfg->throttle_refill = SERVER_THROTTLE_REFILL;
 	cfg->user = SERVER_USER_DEFAULT;
+	cfg->ctl_path = SERVER_CTL_PATH;
+	cfg->pidfile = SERVER_PIDFILE;
 
 	opterr = 0;
 	while ((ch = getopt(argc, argv,
-			    ":A:b:dDg:hi:I:L:m:M:n:N:p:r:R:S:T:u:w:Uaclo")) != -1) {
+			    ":A:b:C:f:dDg:G:hH:i:I:J:L:m:M:n:N:p:r:R:S:T:"
+			    "u:w:UacloX")) != -1) {
 		switch (ch) {
 		case 'A':
 			cfg->authfile = optarg;
@@ -250,6 +287,25 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 		case 'l':
 			cfg->ports_lowest = true;
 			break;
+		case 'C':
+			cfg->ctl_path = strcmp(optarg, "none") == 0 ? ""
+								   : optarg;
+			break;
+		case 'f':
+			cfg->pidfile = optarg;
+			break;
+		case 'G':
+			group = optarg;
+			break;
+		case 'H':
+			parse_metrics(optarg, cfg);
+			break;
+		case 'J':
+			cfg->journal = optarg;
+			break;
+		case 'X':
+			metrics_any = true;
+			break;
 		case 'r':
 			cfg->routetable = optarg;
 			break;
@@ -310,6 +366,13 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 				  argv[optind]);
 		cfg->has_prefix = true;
 	}
+	if (group != NULL && ctl_group_lookup(cfg, group, err, sizeof(err)) < 0)
+		die_usage("%s", err);
+	if (cfg->has_metrics && !metrics_any &&
+	    (ntohl(cfg->metrics_addr.s_addr) >> 24) != 127)
+		die_usage("-H %s is not a loopback address: the metrics tell "
+			  "who is connected; add -X to serve them there anyway",
+			  inet_ntoa(cfg->metrics_addr));
 	if (cfg->network_pair && !cfg->has_prefix)
 		die_usage("-a gives network tunnels a link address pair from "
 			  "the prefix argument: give one, such as "
@@ -352,9 +415,18 @@ static int listen_socket(const struct server_config *cfg)
 	if (fd < 0)
 		fatal("cannot create the listening socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-		fatal("cannot listen on %s port %u (another dtcps running? "
-		      "choose -L/-p)", inet_ntoa(cfg->listen_addr), cfg->port);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+		if (errno == EADDRNOTAVAIL)
+			fatalx("cannot listen on %s: -L is not an address of "
+			       "this host (see ip -4 addr)",
+			       inet_ntoa(cfg->listen_addr));
+		if (errno == EADDRINUSE)
+			fatalx("cannot listen on %s port %u: the address is "
+			       "in use (another dtcps running? choose -L/-p)",
+			       inet_ntoa(cfg->listen_addr), cfg->port);
+		fatal("cannot listen on %s port %u",
+		      inet_ntoa(cfg->listen_addr), cfg->port);
+	}
 	if (listen(fd, 128) < 0)
 		fatal("cannot listen on port %u", cfg->port);
 	return fd;
@@ -427,9 +499,10 @@ int main(int argc, char **argv)
 	struct auth *auth;
 	struct routes *routes;
 	struct rtnl *nl;
+	struct pidfile pidfile = { .fd = -1 };
 	char err[512];
 	int rc;
-	pid_t pid;
+	pid_t pid, holder;
 
 	/* Nothing inherited may reach the confined engine. */
 	closefrom(3);
@@ -459,16 +532,38 @@ int main(int argc, char **argv)
 	    sandbox_prepare_dir(SERVER_CHROOT, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	srv.user = &user;
+	rc = pidfile_acquire(&pidfile, srv.cfg.pidfile, &holder);
+	if (rc == -EEXIST)
+		fatalx("another dtcps (pid %ld) holds %s; stop it first, or "
+		       "give this one its own -f, -C and -p", (long)holder,
+		       srv.cfg.pidfile);
+	if (rc < 0)
+		fatalx("pidfile %s: %s", srv.cfg.pidfile, strerror(-rc));
 	srv.listen_fd = listen_socket(&srv.cfg);
 	srv.p41_fd = p41_socket(&srv.cfg);
+	srv.ctl_fd = srv.metrics_fd = -1;
+	if (*srv.cfg.ctl_path != '\0' &&
+	    (srv.ctl_fd = ctl_unix_socket(&srv.cfg, err, sizeof(err))) < 0)
+		fatalx("%s", err);
+	if (srv.cfg.has_metrics &&
+	    (srv.metrics_fd = ctl_metrics_socket(&srv.cfg, err,
+						 sizeof(err))) < 0) {
+		ctl_unix_remove(&srv.cfg);
+		fatalx("%s", err);
+	}
 	if (!srv.cfg.foreground) {
 		if (daemon(0, 0) < 0)
 			fatal("cannot become a daemon");
 		log_init("dtcps", 0, srv.cfg.verbose);
 	}
+	if ((rc = pidfile_write(&pidfile)) < 0)
+		log_warnx("cannot write %s: %s", srv.cfg.pidfile,
+			  strerror(-rc));
 	pid = privchan_fork(&chan);
 	if (pid == 0) {
-		/* The engine's copy of the secrets and of netlink goes. */
+		/* The engine's copy of the secrets, of netlink and of the
+		 * pidfile goes. */
+		close(pidfile.fd);
 		auth_close(auth);
 		routes_close(routes);
 		rtnl_close(nl);
@@ -478,6 +573,10 @@ int main(int argc, char **argv)
 	}
 	close(srv.listen_fd);
 	close(srv.p41_fd);
+	if (srv.ctl_fd >= 0)
+		close(srv.ctl_fd);
+	if (srv.metrics_fd >= 0)
+		close(srv.metrics_fd);
 	parent = privsep_parent_new(&srv.cfg, auth, routes, nl);
 	if (parent == NULL)
 		fatalx("out of memory");
@@ -488,6 +587,9 @@ int main(int argc, char **argv)
 	auth_close(auth);
 	routes_close(routes);
 	rtnl_close(nl);
+	if (srv.ctl_fd >= 0)
+		ctl_unix_remove(&srv.cfg);
+	pidfile_release(&pidfile);
 	config_free(&srv.cfg);
 	log_info("stopped");
 	return rc;

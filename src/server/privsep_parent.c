@@ -27,6 +27,7 @@ enum pp_state {
 	PP_NEW,        /* challenge issued; logins being tried */
 	PP_AUTHED,     /* login succeeded: may ask for one tunnel */
 	PP_TUNNELED,   /* has its tunnel */
+	PP_UNTUNNELED, /* gave its tunnel back unused: may only end */
 };
 
 #define IN(s) (1u << (s))
@@ -159,6 +160,31 @@ static void pp_release(struct privsep_parent *p, struct pp_session *s)
 		log_warnx("cannot release interface %s: %s", s->ifname,
 			  strerror(-err));
 	s->release = false;
+}
+
+/* s no longer has its tunnel. An interface the parent made goes: the
+ * parent does not trust the engine to have closed its descriptor (the
+ * name is checked first, so that a reused index is never deleted). One
+ * that outlives descriptors is given back. The session forgets it all. */
+static void pp_forget_tunnel(struct privsep_parent *p, struct pp_session *s)
+{
+	char name[IF_NAMESIZE];
+	int err;
+
+	if (s->state != PP_TUNNELED)
+		return;
+	if (s->release) {
+		pp_release(p, s);
+	} else if (if_indextoname(s->ifindex, name) != NULL &&
+		   strcmp(name, s->ifname) == 0) {
+		err = rtnl_link_del(p->nl, s->ifindex);
+		if (err < 0 && err != -ENODEV)
+			log_warnx("cannot delete interface %s: %s", s->ifname,
+				  strerror(-err));
+	}
+	s->release = s->has_v6 = s->network = false;
+	s->ifindex = 0;
+	s->ifname[0] = '\0';
 }
 
 /* A new session: the parent issues its challenge, so that a subverted
@@ -388,7 +414,7 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	if (err == 0 && rep->nprefixes > 0)
 		err = pp_route(p, s, rep);
 	if (err < 0) {
-		pp_release(p, s);
+		pp_forget_tunnel(p, s);
 		s->state = PP_AUTHED;
 		close(fd);
 		rep->err = err;
@@ -399,32 +425,24 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 }
 
 /* The engine's tunnel is gone: lost before use (UNTUNNEL), or with the
- * session (END: the parent forgets it). An interface that outlives it is
- * given back. After UNTUNNEL the parent deletes an interface it created
- * itself, rather than trust the engine to have closed its descriptor, and
- * the session must log in again before another tunnel: otherwise one
- * login could make every interface. */
+ * session (END: the parent forgets the session). Either way the parent
+ * removes or gives back the interface itself. After UNTUNNEL the session
+ * may only end: a login again would be the same response to the same
+ * challenge, so only ending it stops one login from making every
+ * interface. */
 static int pp_gone(void *ctx, const void *msg, void *reply, int *fd)
 {
 	struct privsep_parent *p = ctx;
 	const struct privchan_hdr *m = msg;
 	struct pp_session *s = pp_find(p, m->id);
-	int err;
 
 	(void)reply;
 	(void)fd;
 	if (s == NULL)
 		return 0;
-	if (m->type == PRIVSEP_UNTUNNEL && s->state == PP_TUNNELED &&
-	    !s->release) {
-		err = rtnl_link_del(p->nl, s->ifindex);
-		if (err < 0 && err != -ENODEV)
-			log_warnx("cannot delete interface %s: %s", s->ifname,
-				  strerror(-err));
-	}
-	pp_release(p, s);
+	pp_forget_tunnel(p, s);
 	if (m->type == PRIVSEP_UNTUNNEL)
-		s->state = PP_NEW;
+		s->state = PP_UNTUNNELED;
 	else
 		*s = p->s[--p->n];
 	return 0;
@@ -445,8 +463,8 @@ static const struct privchan_rule pp_rules[] = {
 	  0, pp_gone },
 	/* Also for a session the parent never saw (a failed accept). */
 	{ PRIVSEP_END, sizeof(struct privchan_hdr),
-	  IN(PP_UNKNOWN) | IN(PP_NEW) | IN(PP_AUTHED) | IN(PP_TUNNELED),
-	  0, pp_gone },
+	  IN(PP_UNKNOWN) | IN(PP_NEW) | IN(PP_AUTHED) | IN(PP_TUNNELED) |
+	  IN(PP_UNTUNNELED), 0, pp_gone },
 };
 
 /* The engine ends the sessions, then the channel closes and we go;
@@ -478,9 +496,9 @@ void privsep_parent_free(struct privsep_parent *p)
 {
 	if (p == NULL)
 		return;
-	/* A dead engine sends no END: its interfaces go back here. */
+	/* A dead engine sends no END: its interfaces go here. */
 	for (size_t i = 0; i < p->n; i++)
-		pp_release(p, &p->s[i]);
+		pp_forget_tunnel(p, &p->s[i]);
 	if (p->s != NULL)
 		explicit_bzero(p->s, p->cap * sizeof(*p->s));
 	free(p->s);

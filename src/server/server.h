@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/ev.h"
 #include "server/pool.h"
@@ -21,6 +22,11 @@
 #define SERVER_LOGIN_TRIES 3               /* failures before a close */
 #define SERVER_MAX_PENDING_DEFAULT 64      /* -w, at most half of -M */
 #define SERVER_MAX_PER_USER_DEFAULT 4      /* -n */
+#define SERVER_CTL_PATH "/run/dtcps.sock"   /* -C */
+#define SERVER_PIDFILE "/run/dtcps.pid"     /* -f */
+#define SERVER_METRICS_PORT 9474           /* -H, when no port is given */
+#define SERVER_CTL_MEMBERS_MAX 256
+#define CTL_BACKLOG 16
 #define SERVER_USER_DEFAULT "dtcp"
 #define SERVER_CHROOT "/run/dtcps-empty"
 
@@ -59,10 +65,36 @@ struct server_config {
 	const char *user;              /* -u: the engine's user */
 	bool tunnelonly_link_only;     /* -S link: tunnelonly sources fe80::/10 */
 	bool network_pair;             /* -a: network tunnels get a host pair */
+	const char *ctl_path;          /* -C: dtcpctl's socket ("": none) */
+	bool has_ctl_group;            /* -G: that group may use it too */
+	gid_t ctl_gid;
+	uid_t ctl_members[SERVER_CTL_MEMBERS_MAX];   /* its listed members */
+	unsigned nctl_members;
+	bool has_metrics;              /* -H: the /metrics listener */
+	struct in_addr metrics_addr;
+	uint16_t metrics_port;
+	const char *pidfile;           /* -f */
+	const char *journal;           /* -J: accounting records, or NULL */
 };
 
 struct session;
 struct sandbox_user;
+struct ctl;
+
+/* Counters of the whole server since it started (dtcpctl metrics). */
+struct server_stats {
+	uint64_t logins_ok;            /* a tunnel was set up */
+	uint64_t logins_failed;        /* -ERR authentication failed. */
+	uint64_t logins_throttled;     /* refused unchecked: -R, or the
+					  parent's ceiling */
+	uint64_t logins_server_error;  /* not checked: password file
+					  unusable */
+	uint64_t logins_refused;       /* checked, but no tunnel (type, limits,
+					  sold out) */
+	uint64_t slots_taken;          /* waiting connections pushed out */
+	uint64_t tunnels_closed;
+	struct relay_stats closed;     /* the counters of closed tunnels */
+};
 
 /* Host address pairs are numbered by interface unit (PROTOCOL.md): as
  * many as the highest unit a pool can reach, and as many again above
@@ -101,9 +133,11 @@ struct server {
 	struct throttle throttle;        /* failed logins per address */
 	struct ev_timer accept_pause;    /* out of descriptors: wait */
 	const struct sandbox_user *user;  /* the engine's identity */
-	uint64_t login_server_errors;    /* logins not checked: password
-					    file unusable */
+	struct server_stats stats;       /* for dtcpctl metrics */
 	uint64_t login_server_error_logged_ms;
+	int ctl_fd;                      /* dtcpctl's UNIX socket, or -1 */
+	int metrics_fd;                  /* the /metrics listener, or -1 */
+	struct ctl *ctl;                 /* their connections (ctl.h) */
 };
 
 #endif

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/linebuf.h"
-#include "common/monotime.h"
 #include "common/log.h"
 #include "common/monotime.h"
 #include "server/privsep.h"
@@ -40,8 +40,9 @@ struct session {
 	bool parent_knows;      /* the privileged parent has seen this id */
 	uint64_t accepted_ms;   /* monotime of the accept */
 	unsigned failures;      /* failed logins on this connection */
+	char user[PROTO_USER_MAX + 1];   /* with a tunnel: who logged in */
+	time_t up_since;        /* with a tunnel: when it came up */
 };
-
 
 static void session_close(struct session *s, const char *why);
 
@@ -108,6 +109,8 @@ static void session_close(struct session *s, const char *why)
 	if (s->tunnel) {
 		char stats[RELAY_STATS_TEXT_MAX];
 
+		relay_stats_add(&srv->stats.closed, &s->tunnel->relay.stats);
+		srv->stats.tunnels_closed++;
 		relay_stats_format(stats, sizeof(stats), &s->tunnel->relay.stats);
 		log_info("session %u: %s: tunnel %s closed (%s); %s", s->id,
 			 s->peer_text, s->tunnel->ifname, why, stats);
@@ -160,6 +163,7 @@ static bool session_throttled(struct session *s)
 {
 	if (throttle_allow(&s->srv->throttle, s->peer.sin_addr, monotime_ms()))
 		return false;
+	s->srv->stats.logins_throttled++;
 	session_reply(s, false, "too many failed logins from your address, "
 				"try again later");
 	session_close(s, "login throttled");
@@ -171,6 +175,7 @@ static void session_login_failed(struct session *s)
 {
 	const struct server_config *cfg = &s->srv->cfg;
 
+	s->srv->stats.logins_failed++;
 	if (throttle_fail(&s->srv->throttle, s->peer.sin_addr, monotime_ms()))
 		log_warnx("throttling logins from %s: %u failures in a row; "
 			  "one more allowed every %u s", inet_ntoa(s->peer.sin_addr),
@@ -187,7 +192,8 @@ static const char *tunnel_error_text(const struct server_config *cfg, int err,
 	switch (err) {
 	case TUNNEL_ERR_USER_LIMIT:
 		snprintf(buf, len, "too many tunnels for this user: %u is the "
-			 "limit of this server", cfg->max_per_user);
+			 "limit of this server; close one, or wait until a "
+			 "dead one times out", cfg->max_per_user);
 		return buf;
 	case TUNNEL_ERR_SOLD_OUT:
 		return "tunnel interface sold out";
@@ -211,7 +217,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	const struct server_config *cfg = &s->srv->cfg;
 	char buf[PROTO_LINE_MAX], esc[PROTO_TYPE_MAX + 8], user[80];
 	uint8_t roam_key[PROTO_ROAM_KEY_LEN];
-	char etext[96];
+	char etext[160];
 	struct tunnel_request treq;
 	struct tunnel *t;
 	int ok, err, n;
@@ -221,6 +227,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 		return;
 	ok = privsep_auth(s->id, req->user, req->response, roam_key);
 	if (ok == PRIVSEP_AUTH_BUSY) {
+		s->srv->stats.logins_throttled++;
 		session_reply(s, false, "too many failed logins on this server, "
 					"try again later");
 		return;
@@ -230,7 +237,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 		 * client that retries gets in once the file is fixed. */
 		uint64_t now = monotime_ms();
 
-		s->srv->login_server_errors++;
+		s->srv->stats.logins_server_error++;
 		if (s->srv->login_server_error_logged_ms == 0 ||
 		    now - s->srv->login_server_error_logged_ms >= 60000) {
 			s->srv->login_server_error_logged_ms = now;
@@ -238,7 +245,8 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 				  "checked: the password file is unusable (%llu "
 				  "such logins so far; logged at most once a "
 				  "minute)", s->id, s->peer_text, user,
-				  (unsigned long long)s->srv->login_server_errors);
+				  (unsigned long long)
+				  s->srv->stats.logins_server_error);
 		}
 		session_reply(s, false, "server error, try again later");
 		return;
@@ -279,14 +287,24 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	err = tunnel_open(&s->srv->tunnels, s->id, &treq, &t);
 	explicit_bzero(roam_key, sizeof(roam_key));
 	if (err < 0) {
+		const char *why = tunnel_error_text(cfg, err, etext,
+						    sizeof(etext));
+
 		log_warnx("session %u: %s: no tunnel for user \"%s\": %s", s->id,
-			  s->peer_text, user, tunnel_error_text(cfg, err, etext, sizeof(etext)));
-		session_reply(s, false, tunnel_error_text(cfg, err, etext, sizeof(etext)));
+			  s->peer_text, user, why);
+		session_reply(s, false, why);
+		s->srv->stats.logins_refused++;
+		/* The parent wants only its end now (privsep_parent.c). */
+		if (err == TUNNEL_ERR_UNTUNNELED)
+			session_close(s, "tunnel setup failed");
 		return;
 	}
 	s->tunnel = t;
 	s->state = SESS_TUNNELED;
 	s->srv->npending--;
+	s->srv->stats.logins_ok++;
+	snprintf(s->user, sizeof(s->user), "%s", req->user);
+	s->up_since = time(NULL);
 	n = proto_fmt_tunnel_ok(buf, sizeof(buf), &t->reply);
 	if (req->udp == PROTO_UDP_NONE)
 		log_info("session %u: %s: user \"%s\" got a %s tunnel on %s, "
@@ -471,6 +489,7 @@ static void session_make_room(struct server *srv)
 	old = session_oldest_pending(srv);
 	if (old == NULL)
 		return;
+	srv->stats.slots_taken++;
 	session_reply(old, false, "too many connections waiting to log in, "
 				  "disconnecting");
 	session_close(old, "its login slot went to a newer connection");
@@ -535,6 +554,41 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	session_arm_timer(s);
 	n = proto_fmt_greeting(buf, sizeof(buf), s->challenge);
 	session_send(s, buf, n);
+}
+
+void session_foreach(struct server *srv, session_visit_fn *fn, void *arg)
+{
+	for (const struct session *s = srv->sessions; s; s = s->next) {
+		struct session_info si = { .id = s->id, .user = s->user,
+					   .peer_text = s->peer_text,
+					   .up_since = s->up_since,
+					   .tunnel = s->tunnel };
+
+		if (s->state == SESS_TUNNELED)
+			fn(arg, &si);
+	}
+}
+
+unsigned session_disconnect(struct server *srv, const char *target,
+			    const char *why)
+{
+	unsigned id = 0, n = 0;
+	char *end;
+	unsigned long v = strtoul(target, &end, 10);
+	struct session *s, *next;
+
+	if (*target >= '0' && *target <= '9' && *end == '\0' && v <= ~0u)
+		id = (unsigned)v;
+	for (s = srv->sessions; s; s = next) {
+		next = s->next;
+		if (s->state != SESS_TUNNELED ||
+		    (id ? s->id != id : strcmp(s->user, target) != 0))
+			continue;
+		session_reply(s, false, why);
+		session_close(s, why);
+		n++;
+	}
+	return n;
 }
 
 void session_reap(struct server *srv)

@@ -67,10 +67,14 @@ static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
 		log_info("session %u: %s endpoint moved from port %u to %s:%u "
 			 "(authenticated)", t->session_id, t->ifname,
 			 ntohs(old->sin_port), a, ntohs(now->sin_port));
+	else if (t->moves_unlogged == 0)
+		log_info("session %u: %s endpoint moved from port %u to %s:%u "
+			 "(unauthenticated moves are logged at most once a "
+			 "minute)", t->session_id, t->ifname,
+			 ntohs(old->sin_port), a, ntohs(now->sin_port));
 	else
 		log_info("session %u: %s endpoint moved from port %u to %s:%u "
-			 "(%llu moves not logged before this; unauthenticated "
-			 "moves are logged at most once a minute)",
+			 "(and %llu times since the last such line)",
 			 t->session_id, t->ifname, ntohs(old->sin_port), a,
 			 ntohs(now->sin_port),
 			 (unsigned long long)t->moves_unlogged);
@@ -153,6 +157,9 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 				ret = TUNNEL_ERR_NO_ROUTES;
 			} else if (fd == -EDQUOT) {
 				ret = TUNNEL_ERR_USER_LIMIT;
+			} else if (fd == -EMFILE) {
+				/* privsep_tunnel has given it back already */
+				ret = TUNNEL_ERR_UNTUNNELED;
 			} else {
 				log_warnx("cannot create interface %s%u: %s",
 					  env->if_stem[t->kind], t->unit,
@@ -206,27 +213,36 @@ static unsigned tunnel_port_start(const struct tunnel_env *env)
 static int tunnel_make_port(struct tunnel_env *env, struct tunnel *t,
 			    struct in_addr server4)
 {
-	unsigned from = tunnel_port_start(env), port;
-	int fd;
+	unsigned from = tunnel_port_start(env), port, busy[TUNNEL_BUSY_SKIP];
+	int nbusy = 0, fd = -1, ret = 0;
 
-	/* Each try takes a port out of the search, bound or skipped. */
-	for (unsigned tries = 0;; tries++) {
-		if (tries == env->ports.size ||
-		    pool_alloc_wrap(&env->ports, from, &port) < 0)
-			return TUNNEL_ERR_SOLD_OUT;
+	/* Ports other programs hold stay taken until the search ends, so
+	 * that it never tries one twice. */
+	for (;;) {
+		if (nbusy == TUNNEL_BUSY_SKIP ||
+		    pool_alloc_wrap(&env->ports, from, &port) < 0) {
+			ret = TUNNEL_ERR_SOLD_OUT;
+			break;
+		}
 		fd = udp_tunnel_socket(server4, (uint16_t)port);
 		if (fd >= 0)
 			break;
-		pool_release(&env->ports, port);
 		if (fd != -EADDRINUSE) {
+			pool_release(&env->ports, port);
 			log_warnx("cannot bind udp port %u: %s", port,
 				  strerror(-fd));
-			return TUNNEL_ERR_INTERNAL;
+			ret = TUNNEL_ERR_INTERNAL;
+			break;
 		}
 		log_warnx("udp port %u is in use by another program; skipping it",
 			  port);
+		busy[nbusy++] = port;
 		from = port + 1;
 	}
+	for (int i = 0; i < nbusy; i++)
+		pool_release(&env->ports, busy[i]);
+	if (ret < 0)
+		return ret;
 	t->port = (uint16_t)port;
 	t->udp_fd = fd;
 	return 0;
@@ -252,16 +268,17 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	t->tun_fd = t->udp_fd = -1;
 	t->session_id = session_id;
 	t->kind = kind;
-	err = tunnel_make_if(env, t, req->type, client4);
-	if (err < 0) {
-		tunnel_free(t);
-		return err;
-	}
+	/* The port first: it is ours alone, and once the parent has made
+	 * the interface (and perhaps moved a user's routes to it) nothing
+	 * likely should fail. */
 	if (kind == PRIVSEP_KIND_UDP) {
 		err = tunnel_make_port(env, t, server4);
 		if (err < 0)
 			goto fail;
 	}
+	err = tunnel_make_if(env, t, req->type, client4);
+	if (err < 0)
+		goto fail;
 	t->reply.client4 = client4;
 	t->reply.server4 = server4;
 	t->reply.udp_port = t->port;
@@ -309,13 +326,14 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	    (kind == PRIVSEP_KIND_P41 &&
 	     addrmap_add(&env->p41_clients, client4, &t->relay) < 0)) {
 		log_warn("cannot watch the descriptors of %s", t->ifname);
-		err = TUNNEL_ERR_INTERNAL;
+		err = TUNNEL_ERR_UNTUNNELED;
 		goto fail;
 	}
 	*out = t;
 	return 0;
 fail:
-	/* The parent created the interface: it must forget it with us. */
+	/* The parent created the interface: it must forget it with us, and
+	 * then wants nothing more of this session but its end. */
 	if (t->tun_fd >= 0)
 		privsep_untunnel(session_id);
 	tunnel_close(env, t);

@@ -75,6 +75,8 @@ enum tunnel_err {
 	TUNNEL_ERR_P41_TAKEN = -3,   /* that address has a protocol-41 tunnel */
 	TUNNEL_ERR_NO_ROUTES = -4,   /* network: no prefixes for the user */
 	TUNNEL_ERR_USER_LIMIT = -5,  /* the user has -n tunnels up */
+	TUNNEL_ERR_UNTUNNELED = -6,  /* failed after the parent made the
+					interface: the session must end */
 };
 
 /* Open the tunnel req asks for; a UDP tunnel learns the client's port

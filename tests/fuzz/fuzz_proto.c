@@ -20,7 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, size);
 	if (proto_line_prepare(line, size) < 0)
 		return 0;
-	proto_parse_greeting(line, ch);
+	if (proto_parse_greeting(line, ch) == 0 &&
+	    proto_greeting_offers_roam(line) && strstr(line, "roam1") == NULL)
+		__builtin_trap();
 	for (int t = PROTO_TYPE_UNKNOWN; t <= PROTO_TYPE_NETWORK; t++) {
 		proto_parse_tunnel_reply(line, (enum proto_type)t, true, &rep, &err);
 		proto_parse_tunnel_reply(line, (enum proto_type)t, false, &rep, &err);

@@ -39,6 +39,9 @@ USER1=alice
 PASS1=secret1
 
 TMPD=$(mktemp -d "/tmp/${PFX}XXXXXX") || exit 1
+# dtcps's pidfile and control socket default to /run: each scenario's
+# servers keep theirs in TMPD, so that runs side by side never meet.
+RUNFILES=(-f "$TMPD/dtcps.pid" -C "$TMPD/dtcps.sock")
 chmod 700 "$TMPD"
 PWFILE=$TMPD/dtcps.auth
 
@@ -359,7 +362,7 @@ nft_packets() {
 # shellcheck disable=SC2120 # the scenarios pass EXTRA-ARGS
 start_server() {
 	[ -f "$PWFILE" ] || make_pwfile
-	spawn dtcps "$SRV" "$DTCPS" -D -d -U -l -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
+	spawn dtcps "$SRV" "$DTCPS" "${RUNFILES[@]}" -D -d -U -l -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
 	wait_for 10 "dtcps listens on $SRV_V4:20200" \
 		eval "alive dtcps && tcp_listening $SRV 20200" ||
 		fail "dtcps did not start listening"
@@ -371,7 +374,7 @@ start_server() {
 # but without -U, so that it serves protocol-41 tunnels only
 start_server_p41() {
 	[ -f "$PWFILE" ] || make_pwfile
-	spawn dtcps "$SRV" "$DTCPS" -D -d -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
+	spawn dtcps "$SRV" "$DTCPS" "${RUNFILES[@]}" -D -d -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
 	wait_for 10 "dtcps listens on $SRV_V4:20200" \
 		eval "alive dtcps && tcp_listening $SRV 20200" ||
 		fail "dtcps did not start listening"

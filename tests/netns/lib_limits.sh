@@ -63,7 +63,7 @@ start_server_limited() {
 	local nofile=$1
 	shift
 	[ -f "$PWFILE" ] || make_pwfile
-	spawn dtcps "$SRV" prlimit "--nofile=$nofile:$nofile" "$DTCPS" -D -d -U -l -A "$PWFILE" \
+	spawn dtcps "$SRV" prlimit "--nofile=$nofile:$nofile" "$DTCPS" "${RUNFILES[@]}" -D -d -U -l -A "$PWFILE" \
 		-L "$SRV_V4" "$@" "$PREFIX6"
 	wait_for 10 "dtcps listens on $SRV_V4:20200" \
 		eval "alive dtcps && tcp_listening $SRV 20200" ||

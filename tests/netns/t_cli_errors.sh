@@ -56,7 +56,7 @@ usage_ok "$DTCPS"
 usage_ok "$DTCPC"
 usage_ok "$DTCPAUTH"
 
-good=(-D -U -A "$PWFILE" -L 127.0.0.1)
+good=(-D -U -A "$PWFILE" -L 127.0.0.1 "${RUNFILES[@]}")
 
 say "== unknown option"
 try "$DTCPS" -Z "${good[@]}" "$PREFIX6"
@@ -102,6 +102,10 @@ errs "dtcpc -A not-an-address" "-A|address" "$DTCPC" -A nonsense -u "$USER1" 192
 errs "dtcpc -B without -U" "-B.*-U" "$DTCPC" -B 4500 -u "$USER1" 192.0.2.1
 errs "dtcpc -c -o" "-c.*-o" "$DTCPC" -c -o -u "$USER1" 192.0.2.1
 refused "dtcps -a without a prefix" "-a.*prefix argument" "$DTCPS" -a "${good[@]}"
+refused "dtcps -H off loopback" "-H 192.0.2.1 is not a loopback address.*-X" "$DTCPS" -H 192.0.2.1:9474 "${good[@]}" "$PREFIX6"
+refused "dtcps -H bad" "-H.*IPv4 address" "$DTCPS" -H nonsense "${good[@]}" "$PREFIX6"
+refused "dtcps -w above half of -M" "-w 30: at most half of -M \\(40\\)" "$DTCPS" -M 40 -w 30 "${good[@]}" "$PREFIX6"
+refused "dtcps -G unknown group" "-G no-such-group: no such group" "$DTCPS" -G no-such-group "${good[@]}" "$PREFIX6"
 errs "dtcpauth -Z" "-?Z|option|usage" "$DTCPAUTH" -Z
 errs "dtcpauth -l on a missing file" "$TMPD/missing.auth" "$DTCPAUTH" -f "$TMPD/missing.auth" -l ALL
 try "$DTCPAUTH" -f "$PWFILE" -l "$USER1"

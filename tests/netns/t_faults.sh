@@ -76,7 +76,7 @@ bad_pwfile() {
 	printf '%b' "$3" >"$f"
 	chmod "${4:-600}" "$f"
 	printf '+ [%s] %s (%s)\n' "${SRV#"$PFX"}" "dtcps -A $f" "$desc"
-	timeout 5 ip netns exec "$SRV" "$DTCPS" -D -U -A "$f" -L 127.0.0.1 -p 20201 "$PREFIX6" </dev/null >"$out" 2>&1
+	timeout 5 ip netns exec "$SRV" "$DTCPS" -f "$TMPD/faults.pid" -C "$TMPD/faults.sock" -D -U -A "$f" -L 127.0.0.1 -p 20201 "$PREFIX6" </dev/null >"$out" 2>&1
 	rc=$?
 	sed 's/^/  | /' "$out"
 	[ "$rc" -eq 1 ] || fail "$desc: exit status $rc, want 1"

@@ -147,7 +147,7 @@ say "== (e) descriptors: -M must fit the limit; at the limit, no spin"
 # Each tunnel needs 3 descriptors in the engine, so dtcps refuses to start
 # when -M cannot fit; inside the limit, extra connections are refused by the
 # session limit and the engine never runs out.
-spawn toolow "$SRV" prlimit --nofile=40:40 "$DTCPS" -D -U -A "$PWFILE" -L "$SRV_V4" -M 1000 "$PREFIX6"
+spawn toolow "$SRV" prlimit --nofile=40:40 "$DTCPS" -f "$TMPD/toolow.pid" -C "$TMPD/toolow.sock" -D -U -A "$PWFILE" -L "$SRV_V4" -M 1000 "$PREFIX6"
 exit_status toolow 5 || fail "dtcps -M 1000 under 40 descriptors did not exit"
 [ "$STOP_RC" -ne 0 ] || fail "dtcps -M 1000 under 40 descriptors started"
 grep -q 'file descriptors but the limit is 40; raise it' "$TMPD/toolow.log" ||

@@ -20,7 +20,7 @@ chmod 600 "$RT"
 make_pwfile
 
 say "--- -a needs the prefix argument"
-if out=$(ip netns exec "$SRV" "$DTCPS" -D -a -U -A "$PWFILE" -r "$RT" 2>&1); then
+if out=$(ip netns exec "$SRV" "$DTCPS" "${RUNFILES[@]}" -D -a -U -A "$PWFILE" -r "$RT" 2>&1); then
 	fail "dtcps -a without a prefix started"
 fi
 [[ $out == *"-a gives network tunnels a link address pair from the prefix argument"* ]] ||

@@ -53,7 +53,7 @@ PY
 topo_std
 make_pwfile
 client_auth "$AUTH" "$SRV_V4" "$USER1" "$PASS1"
-spawn dtcps "$SRV" "$DTCPS" -D -d -A "$PWFILE" -L "$SRV_V4" "$PREFIX6"
+spawn dtcps "$SRV" "$DTCPS" "${RUNFILES[@]}" -D -d -A "$PWFILE" -L "$SRV_V4" "$PREFIX6"
 wait_for_or_fail 10 "dtcps listens" eval "alive dtcps && tcp_listening $SRV 20200"
 
 say "--- -r solicit"

@@ -15,7 +15,7 @@ set -u
 
 topo_std
 make_pwfile
-spawn dtcps "$SRV" "$DTCPS" -D -d -A "$PWFILE" -L "$SRV_V4" "$PREFIX6"
+spawn dtcps "$SRV" "$DTCPS" "${RUNFILES[@]}" -D -d -A "$PWFILE" -L "$SRV_V4" "$PREFIX6"
 wait_for_or_fail 10 "dtcps (protocol 41 only) listens on $SRV_V4:20200" \
 	eval "alive dtcps && tcp_listening $SRV 20200"
 

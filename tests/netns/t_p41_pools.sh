@@ -12,7 +12,7 @@ set -u
 # p41_server ARGS... : dtcps without -U (protocol 41 only), with ARGS
 p41_server() {
 	[ -f "$PWFILE" ] || make_pwfile
-	spawn dtcps "$SRV" "$DTCPS" -D -d -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
+	spawn dtcps "$SRV" "$DTCPS" "${RUNFILES[@]}" -D -d -A "$PWFILE" -L "$SRV_V4" "$@" "$PREFIX6"
 	wait_for_or_fail 10 "dtcps listens" eval "alive dtcps && tcp_listening $SRV 20200"
 }
 

@@ -8,7 +8,7 @@ set -u
 
 topo_std
 make_pwfile
-spawn dtcps "$SRV" "$DTCPS" -D -d -U -A "$PWFILE" -L "$SRV_V4" -b 5000 -M 200 -n 10 "$PREFIX6"
+spawn dtcps "$SRV" "$DTCPS" "${RUNFILES[@]}" -D -d -U -A "$PWFILE" -L "$SRV_V4" -b 5000 -M 200 -n 10 "$PREFIX6"
 wait_for_or_fail 10 "dtcps listens" tcp_listening "$SRV" 20200
 ports=()
 for i in 1 2 3 4 5 6; do
@@ -26,7 +26,7 @@ ok "six different random ports in 5000-5199"
 for i in 1 2 3 4 5 6; do ctl_quit "c$i"; done
 stop dtcps TERM 5 || fail "dtcps did not stop"
 
-spawn dtcps "$SRV" "$DTCPS" -D -d -U -l -A "$PWFILE" -L "$SRV_V4" -b 5000 -M 200 -n 10 "$PREFIX6"
+spawn dtcps "$SRV" "$DTCPS" "${RUNFILES[@]}" -D -d -U -l -A "$PWFILE" -L "$SRV_V4" -b 5000 -M 200 -n 10 "$PREFIX6"
 wait_for_or_fail 10 "dtcps -l listens" tcp_listening "$SRV" 20200
 ports=()
 for i in 1 2 3; do

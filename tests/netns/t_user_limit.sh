@@ -19,7 +19,7 @@ ctl_login a2 "$USER1" "$PASS1" tunnelonly udp 4029 || fail "alice's second: $CTL
 ctl_open a3 "$CLI"
 ctl_greeting a3 || fail "no greeting"
 ctl_request a3 "$USER1" "$PASS1" tunnelonly udp 4030
-[ "$CTL_LINE" = "-ERR too many tunnels for this user: 2 is the limit of this server" ] ||
+[ "$CTL_LINE" = "-ERR too many tunnels for this user: 2 is the limit of this server; close one, or wait until a dead one times out" ] ||
 	fail "alice's third: $CTL_LINE"
 ok "alice's third tunnel refused: $CTL_LINE"
 ctl_open b1 "$CLI2"
