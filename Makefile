@@ -12,6 +12,15 @@ SYSCONFDIR ?= /etc/dtcp
 LIBEXECDIR ?= $(PREFIX)/libexec/dtcp
 BUILD    ?= build
 PKG_CONFIG ?= pkg-config
+DEFAULTDIR ?= /etc/default
+# systemd units: below PREFIX, or where systemd looks when PREFIX is /usr.
+ifeq ($(origin SYSTEMDUNITDIR),undefined)
+ifeq ($(PREFIX),/usr)
+SYSTEMDUNITDIR := $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/usr/lib/systemd/system)
+else
+SYSTEMDUNITDIR := $(PREFIX)/lib/systemd/system
+endif
+endif
 
 CFLAGS   ?= -O2 -g
 DTCP_CPPFLAGS = -Isrc -D_GNU_SOURCE \
@@ -54,8 +63,10 @@ LIB_SRC  = $(wildcard src/common/*.c src/proto/*.c src/authdb/*.c src/os/*.c src
 LIB_OBJ  = $(call obj,$(LIB_SRC))
 SRV_OBJ  = $(call obj,$(wildcard src/server/*.c))
 CLI_OBJ  = $(call obj,$(filter-out src/client/dtcpc.c src/client/dtcpclient.c,$(wildcard src/client/*.c)))
-AUTH_OBJ = $(call obj,$(wildcard src/tools/*.c))
-PROGS    = $(BUILD)/dtcps $(BUILD)/dtcpc $(BUILD)/dtcpclient $(BUILD)/dtcpauth
+AUTH_OBJ = $(call obj,src/tools/dtcpauth.c)
+CTL_OBJ  = $(call obj,src/tools/dtcpctl.c)
+PROGS    = $(BUILD)/dtcps $(BUILD)/dtcpc $(BUILD)/dtcpclient $(BUILD)/dtcpauth \
+	   $(BUILD)/dtcpctl
 
 # Unit tests: one binary per module, linking only the module under test and
 # what it needs (tests/unit/units.mk lists them).
@@ -76,7 +87,7 @@ FUZZ_LIB_OBJ = $(FUZZ_LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
 FUZZ_SECONDS ?= 600
 
 .PHONY: all tests deps check unit netns-check demo bench install uninstall \
-	clean fuzz fuzz-build fuzz-check
+	deb clean fuzz fuzz-build fuzz-check
 all: $(PROGS)
 tests: $(UNIT_BIN)
 
@@ -96,6 +107,8 @@ $(BUILD)/dtcpc: $(BUILD)/src/client/dtcpc.o $(CLI_OBJ) $(BUILD)/libdtcp.a
 $(BUILD)/dtcpclient: $(BUILD)/src/client/dtcpclient.o $(CLI_OBJ) $(BUILD)/libdtcp.a
 	$(LINK) -o $@ $^ $(LDLIBS) $(DTCP_LIBS)
 $(BUILD)/dtcpauth: $(AUTH_OBJ) $(BUILD)/libdtcp.a
+	$(LINK) -o $@ $^ $(LDLIBS) $(DTCP_LIBS)
+$(BUILD)/dtcpctl: $(CTL_OBJ) $(BUILD)/libdtcp.a
 	$(LINK) -o $@ $^ $(LDLIBS) $(DTCP_LIBS)
 
 define unit_rule
@@ -153,14 +166,36 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bash bench/bench.sh
 
+# The systemd units and /etc/default files, made from dist/*.in with the
+# directories filled in.
+UNITS    = $(patsubst dist/%.in,%,$(wildcard dist/*.service.in))
+DEFAULTS = $(patsubst dist/%.default.in,%,$(wildcard dist/*.default.in))
+DIST_SED = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	       -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
+
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(PROGS) scripts/dtcpclient-pinger.sh $(DESTDIR)$(SBINDIR)/
 	install -m 0755 scripts/dtcpclient.script $(DESTDIR)$(LIBEXECDIR)/
-	install -m 0644 scripts/dtcpclient_script.conf \
+	@mkdir -p $(BUILD)/dist
+	sed 's|/usr/local/sbin/|$(SBINDIR)/|g' scripts/dtcpclient_script.conf \
+		>$(BUILD)/dist/dtcpclient_script.conf
+	install -m 0644 $(BUILD)/dist/dtcpclient_script.conf \
 		$(DESTDIR)$(SYSCONFDIR)/dtcpclient_script.conf.example
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DEFAULTDIR)
+	for f in $(UNITS); do \
+		$(DIST_SED) dist/$$f.in >$(BUILD)/dist/$$f && \
+		install -m 0644 $(BUILD)/dist/$$f $(DESTDIR)$(SYSTEMDUNITDIR)/ || exit 1; \
+	done
+	@for f in $(DEFAULTS); do \
+		if [ -e $(DESTDIR)$(DEFAULTDIR)/$$f ]; then \
+			echo "keeping $(DESTDIR)$(DEFAULTDIR)/$$f"; continue; fi; \
+		$(DIST_SED) dist/$$f.default.in >$(BUILD)/dist/$$f.default && \
+		install -m 0644 $(BUILD)/dist/$$f.default $(DESTDIR)$(DEFAULTDIR)/$$f && \
+		echo "installed $(DESTDIR)$(DEFAULTDIR)/$$f" || exit 1; \
+	done
 	@if [ -z "$(DESTDIR)" ] && ! getent passwd dtcp >/dev/null; then \
 		useradd --system --no-create-home --home-dir /nonexistent \
 			--shell /usr/sbin/nologin dtcp && \
@@ -172,7 +207,27 @@ uninstall:
 		$(DESTDIR)$(SBINDIR)/dtcpclient-pinger.sh \
 		$(DESTDIR)$(LIBEXECDIR)/dtcpclient.script \
 		$(DESTDIR)$(SYSCONFDIR)/dtcpclient_script.conf.example \
-		$(patsubst man/%,$(DESTDIR)$(MANDIR)/man8/%,$(wildcard man/*.8))
+		$(patsubst man/%,$(DESTDIR)$(MANDIR)/man8/%,$(wildcard man/*.8)) \
+		$(UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%)
+	@for f in $(DEFAULTS); do \
+		$(DIST_SED) dist/$$f.default.in | \
+		cmp -s - $(DESTDIR)$(DEFAULTDIR)/$$f && rm -f $(DESTDIR)$(DEFAULTDIR)/$$f; \
+	done; :
+
+# The Debian package (debian/), built by dpkg-buildpackage from a copy of
+# the tree in $(BUILD)/deb-src so that the tree stays clean; the .deb lands
+# in $(BUILD)/deb.
+deb:
+	rm -rf $(BUILD)/deb $(BUILD)/deb-src
+	mkdir -p $(BUILD)/deb $(BUILD)/deb-src/dtcp
+	tar -cf - --exclude=./.git --exclude=./build --exclude=./$(BUILD) . | \
+		tar -xf - -C $(BUILD)/deb-src/dtcp
+	cd $(BUILD)/deb-src/dtcp && \
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	mv $(BUILD)/deb-src/*.deb $(BUILD)/deb-src/*.buildinfo \
+		$(BUILD)/deb-src/*.changes $(BUILD)/deb/
+	rm -rf $(BUILD)/deb-src
+	@ls -l $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf $(BUILD)

@@ -4,7 +4,8 @@
 set -eu
 
 need="build-essential clang libmnl-dev libmd-dev libcmocka-dev libseccomp-dev pkg-config python3 \
-iproute2 iputils-ping socat iperf3 nftables conntrack procps radvd"
+iproute2 iputils-ping socat iperf3 nftables conntrack procps radvd jq curl prometheus \
+debhelper dpkg-dev lintian systemd"
 
 # The unprivileged user dtcps's network-facing engine runs as (dtcps -u).
 # make install creates it as well; the tests and the demo need it too.

@@ -279,8 +279,9 @@ static const struct privchan_rule pp_rules[] = {
 };
 
 /* The engine says quit, asks for "down" itself, or reconnects (SIGHUP). */
-static int pp_forward(int signo)
+static int pp_forward(void *ctx, int signo)
 {
+	(void)ctx;
 	return signo;
 }
 

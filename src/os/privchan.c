@@ -231,7 +231,7 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 
 			if (read(sigfd, &si, sizeof(si)) == sizeof(si) &&
 			    si.ssi_signo != SIGCHLD &&
-			    (sig = t->forward((int)si.ssi_signo)) != 0)
+			    (sig = t->forward(ctx, (int)si.ssi_signo)) != 0)
 				kill(engine, sig);
 		}
 		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))

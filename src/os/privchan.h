@@ -93,7 +93,7 @@ struct privchan_table {
 	unsigned (*state)(void *ctx, const struct privchan_hdr *h);
 	/* The signal to send the engine when the parent gets SIGINT,
 	 * SIGTERM or SIGHUP (0: none). */
-	int (*forward)(int signo);
+	int (*forward)(void *ctx, int signo);
 };
 
 /* Check one request of len bytes against the table and answer it on sock.

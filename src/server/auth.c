@@ -67,12 +67,12 @@ struct auth *auth_open(const char *path, char *err, size_t errlen)
 
 /* Reload the file when it was replaced or changed, its mode or owner
  * included (the change time): a file others may now read is refused. */
-static int auth_refresh(struct auth *a)
+static int auth_refresh(struct auth *a, bool force)
 {
 	char err[256];
 	struct stat st;
 
-	if (stat(a->path, &st) == 0 && !a->broken &&
+	if (stat(a->path, &st) == 0 && !a->broken && !force &&
 	    st.st_ino == a->st.st_ino && st.st_dev == a->st.st_dev &&
 	    st.st_size == a->st.st_size &&
 	    st.st_mtim.tv_sec == a->st.st_mtim.tv_sec &&
@@ -101,7 +101,7 @@ int auth_check(struct auth *a, const char *user, const char *challenge,
 	size_t len;
 	bool ok;
 
-	if (auth_refresh(a) < 0)
+	if (auth_refresh(a, false) < 0)
 		return -1;
 	if (authdb_lookup(a->db, user, secret, &len) < 0) {
 		/* Same work for an unknown user, so timing does not tell. */
@@ -117,6 +117,12 @@ int auth_check(struct auth *a, const char *user, const char *challenge,
 	explicit_bzero(secret, sizeof(secret));
 	explicit_bzero(expect, sizeof(expect));
 	return ok ? 1 : 0;
+}
+
+void auth_reload(struct auth *a)
+{
+	if (auth_refresh(a, true) == 0)
+		log_info("%s: read again", a->path);
 }
 
 void auth_close(struct auth *a)

@@ -16,6 +16,10 @@ struct auth;
  * fix. */
 struct auth *auth_open(const char *path, char *err, size_t errlen);
 
+/* Read the file again now, changed or not (SIGHUP). While it is
+ * unusable every login is answered as a server error. */
+void auth_reload(struct auth *a);
+
 /* Forget every secret. NULL is ignored. */
 void auth_close(struct auth *a);
 

@@ -72,10 +72,9 @@ static void on_signal(void *arg, int signo)
 	struct server *srv = arg;
 
 	if (signo == SIGHUP) {
-		/* Nothing to reload: the password file is re-read whenever it
-		 * changes. Say so rather than die of the default action. */
-		log_info("SIGHUP ignored: the password file is re-read "
-			 "automatically when it changes");
+		/* The files are the privileged parent's: a SIGHUP to the
+		 * process group reaches it too, and it reads them again. */
+		log_debug("SIGHUP: nothing for the engine to read again");
 		return;
 	}
 	log_info("signal %d: shutting down", signo);

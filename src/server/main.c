@@ -24,6 +24,7 @@
 #include "os/sandbox.h"
 #include "os/tun.h"
 #include "os/tunsock.h"
+#include "server/acct.h"
 #include "server/auth.h"
 #include "server/ctl_sockets.h"
 #include "server/engine.h"
@@ -498,6 +499,7 @@ int main(int argc, char **argv)
 	struct server srv;
 	struct auth *auth;
 	struct routes *routes;
+	struct acct *acct;
 	struct rtnl *nl;
 	struct pidfile pidfile = { .fd = -1 };
 	char err[512];
@@ -522,6 +524,9 @@ int main(int argc, char **argv)
 		fatalx("%s", err);
 	routes = routes_open(srv.cfg.routetable, err, sizeof(err));
 	if (routes == NULL)
+		fatalx("%s", err);
+	acct = acct_open(srv.cfg.journal, err, sizeof(err));
+	if (acct == NULL)
 		fatalx("%s", err);
 	nl = rtnl_open();
 	if (nl == NULL)
@@ -564,6 +569,7 @@ int main(int argc, char **argv)
 		/* The engine's copy of the secrets, of netlink and of the
 		 * pidfile goes. */
 		close(pidfile.fd);
+		acct_close(acct);
 		auth_close(auth);
 		routes_close(routes);
 		rtnl_close(nl);
@@ -580,10 +586,12 @@ int main(int argc, char **argv)
 	parent = privsep_parent_new(&srv.cfg, auth, routes, nl);
 	if (parent == NULL)
 		fatalx("out of memory");
+	privsep_parent_account(parent, acct);
 	rc = privchan_serve(chan.sock, chan.log_fd, pid, &privsep_parent_table,
 			    parent);
 	close(chan.log_fd);
 	privsep_parent_free(parent);
+	acct_close(acct);
 	auth_close(auth);
 	routes_close(routes);
 	rtnl_close(nl);

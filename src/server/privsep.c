@@ -105,9 +105,20 @@ void privsep_untunnel(unsigned sid)
 	privchan_send(privsep_sock, &req, sizeof(req));
 }
 
-void privsep_end(unsigned sid)
+void privsep_end(unsigned sid, const struct relay_stats *st,
+		 uint16_t client_port, const char *reason)
 {
-	struct privchan_hdr req = { PRIVSEP_END, sid };
+	struct privsep_msg_end req;
 
+	memset(&req, 0, sizeof(req));
+	req.h = (struct privchan_hdr){ PRIVSEP_END, sid };
+	if (st != NULL) {
+		req.packets_in = st->tun_tx;
+		req.packets_out = st->net_tx;
+		req.bytes_in = st->bytes_in;
+		req.bytes_out = st->bytes_out;
+	}
+	req.client_port = client_port;
+	copy_field(req.reason, sizeof(req.reason), reason);
 	privchan_send(privsep_sock, &req, sizeof(req));
 }

@@ -12,6 +12,7 @@
 
 #include "proto/proto.h"
 #include "proto/roam.h"
+#include "relay/relay.h"
 #include "server/privsep_msg.h"
 
 #define PRIVSEP_AUTH_PER_SESSION 3  /* failed logins checked per session */
@@ -56,11 +57,14 @@ int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
 		   unsigned unit, unsigned slot, struct in_addr client4,
 		   struct privsep_tunnel *t);
 
-/* The session's tunnel was taken down before use: the session stays
- * logged in, and may ask for a tunnel again. */
+/* The session's tunnel was taken down before use: the parent removes the
+ * interface, and then takes nothing but the session's end. */
 void privsep_untunnel(unsigned sid);
 
-/* The session has ended: the parent forgets it. */
-void privsep_end(unsigned sid);
+/* The session has ended: the parent forgets it, and writes the
+ * accounting record of its tunnel with the engine's counters (st, NULL
+ * without a tunnel), the client's UDP port and why it ended. */
+void privsep_end(unsigned sid, const struct relay_stats *st,
+		 uint16_t client_port, const char *reason);
 
 #endif

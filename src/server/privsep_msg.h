@@ -80,6 +80,16 @@ struct privsep_msg_tunnel_reply {
 	struct privsep_msg_prefix prefix[PROTO_PREFIXES_MAX];
 };
 
+/* The end of a session, and what the engine alone saw of its tunnel, for
+ * the accounting record (all zero without a tunnel). */
+struct privsep_msg_end {
+	struct privchan_hdr h;
+	uint64_t packets_in, packets_out, bytes_in, bytes_out;
+	uint16_t client_port;   /* the client's UDP port, 0 if none known */
+	uint8_t pad[6];
+	char reason[64];        /* why it ended, NUL-terminated */
+};
+
 /* Replies with a descriptor start as privchan_call_fd expects. */
 _Static_assert(offsetof(struct privsep_msg_tunnel_reply, err) ==
 	       offsetof(struct privchan_fd_reply, err), "ABI");

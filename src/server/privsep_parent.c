@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -16,6 +17,7 @@
 #include "os/ifconf.h"
 #include "os/tun.h"
 #include "os/privchan.h"
+#include "server/acct.h"
 #include "server/pool.h"
 #include "server/routes.h"
 #include "server/privsep.h"
@@ -51,6 +53,12 @@ struct pp_session {
 	struct in6_addr server6;  /* and our address on it; */
 	bool network;             /* the user's prefixes are routed into it */
 	char user[PROTO_USER_MAX + 1];   /* PP_AUTHED on: who logged in */
+	/* PP_TUNNELED, for the accounting records: */
+	enum proto_type type;
+	struct in6_addr client6;
+	unsigned nprefixes;
+	struct proto_prefix prefix[PROTO_PREFIXES_MAX];
+	time_t start;
 };
 
 struct privsep_parent {
@@ -60,6 +68,7 @@ struct privsep_parent {
 	struct rtnl *nl;
 	struct pp_session *s;
 	size_t n, cap;
+	struct acct *acct;            /* NULL: no records (unit tests) */
 	uint64_t fail_window_ms;      /* start of the current second */
 	unsigned fail_count;          /* failed checks in it */
 	bool fail_reported;
@@ -160,6 +169,28 @@ static void pp_release(struct privsep_parent *p, struct pp_session *s)
 		log_warnx("cannot release interface %s: %s", s->ifname,
 			  strerror(-err));
 	s->release = false;
+}
+
+/* The accounting record of s's tunnel: "up" without e, "down" with it. */
+static void pp_account(struct privsep_parent *p, const struct pp_session *s,
+		       const struct acct_end *e)
+{
+	struct acct_tunnel t = {
+		.sid = s->sid, .user = s->user, .type = proto_type_name(s->type),
+		.kind = s->kind == PRIVSEP_KIND_P41 ? "proto-41" : "udp",
+		.ifname = s->ifname,
+		.client4 = { s->client4 },
+		.client6 = s->has_v6 ? &s->client6 : NULL,
+		.nprefixes = s->nprefixes, .prefix = s->prefix,
+		.start = s->start,
+	};
+
+	if (p->acct == NULL)
+		return;
+	if (e == NULL)
+		acct_up(p->acct, &t);
+	else
+		acct_down(p->acct, &t, e);
 }
 
 /* s no longer has its tunnel. An interface the parent made goes: the
@@ -407,6 +438,14 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	s->server6 = server6;
 	s->release = (m->kind == PRIVSEP_KIND_P41 && cfg->p41_pick) ||
 		     cfg->tun_flags != 0;
+	s->type = (enum proto_type)m->tunnel_type;
+	s->client6 = client6;
+	s->nprefixes = rep->nprefixes;
+	for (unsigned i = 0; i < rep->nprefixes; i++) {
+		memcpy(&s->prefix[i].addr, rep->prefix[i].addr, 16);
+		s->prefix[i].plen = rep->prefix[i].plen;
+	}
+	s->start = time(NULL);
 	err = 0;
 	if (rep->has_v6)
 		err = rtnl_addr6_add(p->nl, rep->ifindex, &server6, &client6,
@@ -420,6 +459,7 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 		rep->err = err;
 		return 0;
 	}
+	pp_account(p, s, NULL);
 	*fdp = fd;
 	return 0;
 }
@@ -434,12 +474,28 @@ static int pp_gone(void *ctx, const void *msg, void *reply, int *fd)
 {
 	struct privsep_parent *p = ctx;
 	const struct privchan_hdr *m = msg;
+	const struct privsep_msg_end *end = msg;
 	struct pp_session *s = pp_find(p, m->id);
+	struct acct_end e = { .reason = "tunnel setup failed" };
 
 	(void)reply;
 	(void)fd;
 	if (s == NULL)
 		return 0;
+	if (s->state == PP_TUNNELED) {
+		if (m->type == PRIVSEP_END) {
+			e.packets_in = end->packets_in;
+			e.packets_out = end->packets_out;
+			e.bytes_in = end->bytes_in;
+			e.bytes_out = end->bytes_out;
+			e.client_port = s->kind == PRIVSEP_KIND_UDP
+					? end->client_port : 0;
+			/* The engine's words, made printable. */
+			log_escape(e.reason, sizeof(e.reason), end->reason,
+				   strnlen(end->reason, sizeof(end->reason)));
+		}
+		pp_account(p, s, &e);
+	}
 	pp_forget_tunnel(p, s);
 	if (m->type == PRIVSEP_UNTUNNEL)
 		s->state = PP_UNTUNNELED;
@@ -462,16 +518,27 @@ static const struct privchan_rule pp_rules[] = {
 	{ PRIVSEP_UNTUNNEL, sizeof(struct privchan_hdr), IN(PP_TUNNELED),
 	  0, pp_gone },
 	/* Also for a session the parent never saw (a failed accept). */
-	{ PRIVSEP_END, sizeof(struct privchan_hdr),
+	{ PRIVSEP_END, sizeof(struct privsep_msg_end),
 	  IN(PP_UNKNOWN) | IN(PP_NEW) | IN(PP_AUTHED) | IN(PP_TUNNELED) |
 	  IN(PP_UNTUNNELED), 0, pp_gone },
 };
 
-/* The engine ends the sessions, then the channel closes and we go;
- * SIGHUP means nothing to dtcps. */
-static int pp_forward(int signo)
+/* SIGINT, SIGTERM: the engine ends the sessions, then the channel closes
+ * and we go. SIGHUP: the files are read again at once (they are anyway
+ * when they change, at the next login). */
+static int pp_forward(void *ctx, int signo)
 {
-	return signo == SIGHUP ? 0 : SIGTERM;
+	struct privsep_parent *p = ctx;
+
+	if (signo == SIGHUP) {
+		log_info("SIGHUP: reading the password file and the route "
+			 "table again");
+		auth_reload(p->auth);
+		if (p->routes != NULL)
+			routes_reload(p->routes);
+		return 0;
+	}
+	return SIGTERM;
 }
 
 const struct privchan_table privsep_parent_table = {
@@ -492,13 +559,23 @@ struct privsep_parent *privsep_parent_new(const struct server_config *cfg,
 	return p;
 }
 
+void privsep_parent_account(struct privsep_parent *p, struct acct *acct)
+{
+	p->acct = acct;
+}
+
 void privsep_parent_free(struct privsep_parent *p)
 {
 	if (p == NULL)
 		return;
-	/* A dead engine sends no END: its interfaces go here. */
-	for (size_t i = 0; i < p->n; i++)
+	/* A dead engine sends no END: its tunnels end here. */
+	for (size_t i = 0; i < p->n; i++) {
+		struct acct_end e = { .reason = "the engine stopped" };
+
+		if (p->s[i].state == PP_TUNNELED)
+			pp_account(p, &p->s[i], &e);
 		pp_forget_tunnel(p, &p->s[i]);
+	}
 	if (p->s != NULL)
 		explicit_bzero(p->s, p->cap * sizeof(*p->s));
 	free(p->s);

@@ -32,6 +32,10 @@ struct privsep_parent *privsep_parent_new(const struct server_config *cfg,
 					  struct rtnl *nl);
 void privsep_parent_free(struct privsep_parent *p);
 
+/* Write accounting records of the tunnels to acct (acct.h). */
+struct acct;
+void privsep_parent_account(struct privsep_parent *p, struct acct *acct);
+
 
 /* The boundary itself: every request the engine may make, with its exact
  * length, the states in which it is allowed and its reply. Serve it with

@@ -62,16 +62,17 @@ struct routes *routes_open(const char *path, char *err, size_t errlen)
 	return r;
 }
 
-/* Re-read the file when it was created, removed, replaced or changed. */
-static void routes_refresh(struct routes *r)
+/* Re-read the file when it was created, removed, replaced or changed, or
+ * when forced (SIGHUP). */
+static void routes_refresh(struct routes *r, bool force)
 {
 	char err[512];
 	struct stat st;
 	bool exists = stat(r->path, &st) == 0;
 
-	if (!exists && r->missing)
+	if (!exists && r->missing && !force)
 		return;
-	if (exists && !r->missing && !r->broken &&
+	if (exists && !r->missing && !r->broken && !force &&
 	    st.st_ino == r->st.st_ino && st.st_dev == r->st.st_dev &&
 	    st.st_size == r->st.st_size &&
 	    st.st_mtim.tv_sec == r->st.st_mtim.tv_sec &&
@@ -94,12 +95,17 @@ static void routes_refresh(struct routes *r)
 	r->broken = false;
 }
 
+void routes_reload(struct routes *r)
+{
+	routes_refresh(r, true);
+}
+
 int routes_lookup(struct routes *r, const char *user,
 		  struct routetable_user *out)
 {
 	const struct routetable_user *u;
 
-	routes_refresh(r);
+	routes_refresh(r, false);
 	u = routetable_lookup(r->rt, user);
 	if (u == NULL)
 		return -1;

@@ -18,6 +18,10 @@ struct routes *routes_open(const char *path, char *err, size_t errlen);
 /* Forget the table. NULL is ignored. */
 void routes_close(struct routes *r);
 
+/* Read the file again now, changed or not (SIGHUP); a broken file keeps
+ * the last good table, as at every re-read. */
+void routes_reload(struct routes *r);
+
 /* The prefixes of `user` in the table as it is now (re-read when the file
  * changed), copied to *out. Returns 0, or -1 when the user has none. */
 int routes_lookup(struct routes *r, const char *user,

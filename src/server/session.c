@@ -122,7 +122,9 @@ static void session_close(struct session *s, const char *why)
 	 * them; only the struct waits for the end of the event batch. */
 	tunnel_close(&srv->tunnels, s->tunnel);
 	if (s->parent_knows)
-		privsep_end(s->id);
+		privsep_end(s->id, s->tunnel ? &s->tunnel->relay.stats : NULL,
+			    s->tunnel && s->tunnel->kind == PRIVSEP_KIND_UDP
+			    ? ntohs(s->tunnel->relay.peer.sin_port) : 0, why);
 	ev_timer_cancel(srv->loop, &s->timer);
 	ev_io_del(srv->loop, &s->io);
 	close(s->fd);
@@ -541,7 +543,7 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	s->timer = (struct ev_timer){ .cb = session_on_timeout, .arg = s };
 	if (ev_io_add(srv->loop, &s->io, EPOLLIN) < 0) {
 		log_warn("cannot watch a new connection");
-		privsep_end(s->id);
+		privsep_end(s->id, NULL, 0, "cannot watch the connection");
 		close(fd);
 		free(s);
 		return;

@@ -22,6 +22,7 @@ BIN=${DTCP_BUILD:-$ROOT/build}
 DTCPS=$BIN/dtcps
 DTCPC=$BIN/dtcpc
 DTCPAUTH=$BIN/dtcpauth
+DTCPCTL=$BIN/dtcpctl
 TEST_NAME=${TEST_NAME:-$(basename "$0" .sh)}
 
 PFX="dt$$-"

@@ -174,7 +174,8 @@ static void test_wrong_lengths_refused(void **state)
 	assert_int_equal(feed(f, buf, sizeof(struct privsep_msg_auth) - 1), -1);
 	assert_int_equal(feed(f, buf, sizeof(struct privsep_msg_auth) + 4), -1);
 	h->type = PRIVSEP_END;
-	assert_int_equal(feed(f, buf, sizeof(*h) + 4), -1);
+	assert_int_equal(feed(f, buf, sizeof(*h)), -1);
+	assert_int_equal(feed(f, buf, sizeof(struct privsep_msg_end) + 4), -1);
 	no_reply(f);
 }
 
@@ -302,7 +303,7 @@ static void test_auth_results(void **state)
 static void test_end_forgets_the_session(void **state)
 {
 	struct fixture *f = *state;
-	struct privchan_hdr end = { PRIVSEP_END, 10 };
+	struct privsep_msg_end end = { .h = { PRIVSEP_END, 10 } };
 	struct privsep_msg_auth a;
 	char c[33];
 
@@ -453,7 +454,7 @@ static void test_untunnel_needs_a_new_login(void **state)
 {
 	struct fixture *f = *state;
 	struct privchan_hdr un = { PRIVSEP_UNTUNNEL, 12 };
-	struct privchan_hdr end = { PRIVSEP_END, 12 };
+	struct privsep_msg_end end = { .h = { PRIVSEP_END, 12 } };
 	struct privsep_msg_auth again;
 	struct privsep_msg_tunnel_reply rep;
 	char c[33];
@@ -484,7 +485,7 @@ static void test_untunnel_needs_a_new_login(void **state)
 static void test_per_user_limit(void **state)
 {
 	struct fixture *f = *state;
-	struct privchan_hdr end = { PRIVSEP_END, 20 };
+	struct privsep_msg_end end = { .h = { PRIVSEP_END, 20 } };
 	struct privsep_msg_tunnel_reply rep;
 	char c[33], c2[33];
 	int fd, fd2;

@@ -20,6 +20,7 @@ UNIT_scriptenv = src/client/scriptenv.c src/proto/proto.c src/proto/rules.c src/
 UNIT_throttle = src/server/throttle.c
 # The trust boundaries: each parent's dispatch with what it calls.
 UNIT_server_privsep = src/server/privsep_parent.c src/server/auth.c \
+	src/server/acct.c src/common/strbuf.c \
 	src/server/routes.c src/server/routetable.c src/os/rdfile.c \
 	src/server/pool.c src/os/privchan.c src/os/fdpass.c src/os/ifconf.c \
 	src/os/tun.c src/os/rtnl.c src/authdb/authdb.c src/proto/proto.c \
