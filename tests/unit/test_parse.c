@@ -272,6 +272,42 @@ static void test_ifname_ok(void **state)
 	assert_false(parse_ifname_ok("a\x01"));
 }
 
+static void test_hostname_ok(void **state)
+{
+	char longest[255], label64[70];
+
+	(void)state;
+	assert_true(parse_hostname_ok("tunnel.example"));
+	assert_true(parse_hostname_ok("tunnel.example."));
+	assert_true(parse_hostname_ok("localhost"));
+	assert_true(parse_hostname_ok("a-b.c_d.e1"));
+	assert_true(parse_hostname_ok("192.0.2.1"));
+	assert_false(parse_hostname_ok(NULL));
+	assert_false(parse_hostname_ok(""));
+	assert_false(parse_hostname_ok("."));
+	assert_false(parse_hostname_ok("a..b"));
+	assert_false(parse_hostname_ok(".a"));
+	assert_false(parse_hostname_ok("-a.b"));
+	assert_false(parse_hostname_ok("a-.b"));
+	assert_false(parse_hostname_ok("a b"));
+	assert_false(parse_hostname_ok("a:b"));
+	assert_false(parse_hostname_ok("bad!"));
+	memset(label64, 'a', 64);
+	label64[64] = '\0';
+	assert_false(parse_hostname_ok(label64));
+	label64[63] = '\0';
+	assert_true(parse_hostname_ok(label64));
+	/* At most 253 bytes (labels of 63 bytes and a last shorter one). */
+	memset(longest, 'a', 254);
+	longest[254] = '\0';
+	longest[63] = longest[127] = longest[191] = '.';
+	assert_false(parse_hostname_ok(longest));
+	longest[253] = '\0';
+	assert_true(parse_hostname_ok(longest));
+	longest[252] = '.';   /* 252 bytes and the final dot */
+	assert_true(parse_hostname_ok(longest));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_prefix6),
 		cmocka_unit_test(test_ifname_unit),
 		cmocka_unit_test(test_ifname_ok),
+		cmocka_unit_test(test_hostname_ok),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -261,6 +261,33 @@ static void test_not_a_regular_file(void **state)
 	rmdir(dir);
 }
 
+/* The script refuses to source a file others can change: refused here
+ * too, at start, with the script's own fix. */
+static void test_unsafe_file(void **state)
+{
+	char ifname[IFNAMSIZ], err[256], path[64];
+
+	(void)state;
+	make_file(path, "tunif=tun0\n", 0664);
+	assert_int_equal(scriptconf_tunif(path, ifname, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "writable by group or others"));
+	assert_non_null(strstr(err, "chmod go-w"));
+	assert_int_equal(chmod(path, 0602), 0);
+	assert_int_equal(scriptconf_tunif(path, ifname, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "writable by group or others"));
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(scriptconf_tunif(path, ifname, err, sizeof(err)), 0);
+	assert_string_equal(ifname, "tun0");
+	if (geteuid() == 0) {
+		/* Owned by neither root nor us. */
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(scriptconf_tunif(path, ifname, err,
+						  sizeof(err)), -1);
+		assert_non_null(strstr(err, "owned by uid 65534"));
+	}
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_read_as_the_shell_does),
 		cmocka_unit_test(test_not_a_regular_file),
+		cmocka_unit_test(test_unsafe_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
