@@ -287,7 +287,7 @@ static int pp_forward(void *ctx, int signo)
 
 const struct privchan_table privsep_parent_table = {
 	pp_rules, sizeof(pp_rules) / sizeof(pp_rules[0]), pp_state_of,
-	pp_forward,
+	pp_forward, NULL,
 };
 
 struct privsep_parent *privsep_parent_new(const struct client_config *cfg,

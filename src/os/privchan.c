@@ -196,6 +196,14 @@ static void privchan_logs(int fd)
 	}
 }
 
+/* True when a request is waiting on sock. */
+static bool privchan_readable(int sock)
+{
+	struct pollfd p = { .fd = sock, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0;
+}
+
 int privchan_serve(int sock, int log_fd, pid_t engine,
 		   const struct privchan_table *t, void *ctx)
 {
@@ -254,6 +262,8 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 			rc = 1;
 			break;
 		}
+		if (t->idle != NULL && !privchan_readable(sock))
+			t->idle(ctx);
 	}
 	close(sock);
 	close(sigfd);

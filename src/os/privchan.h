@@ -94,6 +94,9 @@ struct privchan_table {
 	/* The signal to send the engine when the parent gets SIGINT,
 	 * SIGTERM or SIGHUP (0: none). */
 	int (*forward)(void *ctx, int signo);
+	/* Called when no request is waiting any more (may be NULL): work
+	 * that gains from being done for a batch of requests at once. */
+	void (*idle)(void *ctx);
 };
 
 /* Check one request of len bytes against the table and answer it on sock.

@@ -125,6 +125,31 @@ int rtnl_link_del(struct rtnl *nl, unsigned ifindex)
 	return rtnl_transact(nl, nlh);
 }
 
+int rtnl_link_set_group(struct rtnl *nl, unsigned ifindex, uint32_t group)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi = rtnl_request(buf, RTM_NEWLINK, false,
+					     sizeof(*ifi), &nlh);
+
+	*ifi = (struct ifinfomsg){ .ifi_family = AF_UNSPEC,
+				   .ifi_index = (int)ifindex };
+	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
+	return rtnl_transact(nl, nlh);
+}
+
+int rtnl_link_del_group(struct rtnl *nl, uint32_t group)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi = rtnl_request(buf, RTM_DELLINK, false,
+					     sizeof(*ifi), &nlh);
+
+	*ifi = (struct ifinfomsg){ .ifi_family = AF_UNSPEC };
+	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
+	return rtnl_transact(nl, nlh);
+}
+
 int rtnl_addr6_del(struct rtnl *nl, unsigned ifindex,
 		   const struct in6_addr *local, unsigned plen)
 {

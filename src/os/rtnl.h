@@ -33,6 +33,14 @@ int rtnl_link_down(struct rtnl *nl, unsigned ifindex);
  * attached to it). Returns 0/-errno; -ENODEV when it is gone already. */
 int rtnl_link_del(struct rtnl *nl, unsigned ifindex);
 
+/* Put the interface in interface group `group` (ip link set group). */
+int rtnl_link_set_group(struct rtnl *nl, unsigned ifindex, uint32_t group);
+
+/* Delete every interface of group `group` at once: the kernel shares one
+ * unregister (and its RCU grace periods) among them, which makes a batch
+ * of hundreds cost about what one costs. 0, or -errno. */
+int rtnl_link_del_group(struct rtnl *nl, uint32_t group);
+
 /* Add an IPv6 route dst/plen out of ifindex (no gateway: the tunnel is
  * point-to-point). Returns 0 or -errno (-EEXIST when already present).
  * Addresses and routes go with the interface when it is removed. */

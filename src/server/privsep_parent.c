@@ -2,6 +2,7 @@
 #include "server/privsep_parent.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <regex.h>
 #include <signal.h>
@@ -59,6 +60,8 @@ struct pp_session {
 	unsigned nprefixes;
 	struct proto_prefix prefix[PROTO_PREFIXES_MAX];
 	time_t start;
+	int keep_fd;              /* the parent's own descriptor of an
+				     interface it made, or -1 */
 };
 
 struct privsep_parent {
@@ -69,6 +72,8 @@ struct privsep_parent {
 	struct pp_session *s;
 	size_t n, cap;
 	struct acct *acct;            /* NULL: no records (unit tests) */
+	int *dying;                   /* descriptors of interfaces in the */
+	size_t ndying, dying_cap;     /* dying group, deleted together */
 	uint64_t fail_window_ms;      /* start of the current second */
 	unsigned fail_count;          /* failed checks in it */
 	bool fail_reported;
@@ -193,6 +198,63 @@ static void pp_account(struct privsep_parent *p, const struct pp_session *s,
 		acct_down(p->acct, &t, e);
 }
 
+/* Interfaces are torn down in batches: unregistering one costs the
+ * kernel about 20 ms of RCU grace periods, paid once for all the
+ * interfaces of a group deleted together. The parent keeps its own
+ * descriptor of each interface it made, so that the engine's close is
+ * cheap and never blocks its event loop; a dying interface joins the
+ * dying group, and pp_idle deletes the group when the engine has no more
+ * requests waiting (or the batch is full). */
+#define PP_DYING_GROUP 0x64746370u   /* "dtcp": ip link show group ... */
+#define PP_DYING_MAX 512
+
+static void pp_idle(void *ctx)
+{
+	struct privsep_parent *p = ctx;
+	int err;
+
+	if (p->ndying == 0)
+		return;
+	err = rtnl_link_del_group(p->nl, PP_DYING_GROUP);
+	if (err < 0 && err != -ENODEV)
+		log_warnx("cannot delete %zu interfaces of ended tunnels: %s",
+			  p->ndying, strerror(-err));
+	for (size_t i = 0; i < p->ndying; i++)
+		close(p->dying[i]);
+	p->ndying = 0;
+}
+
+/* Move s's interface to the dying group and hand its descriptor to the
+ * batch (keep_fd stays with s: the batch has a copy). 0, or -1 to delete
+ * it at once. */
+static int pp_dying(struct privsep_parent *p, struct pp_session *s)
+{
+	char name[IF_NAMESIZE];
+	int fd;
+
+	if (p->ndying == PP_DYING_MAX)
+		pp_idle(p);
+	if (p->ndying == p->dying_cap) {
+		size_t cap = p->dying_cap ? p->dying_cap * 2 : 64;
+		int *nd = realloc(p->dying, cap * sizeof(*nd));
+
+		if (nd == NULL)
+			return -1;
+		p->dying = nd;
+		p->dying_cap = cap;
+	}
+	if (if_indextoname(s->ifindex, name) == NULL ||
+	    strcmp(name, s->ifname) != 0)
+		return 0;       /* gone already: nothing to delete */
+	if (rtnl_link_set_group(p->nl, s->ifindex, PP_DYING_GROUP) < 0)
+		return -1;
+	fd = fcntl(s->keep_fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -1;
+	p->dying[p->ndying++] = fd;
+	return 0;
+}
+
 /* s no longer has its tunnel. An interface the parent made goes: the
  * parent does not trust the engine to have closed its descriptor (the
  * name is checked first, so that a reused index is never deleted). One
@@ -206,6 +268,8 @@ static void pp_forget_tunnel(struct privsep_parent *p, struct pp_session *s)
 		return;
 	if (s->release) {
 		pp_release(p, s);
+	} else if (s->keep_fd >= 0 && pp_dying(p, s) == 0) {
+		/* pp_idle deletes it with the others of this batch */
 	} else if (if_indextoname(s->ifindex, name) != NULL &&
 		   strcmp(name, s->ifname) == 0) {
 		err = rtnl_link_del(p->nl, s->ifindex);
@@ -213,6 +277,9 @@ static void pp_forget_tunnel(struct privsep_parent *p, struct pp_session *s)
 			log_warnx("cannot delete interface %s: %s", s->ifname,
 				  strerror(-err));
 	}
+	if (s->keep_fd >= 0)
+		close(s->keep_fd);
+	s->keep_fd = -1;
 	s->release = s->has_v6 = s->network = false;
 	s->ifindex = 0;
 	s->ifname[0] = '\0';
@@ -241,7 +308,8 @@ static int pp_hello(void *ctx, const void *msg, void *reply, int *fd)
 		p->cap = cap;
 	}
 	s = &p->s[p->n++];
-	*s = (struct pp_session){ .sid = m->id, .state = PP_NEW };
+	*s = (struct pp_session){ .sid = m->id, .state = PP_NEW,
+				  .keep_fd = -1 };
 	if (proto_challenge_new(s->challenge) < 0)
 		fatal("cannot read the kernel's random source");
 	memcpy(rep->challenge, s->challenge, sizeof(rep->challenge));
@@ -460,6 +528,8 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 		return 0;
 	}
 	pp_account(p, s, NULL);
+	if (!s->release)
+		s->keep_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	*fdp = fd;
 	return 0;
 }
@@ -484,6 +554,7 @@ static int pp_gone(void *ctx, const void *msg, void *reply, int *fd)
 		return 0;
 	if (s->state == PP_TUNNELED) {
 		if (m->type == PRIVSEP_END) {
+			e.counted = true;
 			e.packets_in = end->packets_in;
 			e.packets_out = end->packets_out;
 			e.bytes_in = end->bytes_in;
@@ -543,7 +614,7 @@ static int pp_forward(void *ctx, int signo)
 
 const struct privchan_table privsep_parent_table = {
 	pp_rules, sizeof(pp_rules) / sizeof(pp_rules[0]), pp_state_of,
-	pp_forward,
+	pp_forward, pp_idle,
 };
 
 struct privsep_parent *privsep_parent_new(const struct server_config *cfg,
@@ -576,6 +647,8 @@ void privsep_parent_free(struct privsep_parent *p)
 			pp_account(p, &p->s[i], &e);
 		pp_forget_tunnel(p, &p->s[i]);
 	}
+	pp_idle(p);
+	free(p->dying);
 	if (p->s != NULL)
 		explicit_bzero(p->s, p->cap * sizeof(*p->s));
 	free(p->s);

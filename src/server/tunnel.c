@@ -350,8 +350,9 @@ void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 	if (t->kind == PRIVSEP_KIND_P41 &&
 	    addrmap_get(&env->p41_clients, t->reply.client4) == &t->relay)
 		addrmap_del(&env->p41_clients, t->reply.client4);
-	/* Closing the last descriptor of a non-persistent TUN device
-	 * unregisters it, taking its addresses and routes along. */
+	/* The parent holds a descriptor of every device it made and
+	 * deletes them in batches at END (privsep_parent.c), so this close
+	 * is cheap; a device that outlives descriptors is given back. */
 	if (t->tun_fd >= 0) {
 		close(t->tun_fd);
 		pool_release(&env->units[t->kind], t->unit);

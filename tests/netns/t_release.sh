@@ -24,7 +24,7 @@ released() {
 	wait_for_or_fail 3 "$1: no ng* link left in SRV" no_ng_links "$SRV"
 	wait_for_or_fail 3 "$1: no UDP socket on 4028 in SRV" eval "! udp_listening $SRV 4028"
 	wait_for_or_fail 3 "$1: no ng0 left in CLI" no_link "$CLI" ng0
-	check "$1: no UDP socket on 4028 in CLI" eval "! udp_listening $CLI 4028"
+	wait_for_or_fail 3 "$1: no UDP socket on 4028 in CLI" eval "! udp_listening $CLI 4028"
 	check "$1: no tunnel route left in CLI" eval "! default_via $CLI ng0"
 	check "$1: no route to the client left in SRV" eval "! ip -n $SRV -6 route show | grep -q '2001:db8:1::6'"
 	check "$1: dtcps still running" alive dtcps

@@ -78,10 +78,14 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* One request, answered as privchan_serve does when no other waits. */
 static int feed(struct fixture *f, const void *msg, size_t len)
 {
-	return privchan_dispatch(&privsep_parent_table, f->p, f->parent_end,
-				 msg, len);
+	int rc = privchan_dispatch(&privsep_parent_table, f->p, f->parent_end,
+				   msg, len);
+
+	privsep_parent_table.idle(f->p);
+	return rc;
 }
 
 /* The reply the parent sent, which must be exactly len bytes. */
