@@ -3,13 +3,14 @@
 # test binary (build/tests/test_*), every
 # libFuzzer target (build/fuzz/fuzz_*, FUZZ_SECONDS each) and every
 # network-namespace scenario (tests/netns/t_*.sh, as root, each in its own
-# process under a hard timeout); then, when build/asan holds an ASan+UBSan
+# process under a hard timeout) and every packaging check (tests/pkg/t_*.sh:
+# make deb, lintian, make install); then, when build/asan holds an ASan+UBSan
 # build (make check makes one), the unit and netns suites again on it, where
 # any sanitizer report (a leak included) from any program fails the test.
 # Logs go to build/test-logs/. Ends with one line "N passed, N failed" and
 # exits non-zero on any failure.
 #
-# usage: tests/run.sh [lint|unit|fuzz|netns|sanitize|all]
+# usage: tests/run.sh [lint|unit|fuzz|netns|pkg|sanitize|all]
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +18,7 @@ BUILD=${DTCP_BUILD:-$ROOT/build}
 LOGS=${TEST_LOGS:-$BUILD/test-logs}
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 NETNS_TIMEOUT=${NETNS_TIMEOUT:-300}
+PKG_TIMEOUT=${PKG_TIMEOUT:-300}
 FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 ASAN_BUILD=${ASAN_BUILD:-$BUILD/asan}
 SAN_DIR=""	# set while running on the sanitizer build
@@ -26,9 +28,9 @@ passed=0
 failed=0
 
 case $mode in
-lint | unit | fuzz | netns | sanitize | all) ;;
+lint | unit | fuzz | netns | pkg | sanitize | all) ;;
 *)
-	echo "usage: tests/run.sh [lint|unit|fuzz|netns|sanitize|all]" >&2
+	echo "usage: tests/run.sh [lint|unit|fuzz|netns|pkg|sanitize|all]" >&2
 	exit 2
 	;;
 esac
@@ -77,6 +79,20 @@ run_lint() {
 			ko "lint/layers-$what" "layering breach" "$log"
 		fi
 	done
+	# make deletes no object files as intermediates (it used to print
+	# "rm build/tests/unit/*.o"): one unit test built in a fresh tree.
+	local tmp
+	log=$LOGS/lint-make-keeps-objects.log
+	tmp=$(mktemp -d) || exit 1
+	if make -C "$ROOT" --no-print-directory BUILD="$tmp" \
+		"$tmp/tests/test_backoff" >"$log" 2>&1 &&
+		! grep -qE '^rm ([^-]|$)' "$log" &&
+		[ -f "$tmp/tests/unit/test_backoff.o" ]; then
+		ok "lint/make-keeps-objects"
+	else
+		ko "lint/make-keeps-objects" "make failed or deleted object files" "$log"
+	fi
+	rm -rf "$tmp"
 }
 
 run_unit() {
@@ -164,6 +180,30 @@ run_netns() {
 	[ "$found" -eq 1 ] || ko "netns" "no scenarios in tests/netns"
 }
 
+# The packaging checks (tests/pkg/t_*.sh): make deb, lintian, the package's
+# contents, make install. Each prints PASS:/FAIL: and its exit status counts.
+run_pkg() {
+	local s name log rc t0 secs found=0
+	for s in "$ROOT"/tests/pkg/t_*.sh; do
+		[ -f "$s" ] || continue
+		found=1
+		name=$(basename "$s" .sh)
+		log=$LOGS/pkg-$name.log
+		t0=$SECONDS
+		TEST_NAME=$name timeout -k 10 "$PKG_TIMEOUT" bash "$s" >"$log" 2>&1 </dev/null
+		rc=$?
+		secs=$((SECONDS - t0))
+		if [ "$rc" -eq 0 ]; then
+			ok "pkg/$name (${secs}s): $(sed -n 's/^PASS: [^:]*: //p' "$log")"
+		elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			ko "pkg/$name" "killed after the ${PKG_TIMEOUT}s timeout" "$log"
+		else
+			ko "pkg/$name" "exit status $rc (${secs}s)" "$log"
+		fi
+	done
+	[ "$found" -eq 1 ] || ko "pkg" "no checks in tests/pkg"
+}
+
 # The unit and netns suites again on the ASan+UBSan build. Reports go to
 # files (the engine runs as user dtcp, so the directory is world-writable
 # and sticky); a leak at any daemon's exit is a report.
@@ -190,12 +230,14 @@ lint) run_lint ;;
 unit) run_unit ;;
 fuzz) run_fuzz ;;
 netns) run_netns ;;
+pkg) run_pkg ;;
 sanitize) run_sanitized ;;
 all)
 	run_lint
 	run_unit
 	run_fuzz
 	run_netns
+	run_pkg
 	[ -d "$ASAN_BUILD" ] && run_sanitized
 	;;
 esac

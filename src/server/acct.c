@@ -86,14 +86,21 @@ static void acct_format(const struct acct *a, const struct acct_tunnel *t,
 	if (e != NULL) {
 		iso_time(now, end, sizeof(end));
 		strbuf_printf(json, ",\"end\":\"%s\",\"end_unix\":%lld,"
-			      "\"duration\":%lld,\"packets_in\":%llu,"
-			      "\"bytes_in\":%llu,\"packets_out\":%llu,"
-			      "\"bytes_out\":%llu,\"reason\":\"", end,
-			      (long long)now, (long long)(now - t->start),
-			      (unsigned long long)e->packets_in,
-			      (unsigned long long)e->bytes_in,
-			      (unsigned long long)e->packets_out,
-			      (unsigned long long)e->bytes_out);
+			      "\"duration\":%lld,", end, (long long)now,
+			      (long long)(now - t->start));
+		if (e->counted)
+			strbuf_printf(json, "\"packets_in\":%llu,"
+				      "\"bytes_in\":%llu,\"packets_out\":%llu,"
+				      "\"bytes_out\":%llu,",
+				      (unsigned long long)e->packets_in,
+				      (unsigned long long)e->bytes_in,
+				      (unsigned long long)e->packets_out,
+				      (unsigned long long)e->bytes_out);
+		else
+			strbuf_printf(json, "\"packets_in\":null,"
+				      "\"bytes_in\":null,\"packets_out\":null,"
+				      "\"bytes_out\":null,");
+		strbuf_printf(json, "\"reason\":\"");
 		strbuf_json_string(json, e->reason);
 		strbuf_printf(json, "\"");
 		strbuf_printf(kv, " end=%s duration=%lld packets_in=%llu "
@@ -192,7 +199,8 @@ static void acct_recover_one(struct acct *a, const struct open_rec *r,
 	long long start = 0;
 	const char *s = strstr(r->line, "\"start_unix\":");
 
-	if (rest == NULL || len < 2)
+	/* Only whole records (a torn last line is left as it is). */
+	if (rest == NULL || len < 2 || strcmp(r->line + len - 2, "}\n") != 0)
 		return;
 	if (s != NULL)
 		start = strtoll(s + 13, NULL, 10);
@@ -274,6 +282,18 @@ static int acct_recover(struct acct *a, FILE *f, time_t end)
 	return rc;
 }
 
+/* A power cut may leave the last record without its newline: end it,
+ * so that the next record starts a line of its own. */
+static void acct_end_line(struct acct *a, const struct stat *st)
+{
+	char c;
+
+	if (st->st_size > 0 &&
+	    pread(a->fd, &c, 1, st->st_size - 1) == 1 && c != '\n' &&
+	    write(a->fd, "\n", 1) != 1)
+		log_warn("cannot end the last line of %s", a->path);
+}
+
 struct acct *acct_open(const char *path, char *err, size_t errlen)
 {
 	struct acct *a = calloc(1, sizeof(*a));
@@ -297,6 +317,14 @@ struct acct *acct_open(const char *path, char *err, size_t errlen)
 		acct_close(a);
 		return NULL;
 	}
+	/* Who had which address when is personal data. */
+	if (st.st_mode & (S_IWGRP | S_IRWXO)) {
+		snprintf(err, errlen, "-J %s: others may read it or the group "
+			 "may write it; chmod 600 or 640 %s", path, path);
+		acct_close(a);
+		return NULL;
+	}
+	acct_end_line(a, &st);
 	f = fdopen(dup(a->fd), "r");
 	if (f == NULL || acct_recover(a, f, st.st_mtime) < 0) {
 		snprintf(err, errlen, "-J %s: cannot read it back: %s", path,

@@ -13,6 +13,7 @@
 #define DTCP_ACCT_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -36,6 +37,8 @@ struct acct_tunnel {
 
 /* What the engine reports at the end. */
 struct acct_end {
+	bool counted;                   /* false: the engine died, counters
+					   unknown (written as null) */
 	uint64_t packets_in, packets_out, bytes_in, bytes_out;
 	uint16_t client_port;           /* 0: protocol 41, or never learned */
 	char reason[ACCT_REASON_MAX];

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/monotime.h"
 #include "common/strbuf.h"
 #include "server/report.h"
 #include "server/session.h"
@@ -30,7 +31,10 @@ struct ctl {
 	struct server *srv;
 	struct ev_io unix_io, http_io;
 	struct ctl_conn *conns, *dead;
-	unsigned n;
+	unsigned n[2];          /* by socket: dtcpctl's, HTTP; each has its
+				   own cap, so scrapers cannot lock the
+				   operator out */
+	uint64_t refused_logged_ms;
 };
 
 static void ctl_close(struct ctl_conn *c)
@@ -50,7 +54,7 @@ static void ctl_close(struct ctl_conn *c)
 			break;
 		}
 	}
-	ctl->n--;
+	ctl->n[c->http]--;
 	c->next = ctl->dead;
 	ctl->dead = c;
 }
@@ -162,8 +166,12 @@ static void ctl_on_io(void *arg, uint32_t events)
 		return;
 	}
 	c->off += (size_t)n;
-	if (c->off == c->out.len)
+	if (c->off == c->out.len) {
 		ctl_close(c);
+		return;
+	}
+	/* A long answer has as long as it keeps moving. */
+	ev_timer_arm(c->ctl->srv->loop, &c->timer, CTL_TIMEOUT_MS);
 }
 
 static void ctl_on_timeout(void *arg)
@@ -200,11 +208,22 @@ static void ctl_accept(struct ctl *ctl, int lfd, bool http)
 
 	if (fd < 0)
 		return;
-	if (ctl->n >= CTL_MAX_CONNS ||
-	    (!http && !ctl_peer_allowed(&ctl->srv->cfg, fd))) {
-		if (ctl->n < CTL_MAX_CONNS)
-			log_warnx("refused a control connection from a user "
-				  "who is neither root nor in the -G group");
+	if (ctl->n[http] >= CTL_MAX_CONNS) {
+		uint64_t now = monotime_ms();
+
+		if (now - ctl->refused_logged_ms >= 60000) {
+			ctl->refused_logged_ms = now;
+			log_warnx("refused %s connection: %u are open already "
+				  "(logged at most once a minute)",
+				  http ? "a /metrics" : "a dtcpctl",
+				  CTL_MAX_CONNS);
+		}
+		close(fd);
+		return;
+	}
+	if (!http && !ctl_peer_allowed(&ctl->srv->cfg, fd)) {
+		log_warnx("refused a control connection from a user who is "
+			  "neither root nor in the -G group");
 		close(fd);
 		return;
 	}
@@ -224,7 +243,7 @@ static void ctl_accept(struct ctl *ctl, int lfd, bool http)
 	ev_timer_arm(ctl->srv->loop, &c->timer, CTL_TIMEOUT_MS);
 	c->next = ctl->conns;
 	ctl->conns = c;
-	ctl->n++;
+	ctl->n[http]++;
 }
 
 static void ctl_on_unix(void *arg, uint32_t events)

@@ -16,7 +16,7 @@
 
 #include "server/server.h"
 
-#define CTL_MAX_CONNS 8          /* operator connections at once */
+#define CTL_MAX_CONNS 8          /* connections at once, on each socket */
 #define CTL_REQUEST_MAX 2048     /* a command line, or an HTTP request head */
 #define CTL_TIMEOUT_MS 5000      /* to send the request and read the reply */
 

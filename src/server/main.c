@@ -372,7 +372,8 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 	if (cfg->has_metrics && !metrics_any &&
 	    (ntohl(cfg->metrics_addr.s_addr) >> 24) != 127)
 		die_usage("-H %s is not a loopback address: the metrics tell "
-			  "who is connected; add -X to serve them there anyway",
+			  "anyone who asks how many are connected and how much "
+			  "they move; add -X to serve them there anyway",
 			  inet_ntoa(cfg->metrics_addr));
 	if (cfg->network_pair && !cfg->has_prefix)
 		die_usage("-a gives network tunnels a link address pair from "
@@ -525,9 +526,6 @@ int main(int argc, char **argv)
 	routes = routes_open(srv.cfg.routetable, err, sizeof(err));
 	if (routes == NULL)
 		fatalx("%s", err);
-	acct = acct_open(srv.cfg.journal, err, sizeof(err));
-	if (acct == NULL)
-		fatalx("%s", err);
 	nl = rtnl_open();
 	if (nl == NULL)
 		fatal("cannot open a netlink socket");
@@ -544,6 +542,11 @@ int main(int argc, char **argv)
 		       srv.cfg.pidfile);
 	if (rc < 0)
 		fatalx("pidfile %s: %s", srv.cfg.pidfile, strerror(-rc));
+	/* Only the one server that holds the pidfile may write the
+	 * records a previous run left open. */
+	acct = acct_open(srv.cfg.journal, err, sizeof(err));
+	if (acct == NULL)
+		fatalx("%s", err);
 	srv.listen_fd = listen_socket(&srv.cfg);
 	srv.p41_fd = p41_socket(&srv.cfg);
 	srv.ctl_fd = srv.metrics_fd = -1;

@@ -265,12 +265,14 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 		log_escape(esc, sizeof(esc), req->type_text,
 			   sizeof(req->type_text));
 		snprintf(buf, sizeof(buf), "unsupported tunnel type %s", esc);
+		s->srv->stats.logins_refused++;
 		session_reply(s, false, buf);
 		explicit_bzero(roam_key, sizeof(roam_key));
 		return;
 	}
 	/* Protocol 41 always, as the original; UDP only with -U. */
 	if (req->udp != PROTO_UDP_NONE && !cfg->udp) {
+		s->srv->stats.logins_refused++;
 		session_reply(s, false, "udp tunnels are not enabled on this "
 					"server, ask without udp");
 		explicit_bzero(roam_key, sizeof(roam_key));
