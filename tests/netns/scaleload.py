@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Many DTCP sessions from one client, for the scale test and benchmark,
+written independently of dtcp's own code.
+
+  scaleload.py SERVER N USER PASSWORD [--type host] [--ping-tunnels]
+               [--first-port P] [--hold-file F]
+
+Opens N control connections to SERVER:20200 at once, logs each in for a
+UDP tunnel announced at port P+i (default 20000+i), and prints one line per
+phase with its duration in seconds:
+
+  setup N S          every reply was +OK (else it exits 1 naming the first)
+  control N S        every session answered "ping" with "+OK pong"
+  tunnels N S        (--ping-tunnels, host type) an ICMPv6 echo request
+                     from each tunnel's client address to its server
+                     address, sent in UDP from port P+i, got its reply
+  held               then it waits until F exists (or stdin closes)
+  teardown N S       every connection closed (the server's side is for the
+                     caller to watch)
+"""
+import argparse
+import hashlib
+import os
+import selectors
+import socket
+import struct
+import sys
+import time
+
+
+def digest(user, challenge, password):
+    return hashlib.md5((user + challenge + password).encode()).hexdigest().upper()
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def echo_request(src6, dst6, ident):
+    src = socket.inet_pton(socket.AF_INET6, src6)
+    dst = socket.inet_pton(socket.AF_INET6, dst6)
+    body = struct.pack("!BBHHH", 128, 0, 0, ident, 1) + b"scale!!!"
+    pseudo = src + dst + struct.pack("!I3xB", len(body), 58)
+    body = body[:2] + struct.pack("!H", checksum(pseudo + body)) + body[4:]
+    return struct.pack("!IHBB", 6 << 28, len(body), 58, 64) + src + dst + body
+
+
+class Conn:
+    def __init__(self, i, sock):
+        self.i, self.sock, self.buf, self.lines = i, sock, b"", []
+
+    def feed(self, data):
+        self.buf += data
+        while b"\n" in self.buf:
+            line, self.buf = self.buf.split(b"\n", 1)
+            self.lines.append(line.rstrip(b"\r").decode(errors="replace"))
+
+
+def pump(conns, want, deadline):
+    """Read until every conn has `want` lines, or the deadline."""
+    sel = selectors.DefaultSelector()
+    for c in conns:
+        if len(c.lines) < want:
+            sel.register(c.sock, selectors.EVENT_READ, c)
+    while sel.get_map() and time.monotonic() < deadline:
+        for key, _ in sel.select(timeout=0.5):
+            c = key.data
+            data = c.sock.recv(4096)
+            if not data:
+                sel.unregister(c.sock)
+                continue
+            c.feed(data)
+            if len(c.lines) >= want:
+                sel.unregister(c.sock)
+    sel.close()
+    return [c for c in conns if len(c.lines) < want]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("server")
+    p.add_argument("n", type=int)
+    p.add_argument("user")
+    p.add_argument("password")
+    p.add_argument("--type", default="host")
+    p.add_argument("--first-port", type=int, default=20000)
+    p.add_argument("--ping-tunnels", action="store_true")
+    p.add_argument("--hold-file")
+    a = p.parse_args()
+
+    t0 = time.monotonic()
+    conns = []
+    for i in range(a.n):
+        s = socket.socket()
+        s.connect((a.server, 20200))
+        conns.append(Conn(i, s))
+    late = pump(conns, 1, time.monotonic() + 60)
+    if late:
+        print("no greeting on %d connections" % len(late))
+        return 1
+    for c in conns:
+        ch = c.lines[0].split()[1]
+        c.sock.sendall(("tunnel %s %s %s udp %d\r\n" % (
+            a.user, digest(a.user, ch, a.password), a.type,
+            a.first_port + c.i)).encode())
+    late = pump(conns, 2, time.monotonic() + 120)
+    bad = [c for c in conns if len(c.lines) < 2 or not c.lines[1].startswith("+OK ")]
+    if late or bad:
+        c = (late or bad)[0]
+        print("session %d: %s" % (c.i, c.lines[1] if len(c.lines) > 1 else "no reply"))
+        return 1
+    print("setup %d %.3f" % (a.n, time.monotonic() - t0), flush=True)
+
+    t0 = time.monotonic()
+    for c in conns:
+        c.sock.sendall(b"ping\r\n")
+    late = pump(conns, 3, time.monotonic() + 60)
+    bad = [c for c in conns if len(c.lines) < 3 or c.lines[2] != "+OK pong"]
+    if late or bad:
+        print("session %d did not answer ping" % (late or bad)[0].i)
+        return 1
+    print("control %d %.3f" % (a.n, time.monotonic() - t0), flush=True)
+
+    if a.ping_tunnels:
+        t0 = time.monotonic()
+        socks = {}
+        for c in conns:
+            f = c.lines[1].split()
+            c6, s6, sport = f[3], f[4], int(f[-1])
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            u.bind(("0.0.0.0", a.first_port + c.i))
+            u.setblocking(False)
+            u.sendto(echo_request(c6, s6, c.i & 0xFFFF), (a.server, sport))
+            socks[u] = c.i
+        answered = set()
+        deadline = time.monotonic() + 30
+        while len(answered) < a.n and time.monotonic() < deadline:
+            for u, i in socks.items():
+                if i in answered:
+                    continue
+                try:
+                    pkt = u.recv(2048)
+                except BlockingIOError:
+                    continue
+                if len(pkt) >= 48 and pkt[40] == 129:
+                    answered.add(i)
+            time.sleep(0.01)
+        for u in socks:
+            u.close()
+        if len(answered) < a.n:
+            print("tunnels: %d of %d answered" % (len(answered), a.n))
+            return 1
+        print("tunnels %d %.3f" % (a.n, time.monotonic() - t0), flush=True)
+
+    print("held", flush=True)
+    if a.hold_file:
+        while not os.path.exists(a.hold_file):
+            time.sleep(0.05)
+    else:
+        sys.stdin.read()
+    t0 = time.monotonic()
+    for c in conns:
+        c.sock.close()
+    print("teardown %d %.3f" % (a.n, time.monotonic() - t0), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
