@@ -535,7 +535,14 @@ int main(int argc, char **argv)
 	    sandbox_prepare_dir(SERVER_CHROOT, err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	srv.user = &user;
-	rc = pidfile_acquire(&pidfile, srv.cfg.pidfile, &holder);
+	/* A server just killed may still be closing its descriptors: give
+	 * its lock a second to go. */
+	for (int i = 0; i < 10; i++) {
+		rc = pidfile_acquire(&pidfile, srv.cfg.pidfile, &holder);
+		if (rc != -EEXIST)
+			break;
+		usleep(100 * 1000);
+	}
 	if (rc == -EEXIST)
 		fatalx("another dtcps (pid %ld) holds %s; stop it first, or "
 		       "give this one its own -f, -C and -p", (long)holder,
