@@ -5,9 +5,9 @@ written independently of dtcp's own code.
   scaleload.py SERVER N USER PASSWORD [--type host] [--ping-tunnels]
                [--first-port P] [--hold-file F]
 
-Opens N control connections to SERVER:20200 at once, logs each in for a
-UDP tunnel announced at port P+i (default 20000+i), and prints one line per
-phase with its duration in seconds:
+Opens N control connections to SERVER:20200 in waves of --wave (50), logs
+each in for a UDP tunnel announced at port P+i (default 20000+i), keeps
+them all open, and prints one line per phase with its duration in seconds:
 
   setup N S          every reply was +OK (else it exits 1 naming the first)
   control N S        every session answered "ping" with "+OK pong"
@@ -91,29 +91,37 @@ def main():
     p.add_argument("--first-port", type=int, default=20000)
     p.add_argument("--ping-tunnels", action="store_true")
     p.add_argument("--hold-file")
+    p.add_argument("--wave", type=int, default=50)
     a = p.parse_args()
 
+    # In waves, as many clients would arrive: never more waiting to log
+    # in than the server's login slots (dtcps -w) hold.
     t0 = time.monotonic()
     conns = []
-    for i in range(a.n):
-        s = socket.socket()
-        s.connect((a.server, 20200))
-        conns.append(Conn(i, s))
-    late = pump(conns, 1, time.monotonic() + 60)
-    if late:
-        print("no greeting on %d connections" % len(late))
-        return 1
-    for c in conns:
-        ch = c.lines[0].split()[1]
-        c.sock.sendall(("tunnel %s %s %s udp %d\r\n" % (
-            a.user, digest(a.user, ch, a.password), a.type,
-            a.first_port + c.i)).encode())
-    late = pump(conns, 2, time.monotonic() + 120)
-    bad = [c for c in conns if len(c.lines) < 2 or not c.lines[1].startswith("+OK ")]
-    if late or bad:
-        c = (late or bad)[0]
-        print("session %d: %s" % (c.i, c.lines[1] if len(c.lines) > 1 else "no reply"))
-        return 1
+    for first in range(0, a.n, a.wave):
+        wave = []
+        for i in range(first, min(a.n, first + a.wave)):
+            s = socket.socket()
+            s.connect((a.server, 20200))
+            wave.append(Conn(i, s))
+        conns += wave
+        late = pump(wave, 1, time.monotonic() + 60)
+        if late:
+            print("no greeting on %d connections" % len(late))
+            return 1
+        for c in wave:
+            ch = c.lines[0].split()[1]
+            c.sock.sendall(("tunnel %s %s %s udp %d\r\n" % (
+                a.user, digest(a.user, ch, a.password), a.type,
+                a.first_port + c.i)).encode())
+        late = pump(wave, 2, time.monotonic() + 120)
+        bad = [c for c in wave
+               if len(c.lines) < 2 or not c.lines[1].startswith("+OK ")]
+        if late or bad:
+            c = (late or bad)[0]
+            print("session %d: %s" % (c.i, c.lines[1] if len(c.lines) > 1
+                                      else "no reply"))
+            return 1
     print("setup %d %.3f" % (a.n, time.monotonic() - t0), flush=True)
 
     t0 = time.monotonic()
