@@ -51,7 +51,7 @@ static void acct_format(const struct acct *a, const struct acct_tunnel *t,
 			struct strbuf *kv)
 {
 	char start[32], end[32], c4[INET_ADDRSTRLEN], c6[INET6_ADDRSTRLEN];
-	char client[INET_ADDRSTRLEN + 8];
+	char client[INET_ADDRSTRLEN + 8], reason[ACCT_REASON_MAX];
 	time_t now = time(NULL);
 
 	iso_time(t->start, start, sizeof(start));
@@ -84,6 +84,12 @@ static void acct_format(const struct acct *a, const struct acct_tunnel *t,
 	prefixes_text(t, kv, false);
 	strbuf_printf(kv, " start=%s", start);
 	if (e != NULL) {
+		/* The reason comes from the engine: no quote may end it
+		 * early and start a key of its own in the log line. */
+		snprintf(reason, sizeof(reason), "%s", e->reason);
+		for (char *q = reason; *q; q++)
+			if (*q == '"' || *q == '\\')
+				*q = '\'';
 		iso_time(now, end, sizeof(end));
 		strbuf_printf(json, ",\"end\":\"%s\",\"end_unix\":%lld,"
 			      "\"duration\":%lld,", end, (long long)now,
@@ -109,7 +115,7 @@ static void acct_format(const struct acct *a, const struct acct_tunnel *t,
 			      (unsigned long long)e->packets_in,
 			      (unsigned long long)e->bytes_in,
 			      (unsigned long long)e->packets_out,
-			      (unsigned long long)e->bytes_out, e->reason);
+			      (unsigned long long)e->bytes_out, reason);
 	}
 	strbuf_printf(json, "}\n");
 }
@@ -119,9 +125,12 @@ static void acct_format(const struct acct *a, const struct acct_tunnel *t,
 static void acct_append(struct acct *a, const struct strbuf *line)
 {
 	size_t off = 0;
+	struct stat st;
 
 	if (a->fd < 0 || line->failed || line->len == 0)
 		return;
+	if (fstat(a->fd, &st) < 0)
+		st.st_size = -1;
 	while (off < line->len) {
 		ssize_t n = write(a->fd, line->buf + off, line->len - off);
 
@@ -130,6 +139,11 @@ static void acct_append(struct acct *a, const struct strbuf *line)
 		if (n < 0) {
 			log_warn("cannot append to %s (the record is in the "
 				 "system log)", a->path);
+			/* No half record for the next one to follow. */
+			if (off > 0 && st.st_size >= 0 &&
+			    ftruncate(a->fd, st.st_size) < 0)
+				log_warn("cannot cut a half record from %s",
+					 a->path);
 			return;
 		}
 		off += (size_t)n;

@@ -35,6 +35,7 @@ struct ctl {
 				   own cap, so scrapers cannot lock the
 				   operator out */
 	uint64_t refused_logged_ms;
+	struct ev_timer resume;   /* the listeners again, after EMFILE */
 };
 
 static void ctl_close(struct ctl_conn *c)
@@ -75,7 +76,7 @@ static void ctl_command(struct ctl_conn *c, char *line)
 	} else if (strcmp(line, "metrics") == 0 && arg == NULL) {
 		report_metrics(srv, &c->out);
 	} else if (strcmp(line, "disconnect") == 0 && arg != NULL &&
-		   *arg != '\0' && strlen(arg) <= PROTO_USER_MAX) {
+		   proto_user_ok(arg)) {
 		n = session_disconnect(srv, arg,
 				       "disconnected by the operator");
 		if (n == 0)
@@ -100,8 +101,12 @@ static void ctl_http(struct ctl_conn *c)
 	const char *status = "200 OK";
 
 	if (strncmp(c->in, "GET /metrics ", 13) == 0 ||
-	    strncmp(c->in, "GET /metrics\r", 13) == 0)
+	    strncmp(c->in, "GET /metrics\r", 13) == 0 ||
+	    strncmp(c->in, "GET /metrics\n", 13) == 0) {
 		report_metrics(c->ctl->srv, &body);
+		if (body.failed)
+			status = "500 Internal Server Error";
+	}
 	else if (strncmp(c->in, "GET ", 4) == 0)
 		status = "404 Not Found";
 	else
@@ -150,6 +155,10 @@ static void ctl_on_io(void *arg, uint32_t events)
 		if (c->out.failed)
 			log_warnx("an operator's reply was cut: out of memory "
 				  "or over %u octets", STRBUF_MAX);
+		if (c->out.len == 0) {
+			ctl_close(c);
+			return;
+		}
 		if (ev_io_mod(c->ctl->srv->loop, &c->io, EPOLLOUT) < 0) {
 			ctl_close(c);
 			return;
@@ -206,6 +215,12 @@ static void ctl_accept(struct ctl *ctl, int lfd, bool http)
 	struct ctl_conn *c;
 	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		/* Level-triggered: come back in a second, not at once. */
+		ev_io_del(ctl->srv->loop, http ? &ctl->http_io : &ctl->unix_io);
+		ev_timer_arm(ctl->srv->loop, &ctl->resume, 1000);
+		return;
+	}
 	if (fd < 0)
 		return;
 	if (ctl->n[http] >= CTL_MAX_CONNS) {
@@ -262,6 +277,16 @@ static void ctl_on_http(void *arg, uint32_t events)
 	ctl_accept(ctl, ctl->srv->metrics_fd, true);
 }
 
+static void ctl_on_resume(void *arg)
+{
+	struct ctl *ctl = arg;
+
+	if (ctl->srv->ctl_fd >= 0 && !ctl->unix_io.added)
+		ev_io_add(ctl->srv->loop, &ctl->unix_io, EPOLLIN);
+	if (ctl->srv->metrics_fd >= 0 && !ctl->http_io.added)
+		ev_io_add(ctl->srv->loop, &ctl->http_io, EPOLLIN);
+}
+
 int ctl_start(struct server *srv)
 {
 	struct ctl *ctl = calloc(1, sizeof(*ctl));
@@ -270,6 +295,7 @@ int ctl_start(struct server *srv)
 		return -1;
 	ctl->srv = srv;
 	srv->ctl = ctl;
+	ctl->resume = (struct ev_timer){ .cb = ctl_on_resume, .arg = ctl };
 	ctl->unix_io = (struct ev_io){ .fd = srv->ctl_fd, .cb = ctl_on_unix,
 				       .arg = ctl };
 	ctl->http_io = (struct ev_io){ .fd = srv->metrics_fd,
@@ -300,6 +326,7 @@ void ctl_stop(struct server *srv)
 {
 	if (srv->ctl == NULL)
 		return;
+	ev_timer_cancel(srv->loop, &srv->ctl->resume);
 	while (srv->ctl->conns != NULL)
 		ctl_close(srv->ctl->conns);
 	ctl_reap(srv);

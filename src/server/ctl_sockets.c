@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -71,7 +72,9 @@ int ctl_unix_socket(const struct server_config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	umask(old);
-	if ((cfg->has_ctl_group && chown(cfg->ctl_path, 0, cfg->ctl_gid) < 0) ||
+	if ((cfg->has_ctl_group &&
+	     fchownat(AT_FDCWD, cfg->ctl_path, 0, cfg->ctl_gid,
+		      AT_SYMLINK_NOFOLLOW) < 0) ||
 	    listen(fd, CTL_BACKLOG) < 0) {
 		snprintf(err, errlen, "-C %s: %s", cfg->ctl_path,
 			 strerror(errno));

@@ -26,6 +26,7 @@
 #include "os/tunsock.h"
 #include "server/acct.h"
 #include "server/auth.h"
+#include "server/ctl.h"
 #include "server/ctl_sockets.h"
 #include "server/engine.h"
 #include "server/privsep_parent.h"
@@ -367,6 +368,12 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 				  argv[optind]);
 		cfg->has_prefix = true;
 	}
+	/* daemon() goes to /: paths kept for the end must not be relative */
+	if ((*cfg->ctl_path != '\0' && *cfg->ctl_path != '/') ||
+	    *cfg->pidfile != '/' ||
+	    (cfg->journal != NULL && *cfg->journal != '/'))
+		die_usage("-C, -f and -J take absolute paths (such as "
+			  "/run/dtcps.sock)");
 	if (group != NULL && ctl_group_lookup(cfg, group, err, sizeof(err)) < 0)
 		die_usage("%s", err);
 	if (cfg->has_metrics && !metrics_any &&
@@ -457,7 +464,7 @@ static int p41_socket(const struct server_config *cfg)
  * raising the soft limit to the hard one. */
 static void raise_fd_limit(const struct server_config *cfg)
 {
-	rlim_t need = (rlim_t)cfg->max_tunnels * 3 + 16;
+	rlim_t need = (rlim_t)cfg->max_tunnels * 3 + 16 + 2 * CTL_MAX_CONNS + 2;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
@@ -503,12 +510,17 @@ int main(int argc, char **argv)
 	struct acct *acct;
 	struct rtnl *nl;
 	struct pidfile pidfile = { .fd = -1 };
+	sigset_t blocked;
 	char err[512];
 	int rc;
 	pid_t pid, holder;
 
 	/* Nothing inherited may reach the confined engine. */
 	closefrom(3);
+	/* From here on SIGHUP, SIGINT and SIGTERM wait for the loops that
+	 * handle them (privchan_serve, the engine's signalfd): a reload
+	 * sent while the server starts must not kill it. */
+	privchan_block_signals(&blocked);
 	memset(&srv, 0, sizeof(srv));
 	parse_args(argc, argv, &srv.cfg);
 	log_init("dtcps", 1, srv.cfg.verbose);

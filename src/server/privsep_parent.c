@@ -217,8 +217,10 @@ static void pp_idle(void *ctx)
 		return;
 	err = rtnl_link_del_group(p->nl, PP_DYING_GROUP);
 	if (err < 0 && err != -ENODEV)
-		log_warnx("cannot delete %zu interfaces of ended tunnels: %s",
-			  p->ndying, strerror(-err));
+		log_warnx("cannot delete %zu interfaces of ended tunnels: %s "
+			  "(is an interface of another program in group %u? "
+			  "ip link show group %u)", p->ndying, strerror(-err),
+			  PP_DYING_GROUP, PP_DYING_GROUP);
 	for (size_t i = 0; i < p->ndying; i++)
 		close(p->dying[i]);
 	p->ndying = 0;
@@ -243,9 +245,13 @@ static int pp_dying(struct privsep_parent *p, struct pp_session *s)
 		p->dying = nd;
 		p->dying_cap = cap;
 	}
-	if (if_indextoname(s->ifindex, name) == NULL ||
-	    strcmp(name, s->ifname) != 0)
-		return 0;       /* gone already: nothing to delete */
+	if (if_indextoname(s->ifindex, name) == NULL) {
+		if (errno == ENXIO || errno == ENODEV)
+			return 0;       /* gone already: nothing to delete */
+		return -1;
+	}
+	if (strcmp(name, s->ifname) != 0)
+		return 0;               /* the index is someone else's now */
 	if (rtnl_link_set_group(p->nl, s->ifindex, PP_DYING_GROUP) < 0)
 		return -1;
 	fd = fcntl(s->keep_fd, F_DUPFD_CLOEXEC, 3);
@@ -450,6 +456,10 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	    m->unit - cfg->if_base[m->kind] >= cfg->max_tunnels ||
 	    m->slot >= server_slots(cfg) || pp_taken(p, m))
 		return -1;
+	/* An ended tunnel's interface may still wait in the dying batch
+	 * under the name the engine now asks for: delete the batch first. */
+	if (p->ndying > 0)
+		pp_idle(p);
 	/* The parent, not the engine, counts a user's tunnels. */
 	if (pp_user_tunnels(p, s, m->tunnel_type == PROTO_TYPE_NETWORK) >=
 	    cfg->max_per_user) {

@@ -516,6 +516,34 @@ static void test_per_user_limit(void **state)
 	close(fd2);
 }
 
+/* The engine reuses a unit as soon as its tunnel has ended: when the END
+ * and the next TUNNEL for that unit come in one batch (no idle between),
+ * the parent deletes the dying interface first, so the name is free. */
+static void test_unit_reused_within_a_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct privsep_msg_end end = { .h = { PRIVSEP_END, 24 } };
+	struct privsep_msg_tunnel_reply rep;
+	char c[33], c2[33];
+	int fd, fd2;
+
+	hello(f, 24, c);
+	hello(f, 28, c2);
+	assert_int_equal(auth(f, 24, c, "secret1"), 1);
+	assert_int_equal(auth(f, 28, c2, "secret1"), 1);
+	fd = tunnel(f, 24, &rep);              /* unit 24 % 4 = 0: dtt0 */
+	assert_true(fd >= 0);
+	close(fd);                             /* as the engine does */
+	assert_int_equal(privchan_dispatch(&privsep_parent_table, f->p,
+					   f->parent_end, &end, sizeof(end)), 0);
+	assert_true(if_nametoindex("dtt0") > 0);   /* still in the batch */
+	fd2 = tunnel(f, 28, &rep);             /* unit 28 % 4 = 0 again */
+	assert_true(fd2 >= 0);
+	assert_int_equal(rep.err, 0);
+	assert_string_equal(rep.ifname, "dtt0");
+	close(fd2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +560,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_loop_kills_a_rule_breaker, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untunnel_needs_a_new_login, setup_netns, teardown_netns),
 		cmocka_unit_test_setup_teardown(test_per_user_limit, setup_netns, teardown_netns),
+		cmocka_unit_test_setup_teardown(test_unit_reused_within_a_batch, setup_netns, teardown_netns),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
