@@ -169,15 +169,23 @@ run_netns() {
 		if [ "$rc" -eq 0 ] && ! san_clean; then
 			ko "netns/$name" "sanitizer report (${secs}s)" "$log"
 			san_report
-		elif [ "$rc" -eq 0 ]; then
-			ok "netns/$name (${secs}s)"
-		elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-			ko "netns/$name" "killed after the ${NETNS_TIMEOUT}s timeout" "$log"
 		else
-			ko "netns/$name" "exit status $rc (${secs}s)" "$log"
+			verdict "netns/$name" "$rc" "$secs" "$NETNS_TIMEOUT" "$log"
 		fi
 	done
 	[ "$found" -eq 1 ] || ko "netns" "no scenarios in tests/netns"
+}
+
+# verdict NAME RC SECS TIMEOUT LOG [SUMMARY] : count a scenario that ran
+# under `timeout` by its exit status
+verdict() {
+	if [ "$2" -eq 0 ]; then
+		ok "$1 (${3}s)${6:+: $6}"
+	elif [ "$2" -eq 124 ] || [ "$2" -eq 137 ]; then
+		ko "$1" "killed after the ${4}s timeout" "$5"
+	else
+		ko "$1" "exit status $2 (${3}s)" "$5"
+	fi
 }
 
 # The packaging checks (tests/pkg/t_*.sh): make deb, lintian, the package's
@@ -193,13 +201,8 @@ run_pkg() {
 		TEST_NAME=$name timeout -k 10 "$PKG_TIMEOUT" bash "$s" >"$log" 2>&1 </dev/null
 		rc=$?
 		secs=$((SECONDS - t0))
-		if [ "$rc" -eq 0 ]; then
-			ok "pkg/$name (${secs}s): $(sed -n 's/^PASS: [^:]*: //p' "$log")"
-		elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-			ko "pkg/$name" "killed after the ${PKG_TIMEOUT}s timeout" "$log"
-		else
-			ko "pkg/$name" "exit status $rc (${secs}s)" "$log"
-		fi
+		verdict "pkg/$name" "$rc" "$secs" "$PKG_TIMEOUT" "$log" \
+			"$(sed -n 's/^PASS: [^:]*: //p' "$log")"
 	done
 	[ "$found" -eq 1 ] || ko "pkg" "no checks in tests/pkg"
 }
