@@ -185,16 +185,21 @@ int rtnl_addr6_add(struct rtnl *nl, unsigned ifindex,
 	return rtnl_transact(nl, nlh);
 }
 
+enum rtnl_route_op { RTNL_ROUTE_ADD, RTNL_ROUTE_REPLACE, RTNL_ROUTE_DEL };
+
 static int rtnl_route6(struct rtnl *nl, unsigned ifindex,
-		       const struct in6_addr *dst, unsigned plen, bool replace)
+		       const struct in6_addr *dst, unsigned plen,
+		       enum rtnl_route_op op)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	struct rtmsg *rtm = rtnl_request(buf, RTM_NEWROUTE, true, sizeof(*rtm),
+	struct rtmsg *rtm = rtnl_request(buf, op == RTNL_ROUTE_DEL
+					 ? RTM_DELROUTE : RTM_NEWROUTE,
+					 op == RTNL_ROUTE_ADD, sizeof(*rtm),
 					 &nlh);
 
 	/* Replacing moves the route in one step: no moment without it. */
-	if (replace)
+	if (op == RTNL_ROUTE_REPLACE)
 		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 
 	*rtm = (struct rtmsg){ .rtm_family = AF_INET6,
@@ -212,13 +217,19 @@ static int rtnl_route6(struct rtnl *nl, unsigned ifindex,
 int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
 		    const struct in6_addr *dst, unsigned plen)
 {
-	return rtnl_route6(nl, ifindex, dst, plen, false);
+	return rtnl_route6(nl, ifindex, dst, plen, RTNL_ROUTE_ADD);
 }
 
 int rtnl_route6_replace(struct rtnl *nl, unsigned ifindex,
 			const struct in6_addr *dst, unsigned plen)
 {
-	return rtnl_route6(nl, ifindex, dst, plen, true);
+	return rtnl_route6(nl, ifindex, dst, plen, RTNL_ROUTE_REPLACE);
+}
+
+int rtnl_route6_del(struct rtnl *nl, unsigned ifindex,
+		    const struct in6_addr *dst, unsigned plen)
+{
+	return rtnl_route6(nl, ifindex, dst, plen, RTNL_ROUTE_DEL);
 }
 
 struct rtnl_dump {

@@ -52,6 +52,11 @@ int rtnl_route6_add(struct rtnl *nl, unsigned ifindex,
 int rtnl_route6_replace(struct rtnl *nl, unsigned ifindex,
 			const struct in6_addr *dst, unsigned plen);
 
+/* Delete the route dst/plen out of ifindex (only that interface's).
+ * Returns 0 or -errno (-ESRCH when there is none). */
+int rtnl_route6_del(struct rtnl *nl, unsigned ifindex,
+		    const struct in6_addr *dst, unsigned plen);
+
 /* One IPv6 prefix this host has: a route of the main table (the
  * destination) or an address (with its prefix length). */
 struct rtnl_prefix6 {

@@ -74,6 +74,9 @@ struct relay {
 	 * the source of what we send (IP_PKTINFO) and the only destination
 	 * we accept; INADDR_ANY on a socket bound and connected to it. */
 	struct in_addr local4;
+	/* net_fd is a UDP socket shared by many tunnels (dtcps -s): send
+	 * from local4 too (IP_PKTINFO) unless it is INADDR_ANY. */
+	bool net_shared;
 	struct relay_stats stats;
 	uint64_t last_tx_ms;       /* monotime of the last datagram sent */
 	uint64_t last_rx_ms;       /* monotime of the last packet delivered */
@@ -152,6 +155,43 @@ void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
  * failed packet went to (its on_net_error). */
 void relay_p41_errors(int fd, relay_lookup_fn *lookup, void *arg,
 		      struct relay_p41_stats *st);
+
+/* The tunnel whose routes hold an IPv6 destination (dst[16]), or NULL. */
+typedef struct relay *relay_route_fn(void *arg, const uint8_t *dst);
+
+/* Counters of a TUN device shared by every tunnel (dtcps -s), for packets
+ * that belong to no tunnel. */
+struct relay_tun_stats {
+	uint64_t rx;                  /* packets read */
+	uint64_t drop_malformed;      /* not a well-formed IPv6 packet */
+	uint64_t drop_no_route;       /* no tunnel holds the destination */
+};
+
+/* Read what is ready (bounded, for fairness) from a TUN device shared by
+ * every tunnel, with a virtio-net header when vnet, and send each packet
+ * through the relay route() names for its destination, as that relay's
+ * own relay_from_tun would. */
+void relay_tun_demux(int tun_fd, bool vnet, relay_route_fn *route, void *arg,
+		     struct relay_tun_stats *st);
+
+/* The tunnel a datagram from src belongs to, given its first datagram
+ * dg[len] (a keepalive may name a tunnel whose endpoint moved), or
+ * NULL. */
+typedef struct relay *relay_endpoint_fn(void *arg,
+					const struct sockaddr_in *src,
+					const uint8_t *dg, size_t len);
+
+/* Counters of a UDP socket shared by many tunnels (dtcps -s). */
+struct relay_udp_stats {
+	uint64_t rx;                  /* datagrams received */
+	uint64_t drop_unknown;        /* from an endpoint of no tunnel */
+};
+
+/* Receive what is ready on a UDP socket shared by many tunnels and hand
+ * each datagram (a GRO run: one source) to the relay endpoint() names,
+ * checked as that relay's own socket's would be. */
+void relay_udp_demux(int fd, relay_endpoint_fn *endpoint, void *arg,
+		     struct relay_udp_stats *st);
 
 /* True when r knows where to send (a learning UDP relay may not yet). */
 bool relay_peer_known(const struct relay *r);

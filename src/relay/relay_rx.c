@@ -191,6 +191,44 @@ void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
 		gro_flush(&rx_gro);
 }
 
+void relay_udp_demux(int fd, relay_endpoint_fn *endpoint, void *arg,
+		     struct relay_udp_stats *st)
+{
+	struct relay *r, *cur = NULL;
+	int n;
+
+	n = rx_receive(fd);
+	if (n < 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		struct msghdr *m = &rx_msgs[i].msg_hdr;
+		size_t len = rx_msgs[i].msg_len, seg = rx_gro_size(m);
+		size_t first = seg != 0 && seg < len ? seg : len;
+
+		st->rx += seg != 0 && seg < len ? (len + seg - 1) / seg : 1;
+		r = m->msg_namelen == sizeof(rx_srcs[i]) &&
+		    rx_srcs[i].sin_family == AF_INET
+			? endpoint(arg, &rx_srcs[i], relay_bufs[i], first)
+			: NULL;
+		if (r == NULL) {
+			st->drop_unknown++;
+			continue;
+		}
+		/* Consecutive datagrams of one tunnel coalesce together. */
+		if (r != cur) {
+			if (cur != NULL)
+				gro_flush(&rx_gro);
+			gro_init(&rx_gro, r->tun_gso, rx_emit, r);
+			cur = r;
+		}
+		relay_check_datagrams(r, &rx_srcs[i], relay_bufs[i], len, seg,
+				      (m->msg_flags & MSG_TRUNC) != 0,
+				      rx_accept, &rx_gro);
+	}
+	if (cur != NULL)
+		gro_flush(&rx_gro);
+}
+
 void relay_p41_errors(int fd, relay_lookup_fn *lookup, void *arg,
 		      struct relay_p41_stats *st)
 {

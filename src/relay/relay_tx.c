@@ -33,9 +33,10 @@ struct tx_meta {
 	size_t dgram;       /* UDP_SEGMENT size, 0 without */
 };
 
-/* UDP_SEGMENT (UDP) or IP_PKTINFO (protocol 41): never both. */
+/* IP_PKTINFO (a shared socket) and UDP_SEGMENT (a GSO run). */
 union tx_ctl {
-	char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	char buf[CMSG_SPACE(sizeof(struct in_pktinfo)) +
+		 CMSG_SPACE(sizeof(uint16_t))];
 	struct cmsghdr align;
 };
 
@@ -49,31 +50,55 @@ static struct {
 	size_t niov, nhdr;
 } tx;
 
-/* On a shared protocol-41 socket, send from the tunnel's own address. */
+/* Append a control message to m, whose buffer is ctl. */
+static void tx_cmsg(struct msghdr *m, union tx_ctl *ctl, int level, int type,
+		    const void *data, size_t len)
+{
+	struct cmsghdr *c = (struct cmsghdr *)(ctl->buf + m->msg_controllen);
+
+	m->msg_control = ctl->buf;
+	m->msg_controllen += CMSG_SPACE(len);
+	memset(c, 0, CMSG_SPACE(len));
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), data, len);
+}
+
+/* On a socket shared by many tunnels, send from the tunnel's own
+ * address: the one its client knows as ours. */
 static void tx_source(const struct relay *r, struct msghdr *m, union tx_ctl *ctl)
 {
 	struct in_pktinfo pi = { .ipi_spec_dst = r->local4 };
-	struct cmsghdr *c;
 
-	if (r->encap != RELAY_P41 || r->local4.s_addr == INADDR_ANY)
+	if ((r->encap != RELAY_P41 && !r->net_shared) ||
+	    r->local4.s_addr == INADDR_ANY)
 		return;
-	m->msg_control = ctl->buf;
-	m->msg_controllen = CMSG_SPACE(sizeof(pi));
-	c = CMSG_FIRSTHDR(m);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	tx_cmsg(m, ctl, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 }
 
-/* A batch of plain packets (also the path for a descriptor without a
- * virtio-net header): iov[i] is datagram i. */
-static void tx_sendmmsg(struct relay *r, struct mmsghdr *msgs, int n)
+/* Send the datagrams of GSO message m one by one: the kernel refused the
+ * segmentation (EIO: the route's device cannot checksum; EINVAL: a
+ * segment is larger than the path MTU, which plain sends fragment). */
+static void tx_send_each(struct relay *r, int m)
 {
+	static struct mmsghdr one[TX_GSO_SEGS];
+	static union tx_ctl ctl[TX_GSO_SEGS];
+	const struct msghdr *gm = &tx.msgs[m].msg_hdr;
+	unsigned per = tx.meta[m].iov_per;
 	int sent;
 
-	for (int off = 0; off < n; off += sent) {
-		sent = sendmmsg(r->net_fd, msgs + off, (unsigned)(n - off),
+	for (unsigned i = 0; i < tx.meta[m].nseg; i++) {
+		memset(&one[i], 0, sizeof(one[i]));
+		one[i].msg_hdr.msg_iov = gm->msg_iov + (size_t)i * per;
+		one[i].msg_hdr.msg_iovlen = per;
+		one[i].msg_hdr.msg_name = gm->msg_name;
+		one[i].msg_hdr.msg_namelen = gm->msg_namelen;
+		tx_source(r, &one[i].msg_hdr, &ctl[i]);
+	}
+	r->stats.gso_fallback++;
+	for (unsigned off = 0; off < tx.meta[m].nseg; off += (unsigned)sent) {
+		sent = sendmmsg(r->net_fd, one + off, tx.meta[m].nseg - off,
 				MSG_DONTWAIT);
 		if (sent <= 0) {
 			/* A full socket buffer or an ICMP error from the
@@ -85,63 +110,6 @@ static void tx_sendmmsg(struct relay *r, struct mmsghdr *msgs, int n)
 		}
 		r->stats.net_tx += (uint64_t)sent;
 	}
-}
-
-static void relay_tx_plain(struct relay *r)
-{
-	static struct iovec iovs[RELAY_BATCH];
-	static struct mmsghdr msgs[RELAY_BATCH];
-	static union tx_ctl ctls[RELAY_BATCH];
-	int n = 0;
-
-	while (n < RELAY_BATCH) {
-		ssize_t len = read(r->tun_fd, relay_bufs[n], RELAY_BUF);
-
-		if (len < 0)
-			break;  /* EAGAIN, or an error the next event repeats */
-		r->stats.tun_rx++;
-		if (!relay_packet_ok(relay_bufs[n], (size_t)len)) {
-			r->stats.drop_malformed++;
-			continue;
-		}
-		if (!relay_peer_known(r)) {
-			r->stats.drop_no_peer++;
-			continue;
-		}
-		r->stats.bytes_out += (size_t)len;
-		iovs[n].iov_base = relay_bufs[n];
-		iovs[n].iov_len = (size_t)len;
-		memset(&msgs[n].msg_hdr, 0, sizeof(msgs[n].msg_hdr));
-		msgs[n].msg_hdr.msg_iov = &iovs[n];
-		msgs[n].msg_hdr.msg_iovlen = 1;
-		msgs[n].msg_hdr.msg_name = &r->peer;
-		msgs[n].msg_hdr.msg_namelen = sizeof(r->peer);
-		tx_source(r, &msgs[n].msg_hdr, &ctls[n]);
-		n++;
-	}
-	tx_sendmmsg(r, msgs, n);
-	if (n > 0)
-		r->last_tx_ms = monotime_ms();
-}
-
-/* Send the datagrams of GSO message m one by one: the kernel refused the
- * segmentation (EIO: the route's device cannot checksum; EINVAL: a
- * segment is larger than the path MTU, which plain sends fragment). */
-static void tx_send_each(struct relay *r, int m)
-{
-	static struct mmsghdr one[TX_GSO_SEGS];
-	const struct msghdr *gm = &tx.msgs[m].msg_hdr;
-	unsigned per = tx.meta[m].iov_per;
-
-	for (unsigned i = 0; i < tx.meta[m].nseg; i++) {
-		memset(&one[i], 0, sizeof(one[i]));
-		one[i].msg_hdr.msg_iov = gm->msg_iov + (size_t)i * per;
-		one[i].msg_hdr.msg_iovlen = per;
-		one[i].msg_hdr.msg_name = gm->msg_name;
-		one[i].msg_hdr.msg_namelen = gm->msg_namelen;
-	}
-	r->stats.gso_fallback++;
-	tx_sendmmsg(r, one, (int)tx.meta[m].nseg);
 }
 
 static void tx_flush(struct relay *r)
@@ -239,16 +207,10 @@ static void tx_add_gso(struct relay *r, const struct gso_pkt *g)
 		if (cnt > 1) {
 			/* Every datagram but the last is exactly dgram
 			 * bytes long, as UDP_SEGMENT requires. */
-			struct cmsghdr *c;
 			uint16_t size = (uint16_t)dgram;
 
-			m->msg_control = tx.ctl[tx.nmsg].buf;
-			m->msg_controllen = CMSG_SPACE(sizeof(size));
-			c = CMSG_FIRSTHDR(m);
-			c->cmsg_level = SOL_UDP;
-			c->cmsg_type = UDP_SEGMENT;
-			c->cmsg_len = CMSG_LEN(sizeof(size));
-			memcpy(CMSG_DATA(c), &size, sizeof(size));
+			tx_cmsg(m, &tx.ctl[tx.nmsg], SOL_UDP, UDP_SEGMENT,
+				&size, sizeof(size));
 		}
 		tx.meta[tx.nmsg] = (struct tx_meta){
 			.nseg = cnt, .iov_per = 2, .dgram = cnt > 1 ? dgram : 0
@@ -258,52 +220,84 @@ static void tx_add_gso(struct relay *r, const struct gso_pkt *g)
 	}
 }
 
-static void relay_tx_vnet(struct relay *r)
+/* Take one packet read from r's TUN device into buf[len] (after a
+ * virtio-net header when r has one): checked, counted and queued. */
+static void tx_take(struct relay *r, uint8_t *buf, size_t len)
 {
+	size_t hlen = r->tun_vnet ? VNET_HDR_LEN : 0;
+	uint8_t *pkt = buf + hlen;
 	struct virtio_net_hdr vh;
 	struct gso_pkt g;
+	size_t plen;
+	int kind = GSO_SINGLE;
 
-	for (int n = 0; n < RELAY_BATCH; n++) {
-		uint8_t *buf = relay_bufs[n], *pkt = buf + VNET_HDR_LEN;
-		ssize_t len = read(r->tun_fd, buf, RELAY_BUF);
-		size_t plen;
-		int kind;
-
-		if (len < 0)
-			break;  /* EAGAIN, or an error the next event repeats */
-		plen = (size_t)len - VNET_HDR_LEN;
-		if ((size_t)len < VNET_HDR_LEN ||
-		    !relay_packet_ok(pkt, plen)) {
-			r->stats.tun_rx++;
-			r->stats.drop_malformed++;
-			continue;
-		}
+	if (len < hlen || !relay_packet_ok(pkt, plen = len - hlen)) {
+		r->stats.tun_rx++;
+		r->stats.drop_malformed++;
+		return;
+	}
+	if (r->tun_vnet) {
 		memcpy(&vh, buf, sizeof(vh));
 		kind = gso_prepare(&vh, pkt, plen, &g);
 		if (kind < 0) {
 			r->stats.tun_rx++;
 			r->stats.drop_malformed++;
-			continue;
+			return;
 		}
-		/* Counted as the packets they will be on the wire. */
-		r->stats.tun_rx += kind == GSO_SPLIT ? g.nseg : 1;
-		if (!relay_peer_known(r)) {
-			r->stats.drop_no_peer += kind == GSO_SPLIT ? g.nseg : 1;
-			continue;
-		}
-		r->stats.bytes_out += plen;
-		if (kind == GSO_SPLIT)
-			tx_add_gso(r, &g);
-		else
-			tx_add_single(r, pkt, plen);
 	}
-	tx_flush(r);
+	/* Counted as the packets they will be on the wire. */
+	r->stats.tun_rx += kind == GSO_SPLIT ? g.nseg : 1;
+	if (!relay_peer_known(r)) {
+		r->stats.drop_no_peer += kind == GSO_SPLIT ? g.nseg : 1;
+		return;
+	}
+	r->stats.bytes_out += plen;
+	if (kind == GSO_SPLIT)
+		tx_add_gso(r, &g);
+	else
+		tx_add_single(r, pkt, plen);
 }
 
 void relay_from_tun(struct relay *r)
 {
-	if (r->tun_vnet)
-		relay_tx_vnet(r);
-	else
-		relay_tx_plain(r);
+	for (int n = 0; n < RELAY_BATCH; n++) {
+		ssize_t len = read(r->tun_fd, relay_bufs[n], RELAY_BUF);
+
+		if (len < 0)
+			break;  /* EAGAIN, or an error the next event repeats */
+		tx_take(r, relay_bufs[n], (size_t)len);
+	}
+	tx_flush(r);
+}
+
+void relay_tun_demux(int tun_fd, bool vnet, relay_route_fn *route, void *arg,
+		     struct relay_tun_stats *st)
+{
+	size_t hlen = vnet ? VNET_HDR_LEN : 0;
+	struct relay *r, *cur = NULL;
+
+	for (int n = 0; n < RELAY_BATCH; n++) {
+		ssize_t len = read(tun_fd, relay_bufs[n], RELAY_BUF);
+
+		if (len < 0)
+			break;  /* EAGAIN, or an error the next event repeats */
+		st->rx++;
+		if ((size_t)len < hlen + RELAY_IP6_HLEN) {
+			st->drop_malformed++;
+			continue;
+		}
+		r = route(arg, relay_bufs[n] + hlen + 24);
+		if (r == NULL) {
+			st->drop_no_route++;
+			continue;
+		}
+		/* A batch goes out on one tunnel's socket: send what the
+		 * last tunnel has queued before another's. */
+		if (r != cur && cur != NULL)
+			tx_flush(cur);
+		cur = r;
+		tx_take(r, relay_bufs[n], (size_t)len);
+	}
+	if (cur != NULL)
+		tx_flush(cur);
 }

@@ -88,6 +88,42 @@ static void on_p41(void *arg, uint32_t events)
 	tunnel_p41_receive(&srv->tunnels, (events & EPOLLERR) != 0);
 }
 
+static void on_shared_tun(void *arg, uint32_t events)
+{
+	struct server *srv = arg;
+
+	(void)events;
+	shared_tun_receive(&srv->tunnels.shared);
+}
+
+static void on_shared_udp(void *arg, uint32_t events)
+{
+	struct server *srv = arg;
+
+	(void)events;
+	shared_udp_receive(&srv->tunnels.shared);
+}
+
+/* -s: the shared device and port, opened by the parent. */
+static void engine_shared_start(struct server *srv)
+{
+	struct shared *sh = &srv->tunnels.shared;
+
+	if (!srv->cfg.shared)
+		return;
+	if (shared_init(sh, srv->shared_tun_fd, srv->shared_udp_fd,
+			srv->cfg.udp_base) < 0)
+		fatalx("out of memory");
+	srv->shared_tun_io = (struct ev_io){ .fd = srv->shared_tun_fd,
+					     .cb = on_shared_tun, .arg = srv };
+	srv->shared_udp_io = (struct ev_io){ .fd = srv->shared_udp_fd,
+					     .cb = on_shared_udp, .arg = srv };
+	if (ev_io_add(srv->loop, &srv->shared_tun_io, EPOLLIN) < 0 ||
+	    (srv->shared_udp_fd >= 0 &&
+	     ev_io_add(srv->loop, &srv->shared_udp_io, EPOLLIN) < 0))
+		fatal("cannot watch the shared interface");
+}
+
 static void after_batch(void *arg)
 {
 	session_reap(arg);
@@ -111,8 +147,12 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 		      srv->cfg.if_base[PRIVSEP_KIND_P41], srv->cfg.max_tunnels) < 0 ||
 	    pool_init(&srv->tunnels.slots, 0, server_slots(&srv->cfg)) < 0 ||
 	    addrmap_init(&srv->tunnels.p41_clients, srv->cfg.max_tunnels) < 0 ||
-	    pool_init(&srv->tunnels.ports, srv->cfg.udp_base,
-		      srv->cfg.max_tunnels) < 0)
+	    pool_init(&srv->tunnels.ports, srv->cfg.udp_base +
+		      (srv->cfg.shared ? 1 : 0),
+		      srv->cfg.shared &&
+		      65535u - srv->cfg.udp_base < srv->cfg.max_tunnels
+			      ? 65535u - srv->cfg.udp_base
+			      : srv->cfg.max_tunnels) < 0)
 		fatalx("out of memory");
 	srv->loop = ev_new();
 	if (srv->loop == NULL)
@@ -133,6 +173,7 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	    ev_signals(srv->loop, signals, on_signal, srv) < 0)
 		fatal("cannot set up the event loop");
 	ev_after_batch(srv->loop, after_batch, srv);
+	engine_shared_start(srv);
 	if (ctl_start(srv) < 0)
 		fatal("cannot serve the control socket");
 	srv->accept_pause = (struct ev_timer){ .cb = on_accept_resume, .arg = srv };
@@ -169,6 +210,23 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	close(srv->listen_fd);
 	ev_free(srv->loop);
 	close(srv->p41_fd);
+	if (srv->cfg.shared) {
+		log_info("%s: %llu packets read; dropped: malformed %llu, for "
+			 "no tunnel %llu; shared udp port: %llu datagrams, "
+			 "from no tunnel's endpoint %llu", srv->cfg.shared_if,
+			 (unsigned long long)srv->tunnels.shared.tun_stats.rx,
+			 (unsigned long long)
+			 srv->tunnels.shared.tun_stats.drop_malformed,
+			 (unsigned long long)
+			 srv->tunnels.shared.tun_stats.drop_no_route,
+			 (unsigned long long)srv->tunnels.shared.udp_stats.rx,
+			 (unsigned long long)
+			 srv->tunnels.shared.udp_stats.drop_unknown);
+		shared_destroy(&srv->tunnels.shared);
+		close(srv->shared_tun_fd);
+		if (srv->shared_udp_fd >= 0)
+			close(srv->shared_udp_fd);
+	}
 	for (int k = 0; k < PRIVSEP_KINDS; k++)
 		pool_destroy(&srv->tunnels.units[k]);
 	pool_destroy(&srv->tunnels.ports);

@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "os/privchan.h"
+#include "os/ifconf.h"
 #include "os/pidfile.h"
 #include "os/rtnl.h"
 #include "os/sandbox.h"
@@ -45,7 +46,7 @@ static void usage(FILE *f)
 "             [-i interface] [-I udp-interface]\n"
 "             [-L listen-address] [-m mtu] [-M max-sessions]\n"
 "             [-n max-per-user] [-N max-per-address] [-p port]\n"
-"             [-r route-table] [-w max-waiting]\n"
+"             [-r route-table] [-s shared-interface] [-w max-waiting]\n"
 "             [-R burst,refill-seconds]\n"
 "             [-S any|link]\n"
 "             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
@@ -84,6 +85,10 @@ static void usage(FILE *f)
 "  -R b,s    failed logins one address may make in a row, and seconds\n"
 "            to earn one more back (default 10,30); a connection is\n"
 "            closed after 3 failures\n"
+"  -s name   every tunnel behind one interface (such as dtcp0), routed\n"
+"            by destination inside dtcps; with -U, clients that announce\n"
+"            their port or use roam1 share UDP port -b (legacy\n"
+"            NAT-traversal clients get the next ones); no tunnelonly\n"
 "  -S src    inner IPv6 sources a tunnelonly tunnel may send from: any\n"
 "            (default) or link (fe80::/10 only); host and network\n"
 "            tunnels always allow only the client's address, its\n"
@@ -224,7 +229,7 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 
 	opterr = 0;
 	while ((ch = getopt(argc, argv,
-			    ":A:b:C:f:dDg:G:hH:i:I:J:L:m:M:n:N:p:r:R:S:T:"
+			    ":A:b:C:f:dDg:G:hH:i:I:J:L:m:M:n:N:p:r:R:s:S:T:"
 			    "u:w:UacloX")) != -1) {
 		switch (ch) {
 		case 'A':
@@ -316,6 +321,15 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 				   86400, &cfg->throttle_burst,
 				   &cfg->throttle_refill);
 			break;
+		case 's':
+			if (!parse_ifname_ok(optarg))
+				die_usage("invalid interface name \"%.32s\" "
+					  "(-s): expected a name such as dtcp0",
+					  optarg);
+			snprintf(cfg->shared_if, sizeof(cfg->shared_if), "%s",
+				 optarg);
+			cfg->shared = true;
+			break;
 		case 'S':
 			if (strcmp(optarg, "link") == 0)
 				cfg->tunnelonly_link_only = true;
@@ -386,13 +400,26 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 		die_usage("-a gives network tunnels a link address pair from "
 			  "the prefix argument: give one, such as "
 			  "2001:db8:1::/64");
-	if (cfg->udp && (unsigned)cfg->udp_base + cfg->max_tunnels > 65536) {
+	if (cfg->shared && (opt_c || opt_o))
+		die_usage("-s (one shared interface) makes no interface per "
+			  "tunnel: -c and -o do not apply");
+	if (cfg->shared && cfg->p41_pick)
+		die_usage("-s (one shared interface) uses no interface per "
+			  "tunnel: -i cannot name existing ones");
+	/* -s: the first port is the shared one; legacy NAT-traversal
+	 * tunnels take theirs above it. A shared server needs them only
+	 * for those, and clamps nothing. */
+	if (cfg->udp && !cfg->shared &&
+	    (unsigned)cfg->udp_base + cfg->max_tunnels > 65536) {
 		fprintf(stderr, "dtcps: warning: -b %u leaves room for %u UDP "
 			"ports: -M lowered from %u to %u\n", cfg->udp_base,
 			65536 - cfg->udp_base, cfg->max_tunnels,
 			65536 - cfg->udp_base);
 		cfg->max_tunnels = 65536 - cfg->udp_base;
 	}
+	if (cfg->udp && cfg->shared && cfg->udp_base == 65535)
+		die_usage("-b 65535 leaves -s no port for legacy NAT-traversal "
+			  "tunnels: choose a lower one");
 	/* Connections without a tunnel get at most half the sessions, so
 	 * that they can never lock logged-in users out. */
 	if (max_pending > cfg->max_tunnels / 2 && max_pending > 1)
@@ -460,11 +487,13 @@ static int p41_socket(const struct server_config *cfg)
 }
 
 /* Each tunnel holds up to three descriptors in the engine (control
- * socket, TUN, and UDP for a UDP tunnel): make sure -M of them fit,
- * raising the soft limit to the hard one. */
+ * socket, TUN, and UDP for a UDP tunnel); with -s one (the control
+ * socket), and a legacy NAT-traversal tunnel one more for its own port:
+ * make sure -M of them fit, raising the soft limit to the hard one. */
 static void raise_fd_limit(const struct server_config *cfg)
 {
-	rlim_t need = (rlim_t)cfg->max_tunnels * 3 + 16 + 2 * CTL_MAX_CONNS + 2;
+	rlim_t per = cfg->shared ? (cfg->udp ? 2 : 1) : 3;
+	rlim_t need = (rlim_t)cfg->max_tunnels * per + 16 + 2 * CTL_MAX_CONNS + 4;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
@@ -479,6 +508,54 @@ static void raise_fd_limit(const struct server_config *cfg)
 		       "raise it (ulimit -n, LimitNOFILE=) or lower -M",
 		       cfg->max_tunnels, (unsigned long long)need,
 		       (unsigned long long)rl.rlim_cur);
+}
+
+/* -s: the one TUN device every tunnel shares, up with -m and, with a
+ * prefix, the address prefix::1/plen, which gives the kernel its one
+ * route for the whole pool and is our end of every host tunnel; and with
+ * -U the shared UDP port (-b). Made here, on the terminal, so that a name
+ * or port in use is said before detaching. */
+static void shared_setup(struct server *srv, struct rtnl *nl)
+{
+	struct server_config *cfg = &srv->cfg;
+	struct in_addr any = { INADDR_ANY };
+	char name[IFNAMSIZ];
+	int fd, err;
+
+	srv->shared_tun_fd = srv->shared_udp_fd = -1;
+	if (!cfg->shared)
+		return;
+	fd = ifconf_tun_open(nl, cfg->shared_if, 0, cfg->mtu, name,
+			     &cfg->shared_ifindex);
+	if (fd == -EBUSY)
+		fatalx("-s %s: an interface of that name exists; delete it "
+		       "(ip link del %s) or choose another name",
+		       cfg->shared_if, cfg->shared_if);
+	if (fd < 0)
+		fatalx("-s %s: cannot create the shared interface: %s",
+		       cfg->shared_if, strerror(-fd));
+	srv->shared_tun_fd = fd;
+	if (cfg->has_prefix) {
+		/* plen <= 125 (checked): the last bit is a host bit. */
+		cfg->shared_server6 = cfg->prefix;
+		cfg->shared_server6.s6_addr[15] |= 1;
+		err = rtnl_addr6_add(nl, cfg->shared_ifindex,
+				     &cfg->shared_server6, NULL, cfg->plen);
+		if (err < 0)
+			fatalx("-s %s: cannot add the pool's address: %s",
+			       cfg->shared_if, strerror(-err));
+	}
+	if (!cfg->udp)
+		return;
+	fd = udp_tunnel_socket(cfg->has_tunnel_addr ? cfg->tunnel_addr : any,
+			       cfg->udp_base);
+	if (fd == -EADDRINUSE)
+		fatalx("-s: udp port %u (-b) is in use by another program; "
+		       "choose another -b", cfg->udp_base);
+	if (fd < 0)
+		fatalx("-s: cannot bind udp port %u: %s", cfg->udp_base,
+		       strerror(-fd));
+	srv->shared_udp_fd = fd;
 }
 
 /* The unprivileged engine binds the tunnel ports itself: they must be
@@ -568,6 +645,7 @@ int main(int argc, char **argv)
 		fatalx("%s", err);
 	srv.listen_fd = listen_socket(&srv.cfg);
 	srv.p41_fd = p41_socket(&srv.cfg);
+	shared_setup(&srv, nl);
 	srv.ctl_fd = srv.metrics_fd = -1;
 	if (*srv.cfg.ctl_path != '\0' &&
 	    (srv.ctl_fd = ctl_unix_socket(&srv.cfg, err, sizeof(err))) < 0)
@@ -601,6 +679,11 @@ int main(int argc, char **argv)
 	}
 	close(srv.listen_fd);
 	close(srv.p41_fd);
+	/* The engine's copy keeps the shared device: it goes with it. */
+	if (srv.shared_tun_fd >= 0)
+		close(srv.shared_tun_fd);
+	if (srv.shared_udp_fd >= 0)
+		close(srv.shared_udp_fd);
 	if (srv.ctl_fd >= 0)
 		close(srv.ctl_fd);
 	if (srv.metrics_fd >= 0)

@@ -57,17 +57,25 @@ int privsep_auth(unsigned sid, const char *user, const char *response,
 
 int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
 		   unsigned unit, unsigned slot, struct in_addr client4,
-		   struct privsep_tunnel *t)
+		   bool shared, struct privsep_tunnel *t)
 {
 	struct privsep_msg_tunnel req = { .h = { PRIVSEP_TUNNEL, sid },
 					  .tunnel_type = type, .kind = kind,
 					  .unit = unit, .slot = slot,
 					  .client4 = client4.s_addr };
 	struct privsep_msg_tunnel_reply rep;
-	int fd;
+	int fd = 0;
 
-	fd = privchan_call_fd(privsep_sock, &req, sizeof(req), &rep,
+	/* -s: the tunnel is a route on the shared device, no descriptor. */
+	if (shared) {
+		privchan_call(privsep_sock, &req, sizeof(req), &rep,
 			      sizeof(rep));
+		if (rep.err < 0)
+			return rep.err;
+	} else {
+		fd = privchan_call_fd(privsep_sock, &req, sizeof(req), &rep,
+				      sizeof(rep));
+	}
 	if (fd == -EMFILE && rep.err == 0) {
 		/* The interface died with the lost descriptor; the parent
 		 * must forget the session's tunnel too. */

@@ -48,14 +48,16 @@ int privsep_auth(unsigned sid, const char *user, const char *response,
 
 /* Create the tunnel interface of an authenticated session on `unit` of
  * the pool of `kind`, with host address pair `slot` when type is host, for
- * a client at client4. Returns the TUN descriptor and fills *t, or -EBUSY
+ * a client at client4. With `shared` (dtcps -s) the parent makes no
+ * interface, only decides and routes: returns 0. Otherwise returns the TUN
+ * descriptor. Fills *t; or returns -EBUSY
  * (that name is taken: try another unit), -ENODEV (-c: no such interface:
  * try another unit), -ENOSPC (no host pair for that slot, or no free
  * interface matching -i), -ENOENT (network: the route table has nothing for
  * the user) or another -errno. */
 int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
 		   unsigned unit, unsigned slot, struct in_addr client4,
-		   struct privsep_tunnel *t);
+		   bool shared, struct privsep_tunnel *t);
 
 /* The session's tunnel was taken down before use: the parent removes the
  * interface, and then takes nothing but the session's end. */

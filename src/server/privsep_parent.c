@@ -53,6 +53,7 @@ struct pp_session {
 	bool has_v6;
 	struct in6_addr server6;  /* and our address on it; */
 	bool network;             /* the user's prefixes are routed into it */
+	bool shared;              /* -s: its interface is the shared one */
 	char user[PROTO_USER_MAX + 1];   /* PP_AUTHED on: who logged in */
 	/* PP_TUNNELED, for the accounting records: */
 	enum proto_type type;
@@ -261,6 +262,24 @@ static int pp_dying(struct privsep_parent *p, struct pp_session *s)
 	return 0;
 }
 
+/* -s: the shared interface stays; the routes of s's prefixes go with s,
+ * unless a newer login of the user has them now (s->network false). */
+static void pp_unroute_shared(struct privsep_parent *p, struct pp_session *s)
+{
+	int err;
+
+	if (!s->network)
+		return;
+	for (unsigned i = 0; i < s->nprefixes; i++) {
+		err = rtnl_route6_del(p->nl, s->ifindex, &s->prefix[i].addr,
+				      s->prefix[i].plen);
+		if (err < 0 && err != -ESRCH)
+			log_warnx("cannot remove the route of a prefix of "
+				  "user %s from %s: %s", s->user, s->ifname,
+				  strerror(-err));
+	}
+}
+
 /* s no longer has its tunnel. An interface the parent made goes: the
  * parent does not trust the engine to have closed its descriptor (the
  * name is checked first, so that a reused index is never deleted). One
@@ -272,7 +291,9 @@ static void pp_forget_tunnel(struct privsep_parent *p, struct pp_session *s)
 
 	if (s->state != PP_TUNNELED)
 		return;
-	if (s->release) {
+	if (s->shared) {
+		pp_unroute_shared(p, s);
+	} else if (s->release) {
 		pp_release(p, s);
 	} else if (s->keep_fd >= 0 && pp_dying(p, s) == 0) {
 		/* pp_idle deletes it with the others of this batch */
@@ -286,7 +307,7 @@ static void pp_forget_tunnel(struct privsep_parent *p, struct pp_session *s)
 	if (s->keep_fd >= 0)
 		close(s->keep_fd);
 	s->keep_fd = -1;
-	s->release = s->has_v6 = s->network = false;
+	s->release = s->has_v6 = s->network = s->shared = false;
 	s->ifindex = 0;
 	s->ifname[0] = '\0';
 }
@@ -403,11 +424,18 @@ static int pp_route(struct privsep_parent *p, struct pp_session *s,
 			  s->user, s->ifname, strerror(-err));
 		/* Give the ones already moved back, so that the session
 		 * that had them keeps working, as if this login had never
-		 * happened; without one, they go with this interface. */
-		while (old != NULL && i-- > 0) {
+		 * happened; without one, they go with this interface (or,
+		 * on the shared one, now). */
+		while ((old != NULL || s->shared) && i-- > 0) {
 			memcpy(&dst, rep->prefix[i].addr, 16);
-			(void)rtnl_route6_replace(p->nl, old->ifindex, &dst,
-						  rep->prefix[i].plen);
+			if (old != NULL)
+				(void)rtnl_route6_replace(p->nl, old->ifindex,
+							  &dst,
+							  rep->prefix[i].plen);
+			else
+				(void)rtnl_route6_del(p->nl, rep->ifindex,
+						      &dst,
+						      rep->prefix[i].plen);
 		}
 		return err;
 	}
@@ -450,6 +478,7 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 
 	if (!proto_type_supported(m->tunnel_type) ||
 	    (m->tunnel_type == PROTO_TYPE_HOST && !cfg->has_prefix) ||
+	    (m->tunnel_type == PROTO_TYPE_TUNNELONLY && cfg->shared) ||
 	    (m->kind != PRIVSEP_KIND_UDP && m->kind != PRIVSEP_KIND_P41) ||
 	    (m->kind == PRIVSEP_KIND_UDP && !cfg->udp) ||
 	    m->client4 == 0 || m->unit < cfg->if_base[m->kind] ||
@@ -491,7 +520,18 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 		memcpy(rep->server6, &server6, 16);
 		memcpy(rep->client6, &client6, 16);
 	}
-	if (m->kind == PRIVSEP_KIND_P41 && cfg->p41_pick) {
+	if (cfg->shared) {
+		/* Every tunnel is a route on the one device: its address is
+		 * our end of each (the pair's server address is not on it),
+		 * and nothing is made. */
+		if (rep->has_v6) {
+			server6 = cfg->shared_server6;
+			memcpy(rep->server6, &server6, 16);
+		}
+		memcpy(rep->ifname, cfg->shared_if, IFNAMSIZ);
+		rep->ifindex = cfg->shared_ifindex;
+		fd = -1;
+	} else if (m->kind == PRIVSEP_KIND_P41 && cfg->p41_pick) {
 		fd = pp_pick(p, rep->ifname, &rep->ifindex);
 	} else if ((unsigned)snprintf(name, sizeof(name), "%s%u",
 				      cfg->if_stem[m->kind], m->unit) >=
@@ -501,11 +541,12 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 		fd = ifconf_tun_open(p->nl, name, cfg->tun_flags, cfg->mtu,
 				     rep->ifname, &rep->ifindex);
 	}
-	if (fd < 0) {
+	if (fd < 0 && !cfg->shared) {
 		rep->err = fd;
 		return 0;
 	}
 	s->state = PP_TUNNELED;
+	s->shared = cfg->shared;
 	s->kind = m->kind;
 	s->unit = m->unit;
 	s->slot = m->slot;
@@ -514,8 +555,9 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	s->ifindex = rep->ifindex;
 	s->has_v6 = rep->has_v6 != 0;
 	s->server6 = server6;
-	s->release = (m->kind == PRIVSEP_KIND_P41 && cfg->p41_pick) ||
-		     cfg->tun_flags != 0;
+	s->release = !cfg->shared &&
+		     ((m->kind == PRIVSEP_KIND_P41 && cfg->p41_pick) ||
+		      cfg->tun_flags != 0);
 	s->type = (enum proto_type)m->tunnel_type;
 	s->client6 = client6;
 	s->nprefixes = rep->nprefixes;
@@ -525,7 +567,7 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	}
 	s->start = time(NULL);
 	err = 0;
-	if (rep->has_v6)
+	if (rep->has_v6 && !cfg->shared)
 		err = rtnl_addr6_add(p->nl, rep->ifindex, &server6, &client6,
 				     128);
 	if (err == 0 && rep->nprefixes > 0)
@@ -533,12 +575,13 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	if (err < 0) {
 		pp_forget_tunnel(p, s);
 		s->state = PP_AUTHED;
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		rep->err = err;
 		return 0;
 	}
 	pp_account(p, s, NULL);
-	if (!s->release)
+	if (fd >= 0 && !s->release)
 		s->keep_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	*fdp = fd;
 	return 0;

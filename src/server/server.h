@@ -75,6 +75,13 @@ struct server_config {
 	uint16_t metrics_port;
 	const char *pidfile;           /* -f */
 	const char *journal;           /* -J: accounting records, or NULL */
+	/* -s: every tunnel behind one interface (server/shared.h); its
+	 * name, and what main() made of it before the engine starts. */
+	bool shared;
+	char shared_if[IFNAMSIZ];
+	unsigned shared_ifindex;
+	struct in6_addr shared_server6;   /* our address there (prefix::1):
+					     every host tunnel's server end */
 };
 
 struct session;
@@ -124,6 +131,8 @@ struct server {
 	int p41_fd;                    /* raw protocol-41 socket: opened by
 					  the parent, used by the engine */
 	struct ev_io p41_io;
+	int shared_tun_fd, shared_udp_fd; /* -s: made by the parent, or -1 */
+	struct ev_io shared_tun_io, shared_udp_io;
 	struct tunnel_env tunnels;     /* pools and policy of the tunnels */
 	struct session *sessions;      /* live sessions */
 	struct session *dead;          /* closed, freed after the batch */

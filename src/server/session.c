@@ -260,8 +260,11 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 		session_login_failed(s);
 		return;
 	}
+	/* -s: a tunnelonly tunnel would have nothing the shared interface
+	 * could route to it. */
 	if (!proto_type_supported(req->type) ||
-	    (req->type == PROTO_TYPE_HOST && !cfg->has_prefix)) {
+	    (req->type == PROTO_TYPE_HOST && !cfg->has_prefix) ||
+	    (req->type == PROTO_TYPE_TUNNELONLY && cfg->shared)) {
 		log_escape(esc, sizeof(esc), req->type_text,
 			   sizeof(req->type_text));
 		snprintf(buf, sizeof(buf), "unsupported tunnel type %s", esc);

@@ -50,6 +50,7 @@ static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
 	uint64_t ms = monotime_ms();
 	char a[INET_ADDRSTRLEN];
 
+	shared_port_moved(&t->env->shared, t, old, now);
 	if (!t->roam && old->sin_port != 0) {
 		if (t->move_logged_ms != 0 &&
 		    ms - t->move_logged_ms < TUNNEL_LOG_EVERY_MS) {
@@ -145,7 +146,7 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 			break;
 		}
 		fd = privsep_tunnel(t->session_id, type, t->kind, t->unit,
-				    t->slot, client4, &pt);
+				    t->slot, client4, env->shared.on, &pt);
 		if (fd >= 0)
 			break;
 		pool_release(&env->slots, t->slot);
@@ -182,7 +183,8 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 		pool_release(units, busy[i]);
 	if (ret < 0)
 		return ret;
-	t->tun_fd = fd;
+	t->tun_shared = env->shared.on;
+	t->tun_fd = t->tun_shared ? env->shared.tun_fd : fd;
 	memcpy(t->ifname, pt.ifname, IFNAMSIZ);
 	t->ifindex = pt.ifindex;
 	if (pt.has_v6) {
@@ -255,8 +257,10 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	enum privsep_kind kind = req->kind;
 	struct in_addr client4 = req->client4, server4 = req->server4;
 	uint16_t udp_port = req->udp_port;
+	struct shared *sh = &env->shared;
 	enum relay_mode mode;
 	struct tunnel *t;
+	bool shared_port;
 	int err;
 
 	if (kind == PRIVSEP_KIND_P41 &&
@@ -266,12 +270,21 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	if (t == NULL)
 		return TUNNEL_ERR_INTERNAL;
 	t->tun_fd = t->udp_fd = -1;
+	t->env = env;
 	t->session_id = session_id;
 	t->kind = kind;
+	/* -s: a client that names its endpoint (announced port) or proves
+	 * it (roam1 keepalives) shares the port; a legacy NAT-traversal
+	 * client, known only by the port it sends from, keeps its own. */
+	shared_port = sh->on && sh->udp_fd >= 0 && kind == PRIVSEP_KIND_UDP &&
+		      (udp_port != 0 ? shared_port_free(sh, client4, udp_port)
+				     : req->roam_key != NULL);
+	if (shared_port)
+		t->port = sh->port;
 	/* The port first: it is ours alone, and once the parent has made
 	 * the interface (and perhaps moved a user's routes to it) nothing
 	 * likely should fail. */
-	if (kind == PRIVSEP_KIND_UDP) {
+	if (kind == PRIVSEP_KIND_UDP && !shared_port) {
 		err = tunnel_make_port(env, t, server4);
 		if (err < 0)
 			goto fail;
@@ -291,14 +304,16 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	}
 	mode = udp_port ? RELAY_FIXED : t->roam ? RELAY_ROAM : RELAY_LEARN;
 	if (kind == PRIVSEP_KIND_UDP)
-		relay_init(&t->relay, t->tun_fd, t->udp_fd, RELAY_UDP, mode,
-			   &peer);
+		relay_init(&t->relay, t->tun_fd,
+			   shared_port ? sh->udp_fd : t->udp_fd, RELAY_UDP,
+			   mode, &peer);
 	else
 		relay_init(&t->relay, t->tun_fd, env->p41_fd, RELAY_P41,
 			   RELAY_FIXED, &peer);
 	/* The shared socket: send from, and take only what is sent to, the
 	 * address the client knows as ours. */
 	t->relay.local4 = server4;
+	t->relay.net_shared = shared_port;
 	/* What the client may send from: its own /128 and the prefixes
 	 * routed to it; on a bare tunnel only the operator knows (-S). */
 	t->relay.inner_check = t->reply.has_v6 || t->reply.nprefixes > 0 ||
@@ -320,12 +335,19 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 				 : "nat-traversal";
 	t->tun_io = (struct ev_io){ .fd = t->tun_fd, .cb = tunnel_on_tun, .arg = t };
 	t->udp_io = (struct ev_io){ .fd = t->udp_fd, .cb = tunnel_on_udp, .arg = t };
-	if (ev_io_add(env->loop, &t->tun_io, EPOLLIN) < 0 ||
-	    (kind == PRIVSEP_KIND_UDP &&
+	if ((!t->tun_shared && ev_io_add(env->loop, &t->tun_io, EPOLLIN) < 0) ||
+	    (t->udp_fd >= 0 &&
 	     ev_io_add(env->loop, &t->udp_io, EPOLLIN) < 0) ||
 	    (kind == PRIVSEP_KIND_P41 &&
 	     addrmap_add(&env->p41_clients, client4, &t->relay) < 0)) {
 		log_warn("cannot watch the descriptors of %s", t->ifname);
+		err = TUNNEL_ERR_UNTUNNELED;
+		goto fail;
+	}
+	if (sh->on && (shared_route(sh, t) < 0 ||
+		       (shared_port && shared_port_join(sh, t) < 0))) {
+		log_warnx("session %u: out of memory routing to the tunnel",
+			  session_id);
 		err = TUNNEL_ERR_UNTUNNELED;
 		goto fail;
 	}
@@ -347,6 +369,9 @@ void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 		return;
 	ev_io_del(env->loop, &t->tun_io);
 	ev_io_del(env->loop, &t->udp_io);
+	if (t->routed)
+		shared_unroute(&env->shared, t);
+	shared_port_leave(&env->shared, t);
 	if (t->kind == PRIVSEP_KIND_P41 &&
 	    addrmap_get(&env->p41_clients, t->reply.client4) == &t->relay)
 		addrmap_del(&env->p41_clients, t->reply.client4);
@@ -354,7 +379,8 @@ void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 	 * deletes them in batches at END (privsep_parent.c), so this close
 	 * is cheap; a device that outlives descriptors is given back. */
 	if (t->tun_fd >= 0) {
-		close(t->tun_fd);
+		if (!t->tun_shared)
+			close(t->tun_fd);
 		pool_release(&env->units[t->kind], t->unit);
 		pool_release(&env->slots, t->slot);
 	}

@@ -16,6 +16,7 @@
 #include "server/addrmap.h"
 #include "server/pool.h"
 #include "server/privsep_msg.h"
+#include "server/shared.h"
 
 /* What every tunnel of the server is made from. */
 struct tunnel_env {
@@ -32,9 +33,11 @@ struct tunnel_env {
 	struct addrmap p41_clients;    /* client IPv4 -> its relay */
 	struct relay_p41_stats p41_stats;
 	uint64_t net_error_logged_ms;  /* errors are logged once a minute */
+	struct shared shared;          /* -s: one interface, one UDP port */
 };
 
 struct tunnel {
+	struct tunnel_env *env;
 	enum privsep_kind kind;
 	unsigned unit;
 	unsigned slot;                    /* its host address pair */
@@ -56,6 +59,12 @@ struct tunnel {
 	bool roam;                        /* roam1: moved by keepalives only */
 	uint8_t roam_key[PROTO_ROAM_KEY_LEN];
 	uint64_t roam_counter;            /* the last keepalive accepted */
+	/* -s: */
+	bool tun_shared;                  /* tun_fd is the shared device's */
+	bool routed;                      /* in env->shared.routes */
+	bool on_shared_port;              /* on the shared UDP port */
+	struct tunnel *roam_next, *roam_prev;   /* roam1 tunnels of its
+						   client's address there */
 };
 
 /* What a session asks a tunnel to be. */

@@ -128,19 +128,25 @@ def main():
             u.bind(("0.0.0.0", a.first_port + c.i))
             u.setblocking(False)
             u.sendto(icmp6_echo(c6, s6, c.i & 0xFFFF, 1), (a.server, sport))
-            socks[u] = c.i
+            socks[u] = (c.i, socket.inet_pton(socket.AF_INET6, c6))
         answered = set()
         deadline = time.monotonic() + 30
         while len(answered) < a.n and time.monotonic() < deadline:
-            for u, i in socks.items():
+            for u, (i, c6) in socks.items():
                 if i in answered:
                     continue
                 try:
                     pkt = u.recv(2048)
                 except BlockingIOError:
                     continue
-                if len(pkt) >= 48 and pkt[40] == 129:
+                # An echo reply to this tunnel's address and echo id:
+                # another tunnel's would mean a packet went astray.
+                if (len(pkt) >= 48 and pkt[40] == 129 and pkt[24:40] == c6
+                        and int.from_bytes(pkt[44:46], "big") == i & 0xFFFF):
                     answered.add(i)
+                elif len(pkt) >= 48 and pkt[40] == 129:
+                    print("tunnel %d got a packet for another" % i)
+                    return 1
             time.sleep(0.01)
         for u in socks:
             u.close()
