@@ -19,6 +19,7 @@ the wire, written independently of dtcp's own code.
       "sent N received M"
 """
 import argparse
+import ipaddress
 import os
 import socket
 import struct
@@ -103,6 +104,31 @@ def cmd_capture(a):
     return 1
 
 
+def cmd_capture6(a):
+    """Count the IPv6 packets that arrive on IFACE (never the ones it
+    sends) for an address inside PREFIX, for --timeout seconds."""
+    net = ipaddress.ip_network(a.prefix)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(3))
+    s.bind((a.iface, 0))
+    s.settimeout(0.2)
+    if a.ready:
+        open(a.ready, "w").close()
+    seen = 0
+    deadline = time.monotonic() + a.timeout
+    while time.monotonic() < deadline:
+        try:
+            ip, sll = s.recvfrom(65535)
+        except socket.timeout:
+            continue
+        # sll[2] is the packet type: 4 (PACKET_OUTGOING) is our own.
+        if sll[2] == 4 or len(ip) < 40 or ip[0] >> 4 != 6:
+            continue
+        if ipaddress.IPv6Address(ip[24:40]) in net:
+            seen += 1
+    print("seen %d" % seen, flush=True)
+    return 0
+
+
 def cmd_forge(a):
     dst = addr(a.server)
     datagrams = [b"", icmp6_echo(a.src6, a.dst6, 0x4242, 1),
@@ -149,6 +175,11 @@ def main():
     c.add_argument("server")
     c.add_argument("outfile")
     c.add_argument("--timeout", type=float, default=10.0)
+    c6 = sub.add_parser("capture6")
+    c6.add_argument("iface")
+    c6.add_argument("prefix")
+    c6.add_argument("--timeout", type=float, default=5.0)
+    c6.add_argument("--ready")
     f = sub.add_parser("forge")
     f.add_argument("server")
     f.add_argument("src6")
@@ -157,7 +188,8 @@ def main():
     f.add_argument("--ports", type=int, default=5)
     f.add_argument("--listen", type=float, default=2.0)
     a = p.parse_args()
-    return {"echo": cmd_echo, "capture": cmd_capture, "forge": cmd_forge}[a.cmd](a)
+    return {"echo": cmd_echo, "capture": cmd_capture, "capture6": cmd_capture6,
+            "forge": cmd_forge}[a.cmd](a)
 
 
 if __name__ == "__main__":
