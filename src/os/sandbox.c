@@ -132,7 +132,11 @@ static int sandbox_seccomp(bool allow_connect, char *err, size_t errlen)
 		seccomp_release(ctx);
 		return -1;
 	}
-	rc = seccomp_load(ctx);
+	/* Threads started before the confinement (dtcps's relay threads)
+	 * get the same filter, atomically, or none does. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	if (rc == 0)
+		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot load the seccomp filter: %s",

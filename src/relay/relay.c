@@ -55,8 +55,33 @@ int relay_send_keepalive(struct relay *r, const uint8_t *dg, size_t len)
 	if (sendto(r->net_fd, len ? (const void *)dg : "", len, MSG_DONTWAIT,
 		   (const struct sockaddr *)&r->peer, sizeof(r->peer)) < 0)
 		return -errno;
-	r->last_tx_ms = monotime_ms();
+	relay_set_ms(&r->last_tx_ms, monotime_ms());
 	return 0;
+}
+
+void relay_stats_read(const struct relay *r, struct relay_stats *out)
+{
+	/* Every field is a uint64_t counter. */
+	const uint64_t *s = (const uint64_t *)&r->stats;
+	uint64_t *d = (uint64_t *)out;
+
+	for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+		d[i] = __atomic_load_n(&s[i], __ATOMIC_RELAXED);
+}
+
+uint64_t relay_last_rx_ms(const struct relay *r)
+{
+	return __atomic_load_n(&r->last_rx_ms, __ATOMIC_RELAXED);
+}
+
+uint64_t relay_last_tx_ms(const struct relay *r)
+{
+	return __atomic_load_n(&r->last_tx_ms, __ATOMIC_RELAXED);
+}
+
+uint16_t relay_peer_port(const struct relay *r)
+{
+	return __atomic_load_n(&r->peer.sin_port, __ATOMIC_RELAXED);
 }
 
 void relay_stats_add(struct relay_stats *sum, const struct relay_stats *st)

@@ -7,8 +7,11 @@
  * TCP super-packets from the kernel and cuts them itself (sent with UDP
  * GSO, or batched one by one on a raw socket), and merges received TCP segments into super-packets (received with
  * UDP GRO), so that one system call moves up to 64 KB each way. The wire
- * never changes: one bare IPv6 packet per datagram. Single-threaded;
- * buffers are shared by all relays. */
+ * never changes: one bare IPv6 packet per datagram. A relay is run by one
+ * thread at a time; each thread has its own buffers, shared by the relays
+ * it runs. Its counters and times may be read by another thread meanwhile
+ * (relay_stats_read and friends): written with relaxed atomic stores by
+ * the one thread that runs it, never torn. */
 #ifndef DTCP_RELAY_H
 #define DTCP_RELAY_H
 
@@ -113,6 +116,28 @@ struct relay {
 		unsigned plen;
 	} inner_prefix[RELAY_INNER_PREFIXES_MAX];
 };
+
+/* Add n to a counter of a relay. Only the thread that runs the relay
+ * writes its counters and times, so a relaxed load and store make the
+ * sum, and a reader in another thread never sees a torn value. */
+static inline void relay_count(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+}
+#define RELAY_COUNT(r, field, n) relay_count(&(r)->stats.field, (n))
+
+static inline void relay_set_ms(uint64_t *t, uint64_t ms)
+{
+	__atomic_store_n(t, ms, __ATOMIC_RELAXED);
+}
+
+/* From any thread: a copy of r's counters, each one current when read;
+ * the time of the last packet each way; the client's port now. */
+void relay_stats_read(const struct relay *r, struct relay_stats *out);
+uint64_t relay_last_rx_ms(const struct relay *r);
+uint64_t relay_last_tx_ms(const struct relay *r);
+uint16_t relay_peer_port(const struct relay *r);
 
 /* Set up r for encap. In RELAY_LEARN mode peer->sin_port may be 0; with
  * RELAY_P41 it is ignored. Asks tun_fd for its flags (ioctl TUNGETIFF): a

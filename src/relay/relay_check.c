@@ -45,9 +45,9 @@ static void relay_move(struct relay *r, const struct sockaddr_in *src,
 {
 	struct sockaddr_in old = r->peer;
 
-	r->peer.sin_port = src->sin_port;
+	__atomic_store_n(&r->peer.sin_port, src->sin_port, __ATOMIC_RELAXED);
 	r->last_move_ms = now;
-	r->stats.moves++;
+	RELAY_COUNT(r, moves, 1);
 	if (r->on_peer_change)
 		r->on_peer_change(r->arg, &old, &r->peer);
 }
@@ -77,14 +77,14 @@ static void relay_roam_keepalive(struct relay *r,
 				 const uint8_t *dg, size_t len)
 {
 	if (r->roam_verify == NULL || !r->roam_verify(r->arg, dg, len)) {
-		r->stats.roam_refused++;
+		RELAY_COUNT(r, roam_refused, 1);
 		if (src->sin_port == r->peer.sin_port)
-			r->stats.drop_malformed++;
+			RELAY_COUNT(r, drop_malformed, 1);
 		else
-			r->stats.drop_source++;
+			RELAY_COUNT(r, drop_source, 1);
 		return;
 	}
-	r->stats.keepalives++;
+	RELAY_COUNT(r, keepalives, 1);
 	if (src->sin_port != r->peer.sin_port)
 		relay_move(r, src, monotime_ms());
 }
@@ -127,9 +127,9 @@ void relay_check_datagrams(struct relay *r, const struct sockaddr_in *src,
 		seg = len;
 	else
 		n = (len + seg - 1) / seg;
-	r->stats.net_rx += n;
+	RELAY_COUNT(r, net_rx, n);
 	if (src == NULL || !relay_source_ok(r, src)) {
-		r->stats.drop_source += n;
+		RELAY_COUNT(r, drop_source, n);
 		return;
 	}
 	if (len == 0) {
@@ -137,15 +137,15 @@ void relay_check_datagrams(struct relay *r, const struct sockaddr_in *src,
 		 * only from the endpoint it has. */
 		if (r->mode == RELAY_ROAM &&
 		    src->sin_port != r->peer.sin_port) {
-			r->stats.drop_source++;
+			RELAY_COUNT(r, drop_source, 1);
 			return;
 		}
-		r->stats.keepalives++;
+		RELAY_COUNT(r, keepalives, 1);
 		relay_learn(r, src);
 		return;
 	}
 	if (truncated) {
-		r->stats.drop_malformed += n;
+		RELAY_COUNT(r, drop_malformed, n);
 		return;
 	}
 	for (size_t off = 0; off < len; off += seg) {
@@ -155,26 +155,26 @@ void relay_check_datagrams(struct relay *r, const struct sockaddr_in *src,
 			if (r->mode == RELAY_ROAM)
 				relay_roam_keepalive(r, src, buf + off, plen);
 			else
-				r->stats.drop_malformed++;
+				RELAY_COUNT(r, drop_malformed, 1);
 			continue;
 		}
 		if (r->mode == RELAY_ROAM &&
 		    src->sin_port != r->peer.sin_port) {
-			r->stats.drop_source++;
+			RELAY_COUNT(r, drop_source, 1);
 			continue;
 		}
 		switch (relay_inner_ok(r, buf + off)) {
 		case RELAY_INNER_SPOOF:
-			r->stats.drop_spoof++;
+			RELAY_COUNT(r, drop_spoof, 1);
 			continue;
 		case RELAY_INNER_SCOPE:
-			r->stats.drop_scope++;
+			RELAY_COUNT(r, drop_scope, 1);
 			continue;
 		case RELAY_INNER_OK:
 			break;
 		}
 		if (!relay_learn(r, src)) {
-			r->stats.drop_source++;
+			RELAY_COUNT(r, drop_source, 1);
 			continue;
 		}
 		accept(arg, buf + off, plen);

@@ -1,6 +1,6 @@
-/* Shared by the relay's files only: the packet buffers, one set for all
- * relays (the daemons are single-threaded and a relay call never returns
- * with a packet still in them). Defined in relay_tx.c, used by both
+/* Shared by the relay's files only: the packet buffers, one set per
+ * thread for all the relays it runs (a relay call never returns with a
+ * packet still in them). Defined in relay_tx.c, used by both
  * directions. */
 #ifndef DTCP_RELAY_PRIV_H
 #define DTCP_RELAY_PRIV_H
@@ -16,7 +16,7 @@
  * or the largest datagram, so that nothing is ever truncated. */
 #define RELAY_BUF (VNET_HDR_LEN + RELAY_IP6_HLEN + 65535 + 7)
 
-extern uint8_t relay_bufs[RELAY_BATCH][RELAY_BUF];
+extern _Thread_local uint8_t relay_bufs[RELAY_BATCH][RELAY_BUF];
 
 /* A send or receive on r's socket failed with err: count an error the
  * network reported (an ICMP error turned into errno) and tell the daemon;
@@ -26,7 +26,7 @@ static inline void relay_net_error(struct relay *r, int err)
 	if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR ||
 	    err == ENOBUFS)
 		return;
-	r->stats.net_errors++;
+	RELAY_COUNT(r, net_errors, 1);
 	if (r->on_net_error)
 		r->on_net_error(r->arg, err);
 }

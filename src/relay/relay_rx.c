@@ -23,11 +23,11 @@ union rx_ctl {
 	struct cmsghdr align;
 };
 
-static struct mmsghdr rx_msgs[RELAY_BATCH];
-static struct iovec rx_iovs[RELAY_BATCH];
-static struct sockaddr_in rx_srcs[RELAY_BATCH];
-static union rx_ctl rx_ctls[RELAY_BATCH];
-static struct gro rx_gro;
+static _Thread_local struct mmsghdr rx_msgs[RELAY_BATCH];
+static _Thread_local struct iovec rx_iovs[RELAY_BATCH];
+static _Thread_local struct sockaddr_in rx_srcs[RELAY_BATCH];
+static _Thread_local union rx_ctl rx_ctls[RELAY_BATCH];
+static _Thread_local struct gro rx_gro;
 
 static void rx_emit(void *arg, const struct iovec *iov, int iovcnt,
 		    unsigned npkts)
@@ -45,9 +45,9 @@ static void rx_emit(void *arg, const struct iovec *iov, int iovcnt,
 		want += iov[i].iov_len;
 	n = writev(r->tun_fd, iov, iovcnt);
 	if (n >= 0 && (size_t)n == want) {
-		r->stats.tun_tx += npkts;
-		r->stats.bytes_in += want - (r->tun_vnet ? iov[0].iov_len : 0);
-		r->last_rx_ms = monotime_ms();
+		RELAY_COUNT(r, tun_tx, npkts);
+		RELAY_COUNT(r, bytes_in, want - (r->tun_vnet ? iov[0].iov_len : 0));
+		relay_set_ms(&r->last_rx_ms, monotime_ms());
 		return;
 	}
 	/* tun_get_user() refuses a virtio-net header it finds invalid with
@@ -55,7 +55,7 @@ static void rx_emit(void *arg, const struct iovec *iov, int iovcnt,
 	 * lose every burst from now on. */
 	if (n < 0 && errno == EINVAL && npkts > 1)
 		r->tun_gso = false;
-	r->stats.drop_io += npkts;
+	RELAY_COUNT(r, drop_io, npkts);
 }
 
 /* The datagram size of a coalesced buffer, 0 for a single datagram. */
@@ -120,8 +120,8 @@ static void rx_p41_one(struct relay *r, int i, int off, struct in_addr src,
 
 	if (off < 0 || (rx_msgs[i].msg_hdr.msg_flags & MSG_TRUNC) ||
 	    (r->local4.s_addr != INADDR_ANY && dst.s_addr != r->local4.s_addr)) {
-		r->stats.net_rx++;
-		r->stats.drop_outer++;
+		RELAY_COUNT(r, net_rx, 1);
+		RELAY_COUNT(r, drop_outer, 1);
 		return;
 	}
 	relay_check_datagrams(r, &from, relay_bufs[i] + off,

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-uint8_t relay_bufs[RELAY_BATCH][RELAY_BUF];
+_Thread_local uint8_t relay_bufs[RELAY_BATCH][RELAY_BUF];
 
 /* udp_send_skb() refuses more segments than UDP_MAX_SEGMENTS (64 before
  * Linux 6.9) and, through ip_append_data(), a message over the 64 KB IPv4
@@ -40,7 +40,7 @@ union tx_ctl {
 	struct cmsghdr align;
 };
 
-static struct {
+static _Thread_local struct {
 	struct mmsghdr msgs[TX_MSGS];
 	struct tx_meta meta[TX_MSGS];
 	union tx_ctl ctl[TX_MSGS];
@@ -82,8 +82,8 @@ static void tx_source(const struct relay *r, struct msghdr *m, union tx_ctl *ctl
  * segment is larger than the path MTU, which plain sends fragment). */
 static void tx_send_each(struct relay *r, int m)
 {
-	static struct mmsghdr one[TX_GSO_SEGS];
-	static union tx_ctl ctl[TX_GSO_SEGS];
+	static _Thread_local struct mmsghdr one[TX_GSO_SEGS];
+	static _Thread_local union tx_ctl ctl[TX_GSO_SEGS];
 	const struct msghdr *gm = &tx.msgs[m].msg_hdr;
 	unsigned per = tx.meta[m].iov_per;
 	int sent;
@@ -96,7 +96,7 @@ static void tx_send_each(struct relay *r, int m)
 		one[i].msg_hdr.msg_namelen = gm->msg_namelen;
 		tx_source(r, &one[i].msg_hdr, &ctl[i]);
 	}
-	r->stats.gso_fallback++;
+	RELAY_COUNT(r, gso_fallback, 1);
 	for (unsigned off = 0; off < tx.meta[m].nseg; off += (unsigned)sent) {
 		sent = sendmmsg(r->net_fd, one + off, tx.meta[m].nseg - off,
 				MSG_DONTWAIT);
@@ -104,11 +104,11 @@ static void tx_send_each(struct relay *r, int m)
 			/* A full socket buffer or an ICMP error from the
 			 * peer: drop this packet like a router would. */
 			relay_net_error(r, errno);
-			r->stats.drop_io++;
+			RELAY_COUNT(r, drop_io, 1);
 			sent = 1;
 			continue;
 		}
-		r->stats.net_tx += (uint64_t)sent;
+		RELAY_COUNT(r, net_tx, (uint64_t)sent);
 	}
 }
 
@@ -121,7 +121,7 @@ static void tx_flush(struct relay *r)
 				(unsigned)(tx.nmsg - off), MSG_DONTWAIT);
 		if (sent > 0) {
 			for (int i = off; i < off + sent; i++)
-				r->stats.net_tx += tx.meta[i].nseg;
+				RELAY_COUNT(r, net_tx, tx.meta[i].nseg);
 			continue;
 		}
 		err = errno;
@@ -138,10 +138,10 @@ static void tx_flush(struct relay *r)
 		}
 		/* A full socket buffer: drop like a router would. */
 		relay_net_error(r, err);
-		r->stats.drop_io += tx.meta[off].nseg;
+		RELAY_COUNT(r, drop_io, tx.meta[off].nseg);
 	}
 	if (tx.nmsg > 0)
-		r->last_tx_ms = monotime_ms();
+		relay_set_ms(&r->last_tx_ms, monotime_ms());
 	tx.nmsg = 0;
 	tx.niov = tx.nhdr = 0;
 }
@@ -232,26 +232,26 @@ static void tx_take(struct relay *r, uint8_t *buf, size_t len)
 	int kind = GSO_SINGLE;
 
 	if (len < hlen || !relay_packet_ok(pkt, plen = len - hlen)) {
-		r->stats.tun_rx++;
-		r->stats.drop_malformed++;
+		RELAY_COUNT(r, tun_rx, 1);
+		RELAY_COUNT(r, drop_malformed, 1);
 		return;
 	}
 	if (r->tun_vnet) {
 		memcpy(&vh, buf, sizeof(vh));
 		kind = gso_prepare(&vh, pkt, plen, &g);
 		if (kind < 0) {
-			r->stats.tun_rx++;
-			r->stats.drop_malformed++;
+			RELAY_COUNT(r, tun_rx, 1);
+			RELAY_COUNT(r, drop_malformed, 1);
 			return;
 		}
 	}
 	/* Counted as the packets they will be on the wire. */
-	r->stats.tun_rx += kind == GSO_SPLIT ? g.nseg : 1;
+	RELAY_COUNT(r, tun_rx, kind == GSO_SPLIT ? g.nseg : 1);
 	if (!relay_peer_known(r)) {
-		r->stats.drop_no_peer += kind == GSO_SPLIT ? g.nseg : 1;
+		RELAY_COUNT(r, drop_no_peer, kind == GSO_SPLIT ? g.nseg : 1);
 		return;
 	}
-	r->stats.bytes_out += plen;
+	RELAY_COUNT(r, bytes_out, plen);
 	if (kind == GSO_SPLIT)
 		tx_add_gso(r, &g);
 	else

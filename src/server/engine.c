@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <string.h>
 #include <stdio.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -137,6 +138,15 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	const struct sandbox_user *user = srv->user;
 	char err[512], udp_ports[32] = "", p41_pool[48];
 
+	int rc;
+
+	/* The relay threads start before the confinement, which then
+	 * covers them too (one uid change and one seccomp filter for every
+	 * thread), so that the filter need not allow making threads. */
+	rc = workers_start(&srv->tunnels.workers, srv->cfg.relay_threads);
+	if (rc < 0)
+		fatalx("engine: cannot start %u relay threads: %s",
+		       srv->cfg.relay_threads, strerror(-rc));
 	if (sandbox_enter(user, SERVER_CHROOT, parent, false, err,
 			  sizeof(err)) < 0)
 		fatalx("engine: %s", err);
@@ -189,17 +199,26 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	if (srv->cfg.udp)
 		snprintf(udp_ports, sizeof(udp_ports), "%u from port %u",
 			 srv->cfg.if_base[PRIVSEP_KIND_UDP], srv->cfg.udp_base);
+	if (srv->cfg.shared)
+		snprintf(p41_pool, sizeof(p41_pool), "%s (shared)",
+			 srv->cfg.shared_if);
+	if (srv->cfg.shared && srv->cfg.udp)
+		snprintf(udp_ports, sizeof(udp_ports), " (shared, port %u)",
+			 srv->cfg.udp_base);
 	log_info("engine running as %s in %s; listening on %s port %u; "
-		 "protocol-41 tunnels on %s%s%s%s%s", user->name,
-		 SERVER_CHROOT, inet_ntoa(srv->cfg.listen_addr), srv->cfg.port,
-		 p41_pool,
+		 "protocol-41 tunnels on %s%s%s%s%s; %u relay threads",
+		 user->name, SERVER_CHROOT, inet_ntoa(srv->cfg.listen_addr),
+		 srv->cfg.port, p41_pool,
 		 srv->cfg.udp ? "; udp tunnels on " : "",
-		 srv->cfg.udp ? srv->cfg.if_stem[PRIVSEP_KIND_UDP] : "",
-		 udp_ports, srv->cfg.has_prefix ? "; host tunnels enabled" : "");
+		 srv->cfg.udp ? srv->cfg.shared ? srv->cfg.shared_if
+				: srv->cfg.if_stem[PRIVSEP_KIND_UDP] : "",
+		 udp_ports, srv->cfg.has_prefix ? "; host tunnels enabled" : "",
+		 srv->tunnels.workers.n);
 	if (ev_run(srv->loop) < 0)
 		log_warn("event loop failed");
 	ctl_stop(srv);
 	session_close_all(srv);
+	workers_stop(&srv->tunnels.workers);
 	log_info("protocol 41: %llu packets received; dropped: not a whole "
 		 "protocol-41 packet %llu, from an address with no tunnel "
 		 "%llu; network errors %llu",

@@ -33,6 +33,7 @@
 #include "server/privsep_parent.h"
 #include "server/routes.h"
 #include "server/server.h"
+#include "server/workers.h"
 
 #define DTCPS_AUTHFILE DTCP_SYSCONFDIR "/dtcps.auth"
 #define DTCPS_ROUTETABLE DTCP_SYSCONFDIR "/dtcps.routetable"
@@ -48,7 +49,7 @@ static void usage(FILE *f)
 "             [-n max-per-user] [-N max-per-address] [-p port]\n"
 "             [-r route-table] [-s shared-interface] [-w max-waiting]\n"
 "             [-R burst,refill-seconds]\n"
-"             [-S any|link]\n"
+"             [-S any|link] [-t relay-threads]\n"
 "             [-T login-timeout,session-timeout] [-u user] [prefix]\n"
 "  -a        give network tunnels a link address pair from prefix too\n"
 "            (as host tunnels have)\n"
@@ -93,6 +94,9 @@ static void usage(FILE *f)
 "            (default) or link (fe80::/10 only); host and network\n"
 "            tunnels always allow only the client's address, its\n"
 "            prefixes and link-local\n"
+"  -t n      relay threads (default: one per processor; 0: relay in\n"
+"            the main loop); tunnels with an interface and a UDP port\n"
+"            of their own are spread over them\n"
 "  -T l,s    seconds of silence allowed before login and after it\n"
 "            (default 60,300)\n"
 "  -u user   unprivileged user of the network-facing engine\n"
@@ -203,6 +207,8 @@ static void parse_metrics(const char *arg, struct server_config *cfg)
 static void parse_args(int argc, char **argv, struct server_config *cfg)
 {
 	bool opt_c = false, opt_o = false, metrics_any = false;
+	bool threads_given = false;
+	long ncpu;
 	unsigned max_pending = 0;
 	const char *group = NULL;
 	char err[256];
@@ -229,7 +235,7 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 
 	opterr = 0;
 	while ((ch = getopt(argc, argv,
-			    ":A:b:C:f:dDg:G:hH:i:I:J:L:m:M:n:N:p:r:R:s:S:T:"
+			    ":A:b:C:f:dDg:G:hH:i:I:J:L:m:M:n:N:p:r:R:s:S:t:T:"
 			    "u:w:UacloX")) != -1) {
 		switch (ch) {
 		case 'A':
@@ -330,6 +336,11 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 				 optarg);
 			cfg->shared = true;
 			break;
+		case 't':
+			cfg->relay_threads = opt_uint(optarg, 0, WORKERS_MAX,
+						      "relay threads (-t)");
+			threads_given = true;
+			break;
 		case 'S':
 			if (strcmp(optarg, "link") == 0)
 				cfg->tunnelonly_link_only = true;
@@ -365,6 +376,14 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 				"dtcps -h\n", optopt);
 			exit(1);
 		}
+	}
+	/* One relay thread per processor by default: the main loop keeps
+	 * the control protocol, the shared sockets and their tunnels. */
+	if (!threads_given) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		cfg->relay_threads = ncpu < 1 ? 1
+				     : ncpu > WORKERS_MAX ? WORKERS_MAX
+				     : (unsigned)ncpu;
 	}
 	if (opt_c && opt_o)
 		die_usage("-c (never create interfaces) and -o (create "

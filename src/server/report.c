@@ -52,22 +52,23 @@ static const char *endpoint_how(const struct tunnel *t)
 		return "address";
 	if (t->relay.mode == RELAY_FIXED)
 		return "announced";
-	if (t->relay.peer.sin_port == 0)
+	if (relay_peer_port(&t->relay) == 0)
 		return "not yet learned";
 	return t->roam ? "learned, authenticated" : "learned";
 }
 
 static void endpoint_text(const struct tunnel *t, char *buf, size_t len)
 {
+	uint16_t port = relay_peer_port(&t->relay);
 	char a[INET_ADDRSTRLEN];
 
 	inet_ntop(AF_INET, &t->relay.peer.sin_addr, a, sizeof(a));
 	if (t->kind == PRIVSEP_KIND_P41)
 		snprintf(buf, len, "%s", a);
-	else if (t->relay.peer.sin_port == 0)
+	else if (port == 0)
 		snprintf(buf, len, "%s:?", a);
 	else
-		snprintf(buf, len, "%s:%u", a, ntohs(t->relay.peer.sin_port));
+		snprintf(buf, len, "%s:%u", a, ntohs(port));
 }
 
 static void time_text(time_t when, char *buf, size_t len)
@@ -83,8 +84,9 @@ static void time_text(time_t when, char *buf, size_t len)
  * when none has passed. */
 static uint64_t idle_seconds(const struct tunnel *t, time_t up, time_t now)
 {
-	uint64_t last = t->relay.last_rx_ms > t->relay.last_tx_ms
-			? t->relay.last_rx_ms : t->relay.last_tx_ms;
+	uint64_t rx = relay_last_rx_ms(&t->relay);
+	uint64_t tx = relay_last_tx_ms(&t->relay);
+	uint64_t last = rx > tx ? rx : tx;
 
 	if (last == 0)
 		return now > up ? (uint64_t)(now - up) : 0;
@@ -135,8 +137,10 @@ static void show_one(void *arg, const struct session_info *si)
 {
 	struct show_ctx *c = arg;
 	const struct tunnel *t = si->tunnel;
-	const struct relay_stats *st = &t->relay.stats;
+	struct relay_stats now, *st = &now;
 	char ep[INET_ADDRSTRLEN + 8], since[32];
+
+	relay_stats_read(&t->relay, &now);
 
 	endpoint_text(t, ep, sizeof(ep));
 	time_text(si->up_since, since, sizeof(since));
@@ -172,8 +176,8 @@ static void show_one(void *arg, const struct session_info *si)
 		      "\"endpoint_how\":\"%s\",\"roam\":%s,\"control\":\"%s\","
 		      "\"interface\":\"", tunnel_type_name(t),
 		      tunnel_kind_name(t), ep,
-		      t->kind == PRIVSEP_KIND_P41 || t->relay.peer.sin_port
-		      ? "true" : "false", endpoint_how(t),
+		      t->kind == PRIVSEP_KIND_P41 ||
+		      relay_peer_port(&t->relay) != 0 ? "true" : "false", endpoint_how(t),
 		      t->roam ? "true" : "false", si->peer_text);
 	strbuf_json_string(c->out, t->ifname);
 	strbuf_printf(c->out, "\",");
@@ -230,8 +234,11 @@ static void metrics_one(void *arg, const struct session_info *si)
 	const struct tunnel *t = si->tunnel;
 	int type = t->reply.nprefixes > 0 ? 2 : t->reply.has_v6 ? 1 : 0;
 
+	struct relay_stats now;
+
 	m->sessions[type][t->kind]++;
-	relay_stats_add(&m->live, &t->relay.stats);
+	relay_stats_read(&t->relay, &now);
+	relay_stats_add(&m->live, &now);
 }
 
 static void metric_head(struct strbuf *out, const char *name,

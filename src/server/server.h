@@ -75,6 +75,7 @@ struct server_config {
 	uint16_t metrics_port;
 	const char *pidfile;           /* -f */
 	const char *journal;           /* -J: accounting records, or NULL */
+	unsigned relay_threads;        /* -t: 0 relays in the main loop */
 	/* -s: every tunnel behind one interface (server/shared.h); its
 	 * name, and what main() made of it before the engine starts. */
 	bool shared;

@@ -106,6 +106,10 @@ static void session_close(struct session *s, const char *why)
 
 	if (s->state == SESS_CLOSED)
 		return;
+	/* Release the interface and port now so the next session can have
+	 * them; only the struct waits for the end of the event batch. After
+	 * this no relay thread counts for it any more. */
+	tunnel_close(&srv->tunnels, s->tunnel);
 	if (s->tunnel) {
 		char stats[RELAY_STATS_TEXT_MAX];
 
@@ -118,9 +122,6 @@ static void session_close(struct session *s, const char *why)
 		log_debug("session %u: %s: closed (%s)", s->id, s->peer_text,
 			  why);
 	}
-	/* Release the interface and port now so the next session can have
-	 * them; only the struct waits for the end of the event batch. */
-	tunnel_close(&srv->tunnels, s->tunnel);
 	if (s->parent_knows)
 		privsep_end(s->id, s->tunnel ? &s->tunnel->relay.stats : NULL,
 			    s->tunnel && s->tunnel->kind == PRIVSEP_KIND_UDP

@@ -335,9 +335,18 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 				 : "nat-traversal";
 	t->tun_io = (struct ev_io){ .fd = t->tun_fd, .cb = tunnel_on_tun, .arg = t };
 	t->udp_io = (struct ev_io){ .fd = t->udp_fd, .cb = tunnel_on_udp, .arg = t };
-	if ((!t->tun_shared && ev_io_add(env->loop, &t->tun_io, EPOLLIN) < 0) ||
+	/* A tunnel whose descriptors are all its own goes to a relay
+	 * thread; one that shares a socket or device with others stays with
+	 * the main loop, which serves those. */
+	t->loop = env->loop;
+	if (!t->tun_shared && t->udp_fd >= 0) {
+		t->worker = workers_pick(&env->workers);
+		if (t->worker != NULL)
+			t->loop = t->worker->loop;
+	}
+	if ((!t->tun_shared && ev_io_add(t->loop, &t->tun_io, EPOLLIN) < 0) ||
 	    (t->udp_fd >= 0 &&
-	     ev_io_add(env->loop, &t->udp_io, EPOLLIN) < 0) ||
+	     ev_io_add(t->loop, &t->udp_io, EPOLLIN) < 0) ||
 	    (kind == PRIVSEP_KIND_P41 &&
 	     addrmap_add(&env->p41_clients, client4, &t->relay) < 0)) {
 		log_warn("cannot watch the descriptors of %s", t->ifname);
@@ -367,8 +376,16 @@ void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 {
 	if (t == NULL)
 		return;
-	ev_io_del(env->loop, &t->tun_io);
-	ev_io_del(env->loop, &t->udp_io);
+	if (t->loop != NULL) {
+		ev_io_del(t->loop, &t->tun_io);
+		ev_io_del(t->loop, &t->udp_io);
+	}
+	/* Its relay thread may be in a batch that names it: wait for the
+	 * end of that before anything is closed. */
+	if (t->worker != NULL) {
+		worker_release(t->worker);
+		t->worker = NULL;
+	}
 	if (t->routed)
 		shared_unroute(&env->shared, t);
 	shared_port_leave(&env->shared, t);

@@ -17,6 +17,7 @@
 #include "server/pool.h"
 #include "server/privsep_msg.h"
 #include "server/shared.h"
+#include "server/workers.h"
 
 /* What every tunnel of the server is made from. */
 struct tunnel_env {
@@ -34,10 +35,14 @@ struct tunnel_env {
 	struct relay_p41_stats p41_stats;
 	uint64_t net_error_logged_ms;  /* errors are logged once a minute */
 	struct shared shared;          /* -s: one interface, one UDP port */
+	struct workers workers;        /* -t: relay threads */
 };
 
 struct tunnel {
 	struct tunnel_env *env;
+	struct worker *worker;            /* the relay thread it is given to,
+					     or NULL: the main loop */
+	struct ev_loop *loop;             /* the loop its descriptors are in */
 	enum privsep_kind kind;
 	unsigned unit;
 	unsigned slot;                    /* its host address pair */
