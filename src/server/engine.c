@@ -9,6 +9,7 @@
 #include <string.h>
 #include <stdio.h>
 #include <signal.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -105,6 +106,16 @@ static void on_shared_udp(void *arg, uint32_t events)
 	shared_udp_receive(&srv->tunnels.shared);
 }
 
+/* Hash seeds for the engine's tables, whose keys clients pick in part. */
+static uint64_t engine_seed(void)
+{
+	uint64_t seed;
+
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		fatal("cannot read the kernel's random source");
+	return seed;
+}
+
 /* -s: the shared device and port, opened by the parent. */
 static void engine_shared_start(struct server *srv)
 {
@@ -163,6 +174,10 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 		      65535u - srv->cfg.udp_base < srv->cfg.max_tunnels
 			      ? 65535u - srv->cfg.udp_base
 			      : srv->cfg.max_tunnels) < 0)
+		fatalx("out of memory");
+	if (keymap_init(&srv->session_ids, sizeof(unsigned),
+			engine_seed()) < 0 ||
+	    keymap_init(&srv->per_addr, sizeof(uint32_t), engine_seed()) < 0)
 		fatalx("out of memory");
 	srv->loop = ev_new();
 	if (srv->loop == NULL)
@@ -251,6 +266,8 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	pool_destroy(&srv->tunnels.ports);
 	pool_destroy(&srv->tunnels.slots);
 	addrmap_destroy(&srv->tunnels.p41_clients);
+	keymap_destroy(&srv->session_ids);
+	keymap_destroy(&srv->per_addr);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "os/tun.h"
 #include "os/privchan.h"
 #include "server/acct.h"
+#include "server/keymap.h"
 #include "server/pool.h"
 #include "server/routes.h"
 #include "server/privsep.h"
@@ -72,6 +74,7 @@ struct privsep_parent {
 	struct rtnl *nl;
 	struct pp_session *s;
 	size_t n, cap;
+	struct keymap by_sid;         /* session id -> its index in s, + 1 */
 	struct acct *acct;            /* NULL: no records (unit tests) */
 	int *dying;                   /* descriptors of interfaces in the */
 	size_t ndying, dying_cap;     /* dying group, deleted together */
@@ -80,12 +83,31 @@ struct privsep_parent {
 	bool fail_reported;
 };
 
+/* Every message names its session: found in constant time, however many
+ * there are. */
 static struct pp_session *pp_find(struct privsep_parent *p, uint32_t sid)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (p->s[i].sid == sid)
-			return &p->s[i];
-	return NULL;
+	uintptr_t v = (uintptr_t)keymap_get(&p->by_sid, &sid);
+
+	return v != 0 ? &p->s[v - 1] : NULL;
+}
+
+static void pp_index(struct privsep_parent *p, size_t i)
+{
+	if (keymap_put(&p->by_sid, &p->s[i].sid, (void *)(uintptr_t)(i + 1),
+		       NULL) < 0)
+		fatalx("out of memory");
+}
+
+/* Forget s, which moves the last session into its place. */
+static void pp_remove(struct privsep_parent *p, struct pp_session *s)
+{
+	size_t i = (size_t)(s - p->s);
+
+	keymap_del(&p->by_sid, &s->sid, NULL);
+	*s = p->s[--p->n];
+	if (i != p->n)
+		pp_index(p, i);
 }
 
 static unsigned pp_state_of(void *ctx, const struct privchan_hdr *h)
@@ -334,9 +356,10 @@ static int pp_hello(void *ctx, const void *msg, void *reply, int *fd)
 		p->s = ns;
 		p->cap = cap;
 	}
-	s = &p->s[p->n++];
+	s = &p->s[p->n];
 	*s = (struct pp_session){ .sid = m->id, .state = PP_NEW,
 				  .keep_fd = -1 };
+	pp_index(p, p->n++);
 	if (proto_challenge_new(s->challenge) < 0)
 		fatal("cannot read the kernel's random source");
 	memcpy(rep->challenge, s->challenge, sizeof(rep->challenge));
@@ -624,7 +647,7 @@ static int pp_gone(void *ctx, const void *msg, void *reply, int *fd)
 	if (m->type == PRIVSEP_UNTUNNEL)
 		s->state = PP_UNTUNNELED;
 	else
-		*s = p->s[--p->n];
+		pp_remove(p, s);
 	return 0;
 }
 
@@ -676,10 +699,19 @@ struct privsep_parent *privsep_parent_new(const struct server_config *cfg,
 					  struct rtnl *nl)
 {
 	struct privsep_parent *p = calloc(1, sizeof(*p));
+	uint64_t seed = 0;
 
-	if (p != NULL)
-		*p = (struct privsep_parent){ .cfg = cfg, .auth = auth,
-					      .routes = routes, .nl = nl };
+	if (p == NULL)
+		return NULL;
+	*p = (struct privsep_parent){ .cfg = cfg, .auth = auth,
+				      .routes = routes, .nl = nl };
+	/* Session ids are the engine's: a predictable hash would let a
+	 * subverted one make every lookup slow. */
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed) ||
+	    keymap_init(&p->by_sid, sizeof(uint32_t), seed) < 0) {
+		free(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -702,6 +734,7 @@ void privsep_parent_free(struct privsep_parent *p)
 	}
 	pp_idle(p);
 	free(p->dying);
+	keymap_destroy(&p->by_sid);
 	if (p->s != NULL)
 		explicit_bzero(p->s, p->cap * sizeof(*p->s));
 	free(p->s);

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "common/ev.h"
+#include "server/keymap.h"
 #include "server/pool.h"
 #include "server/tunnel.h"
 #include "server/throttle.h"
@@ -135,8 +136,12 @@ struct server {
 	int shared_tun_fd, shared_udp_fd; /* -s: made by the parent, or -1 */
 	struct ev_io shared_tun_io, shared_udp_io;
 	struct tunnel_env tunnels;     /* pools and policy of the tunnels */
-	struct session *sessions;      /* live sessions */
+	struct session *sessions;      /* live sessions, newest first */
 	struct session *dead;          /* closed, freed after the batch */
+	struct keymap session_ids;     /* id -> live session */
+	struct keymap per_addr;        /* client IPv4 -> its live sessions */
+	struct session *waiting_head;  /* the ones without a tunnel yet, */
+	struct session *waiting_tail;  /* oldest first */
 	unsigned next_id;
 	unsigned nsessions;              /* live control connections */
 	unsigned npending;               /* of them, without a tunnel */

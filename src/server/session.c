@@ -25,7 +25,8 @@ enum sess_state {
 };
 
 struct session {
-	struct session *next;
+	struct session *next, *prev;          /* srv->sessions */
+	struct session *wnext, *wprev;        /* srv->waiting_head: SESS_GREETED */
 	struct server *srv;
 	unsigned id;
 	int fd;
@@ -45,6 +46,61 @@ struct session {
 };
 
 static void session_close(struct session *s, const char *why);
+
+/* A server of 10,000 tunnels finds a session by id, counts an address's
+ * connections and picks the longest waiting one without a scan: tables
+ * and lists kept as sessions come and go. */
+static struct session *session_by_id(const struct server *srv, unsigned id)
+{
+	return keymap_get(&srv->session_ids, &id);
+}
+
+static unsigned session_count_from(const struct server *srv,
+				   struct in_addr addr)
+{
+	return (unsigned)(uintptr_t)keymap_get(&srv->per_addr, &addr.s_addr);
+}
+
+/* Count one more (delta 1) or one less (-1) connection from addr.
+ * Returns 0, or -1 when out of memory (nothing changed). */
+static int session_count_add(struct server *srv, struct in_addr addr,
+			      int delta)
+{
+	uintptr_t n = (uintptr_t)keymap_get(&srv->per_addr, &addr.s_addr);
+
+	n = delta > 0 ? n + 1 : n - 1;
+	if (n == 0) {
+		keymap_del(&srv->per_addr, &addr.s_addr, NULL);
+		return 0;
+	}
+	return keymap_put(&srv->per_addr, &addr.s_addr, (void *)n, NULL);
+}
+
+static void session_wait_append(struct server *srv, struct session *s)
+{
+	s->wnext = NULL;
+	s->wprev = srv->waiting_tail;
+	if (srv->waiting_tail != NULL)
+		srv->waiting_tail->wnext = s;
+	else
+		srv->waiting_head = s;
+	srv->waiting_tail = s;
+}
+
+/* s has its tunnel, or is closed: it waits no more. */
+static void session_wait_end(struct server *srv, struct session *s)
+{
+	if (s->wprev != NULL)
+		s->wprev->wnext = s->wnext;
+	else
+		srv->waiting_head = s->wnext;
+	if (s->wnext != NULL)
+		s->wnext->wprev = s->wprev;
+	else
+		srv->waiting_tail = s->wprev;
+	s->wnext = s->wprev = NULL;
+	srv->npending--;
+}
 
 /* Replies are short and the socket buffer is empty between requests, so a
  * short write means the client stopped reading: end the session. */
@@ -102,7 +158,6 @@ static void session_on_timeout(void *arg)
 static void session_close(struct session *s, const char *why)
 {
 	struct server *srv = s->srv;
-	struct session **pp;
 
 	if (s->state == SESS_CLOSED)
 		return;
@@ -131,15 +186,17 @@ static void session_close(struct session *s, const char *why)
 	close(s->fd);
 	s->fd = -1;
 	if (s->state == SESS_GREETED)
-		srv->npending--;
+		session_wait_end(srv, s);
 	s->state = SESS_CLOSED;
 	srv->nsessions--;
-	for (pp = &srv->sessions; *pp; pp = &(*pp)->next) {
-		if (*pp == s) {
-			*pp = s->next;
-			break;
-		}
-	}
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		srv->sessions = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	keymap_del(&srv->session_ids, &s->id, s);
+	(void)session_count_add(srv, s->peer.sin_addr, -1);
 	s->next = srv->dead;
 	srv->dead = s;
 }
@@ -148,10 +205,8 @@ static void session_close(struct session *s, const char *why)
  * routes of session `id` to session `by`; tell the old one why it ends. */
 static void session_supersede(struct server *srv, unsigned id, unsigned by)
 {
-	struct session *old;
+	struct session *old = session_by_id(srv, id);
 
-	for (old = srv->sessions; old && old->id != id; old = old->next)
-		;
 	if (old == NULL)
 		return;
 	session_reply(old, false, "superseded by a new login, disconnecting");
@@ -308,8 +363,8 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 		return;
 	}
 	s->tunnel = t;
+	session_wait_end(s->srv, s);
 	s->state = SESS_TUNNELED;
-	s->srv->npending--;
 	s->srv->stats.logins_ok++;
 	snprintf(s->user, sizeof(s->user), "%s", req->user);
 	s->up_since = time(NULL);
@@ -450,38 +505,18 @@ static void session_on_read(void *arg, uint32_t events)
  * connections the counter wraps). */
 static unsigned session_new_id(struct server *srv)
 {
-	const struct session *s;
-
 	for (;;) {
 		unsigned id = ++srv->next_id;
 
-		for (s = srv->sessions; s && s->id != id; s = s->next)
-			;
-		if (id != 0 && s == NULL)
+		if (id != 0 && session_by_id(srv, id) == NULL)
 			return id;
 	}
-}
-
-static unsigned session_count_from(const struct server *srv,
-				   struct in_addr addr)
-{
-	unsigned n = 0;
-
-	for (const struct session *s = srv->sessions; s; s = s->next)
-		n += s->peer.sin_addr.s_addr == addr.s_addr;
-	return n;
 }
 
 /* The connection without a tunnel that has waited longest, or NULL. */
 static struct session *session_oldest_pending(const struct server *srv)
 {
-	struct session *oldest = NULL;
-
-	for (struct session *s = srv->sessions; s; s = s->next)
-		if (s->state == SESS_GREETED &&
-		    (oldest == NULL || s->accepted_ms <= oldest->accepted_ms))
-			oldest = s;
-	return oldest;
+	return srv->waiting_head;
 }
 
 /* Connections that have not logged in have slots of their own (-w), and
@@ -536,6 +571,14 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	}
 	s->srv = srv;
 	s->id = session_new_id(srv);
+	if (keymap_put(&srv->session_ids, &s->id, s, NULL) < 0 ||
+	    session_count_add(srv, peer->sin_addr, 1) < 0) {
+		keymap_del(&srv->session_ids, &s->id, s);
+		log_warnx("out of memory; refusing a connection");
+		close(fd);
+		free(s);
+		return;
+	}
 	s->fd = fd;
 	s->peer = *peer;
 	s->local = *local;
@@ -550,14 +593,19 @@ void session_accept(struct server *srv, int fd, const struct sockaddr_in *peer,
 	if (ev_io_add(srv->loop, &s->io, EPOLLIN) < 0) {
 		log_warn("cannot watch a new connection");
 		privsep_end(s->id, NULL, 0, "cannot watch the connection");
+		keymap_del(&srv->session_ids, &s->id, s);
+		(void)session_count_add(srv, peer->sin_addr, -1);
 		close(fd);
 		free(s);
 		return;
 	}
 	s->next = srv->sessions;
+	if (srv->sessions != NULL)
+		srv->sessions->prev = s;
 	srv->sessions = s;
 	srv->nsessions++;
 	srv->npending++;
+	session_wait_append(srv, s);
 	log_debug("session %u: connection from %s", s->id, s->peer_text);
 	session_arm_timer(s);
 	n = proto_fmt_greeting(buf, sizeof(buf), s->challenge);

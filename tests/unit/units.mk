@@ -9,6 +9,7 @@ UNIT_hmac     = src/proto/hmac.c src/proto/roam.c
 UNIT_gso      = src/relay/csum.c src/relay/gso.c src/relay/gro.c src/relay/relay_check.c src/common/prefix6.c src/common/monotime.c
 UNIT_linebuf  = src/common/linebuf.c
 UNIT_log      = src/common/log.c
+UNIT_lpm6 = src/server/lpm6.c src/server/keymap.c
 UNIT_parse    = src/common/parse.c
 UNIT_pool     = src/server/pool.c
 UNIT_proto    = src/proto/proto.c src/proto/roam.c src/proto/hmac.c src/proto/digest.c src/proto/rules.c src/common/prefix6.c src/common/parse.c
@@ -20,7 +21,7 @@ UNIT_scriptenv = src/client/scriptenv.c src/proto/proto.c src/proto/rules.c src/
 UNIT_throttle = src/server/throttle.c
 # The trust boundaries: each parent's dispatch with what it calls.
 UNIT_server_privsep = src/server/privsep_parent.c src/server/auth.c \
-	src/server/acct.c src/common/strbuf.c \
+	src/server/acct.c src/common/strbuf.c src/server/keymap.c \
 	src/server/routes.c src/server/routetable.c src/os/rdfile.c \
 	src/server/pool.c src/os/privchan.c src/os/fdpass.c src/os/ifconf.c \
 	src/os/tun.c src/os/rtnl.c src/authdb/authdb.c src/proto/proto.c \
