@@ -209,7 +209,8 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 {
 	struct pollfd pfd[3];
 	sigset_t set;
-	int sigfd, rc = 0;
+	int sigfd, rc = 0, ready;
+	bool more = false;
 
 	privchan_block_signals(&set);
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
@@ -226,10 +227,16 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 		ssize_t n;
 		int fd;
 
-		if (poll(pfd, log_fd >= 0 ? 3 : 2, -1) < 0) {
+		/* Deferred work goes on only while no request waits. */
+		ready = poll(pfd, log_fd >= 0 ? 3 : 2, more ? 0 : -1);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
+		}
+		if (ready == 0) {
+			more = t->idle(ctx);
+			continue;
 		}
 		if (log_fd >= 0 && (pfd[2].revents & POLLIN))
 			privchan_logs(log_fd);
@@ -263,7 +270,7 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 			break;
 		}
 		if (t->idle != NULL && !privchan_readable(sock))
-			t->idle(ctx);
+			more = t->idle(ctx);
 	}
 	close(sock);
 	close(sigfd);

@@ -10,6 +10,7 @@
 #define DTCP_PRIVCHAN_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -95,8 +96,10 @@ struct privchan_table {
 	 * SIGTERM or SIGHUP (0: none). */
 	int (*forward)(void *ctx, int signo);
 	/* Called when no request is waiting any more (may be NULL): work
-	 * that gains from being done for a batch of requests at once. */
-	void (*idle)(void *ctx);
+	 * that gains from being done for a batch of requests at once, a
+	 * bounded share at a time. Returns true when there is more, which
+	 * it is called again for as soon as no request waits. */
+	bool (*idle)(void *ctx);
 };
 
 /* Check one request of len bytes against the table and answer it on sock.

@@ -34,9 +34,9 @@ void keymap_destroy(struct keymap *m);
 /* The value stored under key, or NULL. */
 void *keymap_get(const struct keymap *m, const void *key);
 
-/* Store value (not NULL) under key, replacing what was there; *old (may
- * be NULL) gets the value replaced or NULL. Returns 0, or -1 when out of
- * memory (the map is unchanged). */
+/* Store value under key, replacing what was there; *old (may be NULL)
+ * gets the value replaced or NULL. Returns 0, or -1 when value is NULL or
+ * out of memory (the map is unchanged). */
 int keymap_put(struct keymap *m, const void *key, void *value, void **old);
 
 /* Remove key when it holds value (any value when value is NULL). Returns

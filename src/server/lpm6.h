@@ -23,9 +23,9 @@ struct lpm6 {
 int lpm6_init(struct lpm6 *t, uint64_t seed);
 void lpm6_destroy(struct lpm6 *t);
 
-/* Route prefix/plen (0..128; host bits ignored) to value (not NULL),
- * replacing the route there was; *old (may be NULL) gets the value
- * replaced or NULL. Returns 0, or -1 on a bad length or no memory. */
+/* Route prefix/plen (0..128; host bits ignored) to value, replacing the
+ * route there was; *old (may be NULL) gets the value replaced or NULL.
+ * Returns 0, or -1 on a bad length, a NULL value or no memory. */
 int lpm6_put(struct lpm6 *t, const struct in6_addr *prefix, unsigned plen,
 	     void *value, void **old);
 

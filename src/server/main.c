@@ -508,17 +508,22 @@ static int p41_socket(const struct server_config *cfg)
 /* Each tunnel holds up to three descriptors in the engine (control
  * socket, TUN, and UDP for a UDP tunnel); with -s one (the control
  * socket), and a legacy NAT-traversal tunnel one more for its own port:
- * make sure -M of them fit, raising the soft limit to the hard one. */
+ * make sure -M of them fit, raising the soft limit towards the hard one.
+ * With -s, -M tunnels must fit with one descriptor each; the legacy
+ * tunnels' ports are had while descriptors last (then refused as sold
+ * out). */
 static void raise_fd_limit(const struct server_config *cfg)
 {
-	rlim_t per = cfg->shared ? (cfg->udp ? 2 : 1) : 3;
-	rlim_t need = (rlim_t)cfg->max_tunnels * per + 16 + 2 * CTL_MAX_CONNS + 4;
+	rlim_t base = 16 + 2 * CTL_MAX_CONNS + 4;
+	rlim_t need = (rlim_t)cfg->max_tunnels * (cfg->shared ? 1 : 3) + base;
+	rlim_t want = cfg->shared && cfg->udp
+		      ? (rlim_t)cfg->max_tunnels * 2 + base : need;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		fatal("getrlimit");
-	if (rl.rlim_cur < need && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+	if (rl.rlim_cur < want && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 			fatal("setrlimit");
 	}
@@ -527,6 +532,12 @@ static void raise_fd_limit(const struct server_config *cfg)
 		       "raise it (ulimit -n, LimitNOFILE=) or lower -M",
 		       cfg->max_tunnels, (unsigned long long)need,
 		       (unsigned long long)rl.rlim_cur);
+	if (rl.rlim_cur < want)
+		log_warnx("-M %u: the descriptor limit %llu leaves room for "
+			  "%llu legacy NAT-traversal tunnels (a UDP port each) "
+			  "besides the others; raise it (LimitNOFILE=) for more",
+			  cfg->max_tunnels, (unsigned long long)rl.rlim_cur,
+			  (unsigned long long)(rl.rlim_cur - need));
 }
 
 /* -s: the one TUN device every tunnel shares, up with -m and, with a

@@ -67,6 +67,16 @@ struct pp_session {
 				     interface it made, or -1 */
 };
 
+/* An interface the parent made, to be deleted: its descriptor (the
+ * parent's own) and what it was called. */
+struct pp_doomed {
+	int fd;
+	unsigned ifindex;
+	char ifname[IFNAMSIZ];
+};
+
+#define PP_DYING_CHUNK 64            /* interfaces per deletion */
+
 struct privsep_parent {
 	const struct server_config *cfg;
 	struct auth *auth;
@@ -76,8 +86,10 @@ struct privsep_parent {
 	size_t n, cap;
 	struct keymap by_sid;         /* session id -> its index in s, + 1 */
 	struct acct *acct;            /* NULL: no records (unit tests) */
-	int *dying;                   /* descriptors of interfaces in the */
-	size_t ndying, dying_cap;     /* dying group, deleted together */
+	struct pp_doomed *doomed;     /* ended tunnels' interfaces, to go */
+	size_t ndoomed, doomed_cap;
+	struct pp_doomed dying[PP_DYING_CHUNK];   /* of them, in the dying */
+	size_t ndying;                            /* group, deleted together */
 	uint64_t fail_window_ms;      /* start of the current second */
 	unsigned fail_count;          /* failed checks in it */
 	bool fail_reported;
@@ -225,15 +237,16 @@ static void pp_account(struct privsep_parent *p, const struct pp_session *s,
  * kernel about 20 ms of RCU grace periods, paid once for all the
  * interfaces of a group deleted together. The parent keeps its own
  * descriptor of each interface it made, so that the engine's close is
- * cheap and never blocks its event loop; a dying interface joins the
- * dying group, and pp_idle deletes the group when the engine has no more
- * requests waiting (or the batch is full). */
+ * cheap and never blocks its event loop. An ended tunnel's interface is
+ * only noted (doomed) when its END comes, which costs no system call, so
+ * that a login behind a thousand ENDs is answered at once; pp_idle, run
+ * only while no request waits, moves a share of the doomed into the dying
+ * group and deletes the group, a bounded piece of work at a time. */
 #define PP_DYING_GROUP 0x64746370u   /* "dtcp": ip link show group ... */
-#define PP_DYING_MAX 512
 
-static void pp_idle(void *ctx)
+/* Delete the dying group (a batch) now. */
+static void pp_flush_dying(struct privsep_parent *p)
 {
-	struct privsep_parent *p = ctx;
 	int err;
 
 	if (p->ndying == 0)
@@ -244,43 +257,94 @@ static void pp_idle(void *ctx)
 			  "(is an interface of another program in group %u? "
 			  "ip link show group %u)", p->ndying, strerror(-err),
 			  PP_DYING_GROUP, PP_DYING_GROUP);
-	for (size_t i = 0; i < p->ndying; i++)
-		close(p->dying[i]);
+	for (size_t i = 0; i < p->ndying; i++) {
+		close(p->dying[i].fd);
+		p->dying[i].fd = -1;
+	}
 	p->ndying = 0;
 }
 
-/* Move s's interface to the dying group and hand its descriptor to the
- * batch (keep_fd stays with s: the batch has a copy). 0, or -1 to delete
- * it at once. */
-static int pp_dying(struct privsep_parent *p, struct pp_session *s)
+/* True when the interface index still has the name we gave it (an index
+ * whose device is gone may be someone else's now). */
+static bool pp_still_ours(const struct pp_doomed *d)
 {
 	char name[IF_NAMESIZE];
-	int fd;
 
-	if (p->ndying == PP_DYING_MAX)
-		pp_idle(p);
-	if (p->ndying == p->dying_cap) {
-		size_t cap = p->dying_cap ? p->dying_cap * 2 : 64;
-		int *nd = realloc(p->dying, cap * sizeof(*nd));
+	return if_indextoname(d->ifindex, name) != NULL &&
+	       strcmp(name, d->ifname) == 0;
+}
+
+/* Delete doomed interface d now, one by one. */
+static void pp_delete_now(struct privsep_parent *p, struct pp_doomed *d)
+{
+	int err;
+
+	if (pp_still_ours(d)) {
+		err = rtnl_link_del(p->nl, d->ifindex);
+		if (err < 0 && err != -ENODEV)
+			log_warnx("cannot delete interface %s: %s", d->ifname,
+				  strerror(-err));
+	}
+	close(d->fd);
+	d->fd = -1;
+}
+
+static bool pp_idle(void *ctx)
+{
+	struct privsep_parent *p = ctx;
+
+	while (p->ndoomed > 0 && p->ndying < PP_DYING_CHUNK) {
+		struct pp_doomed d = p->doomed[--p->ndoomed];
+
+		if (!pp_still_ours(&d)) {
+			close(d.fd);
+		} else if (rtnl_link_set_group(p->nl, d.ifindex,
+					       PP_DYING_GROUP) < 0) {
+			pp_delete_now(p, &d);
+		} else {
+			p->dying[p->ndying++] = d;
+		}
+	}
+	pp_flush_dying(p);
+	return p->ndoomed > 0;
+}
+
+/* The interface named `name` may be made again: if an ended tunnel's
+ * still has that name, it goes first (the engine reuses a unit as soon
+ * as its tunnel has ended). */
+static void pp_free_name(struct privsep_parent *p, const char *name)
+{
+	for (size_t i = 0; i < p->ndying; i++)
+		if (strcmp(p->dying[i].ifname, name) == 0) {
+			pp_flush_dying(p);
+			break;
+		}
+	for (size_t i = 0; i < p->ndoomed; i++)
+		if (strcmp(p->doomed[i].ifname, name) == 0) {
+			pp_delete_now(p, &p->doomed[i]);
+			p->doomed[i] = p->doomed[--p->ndoomed];
+			break;
+		}
+}
+
+/* Note s's interface for deletion, handing over its descriptor. 0, or -1
+ * (out of memory) to delete it at once. */
+static int pp_doom(struct privsep_parent *p, struct pp_session *s)
+{
+	if (p->ndoomed == p->doomed_cap) {
+		size_t cap = p->doomed_cap ? p->doomed_cap * 2 : 64;
+		struct pp_doomed *nd = realloc(p->doomed, cap * sizeof(*nd));
 
 		if (nd == NULL)
 			return -1;
-		p->dying = nd;
-		p->dying_cap = cap;
+		p->doomed = nd;
+		p->doomed_cap = cap;
 	}
-	if (if_indextoname(s->ifindex, name) == NULL) {
-		if (errno == ENXIO || errno == ENODEV)
-			return 0;       /* gone already: nothing to delete */
-		return -1;
-	}
-	if (strcmp(name, s->ifname) != 0)
-		return 0;               /* the index is someone else's now */
-	if (rtnl_link_set_group(p->nl, s->ifindex, PP_DYING_GROUP) < 0)
-		return -1;
-	fd = fcntl(s->keep_fd, F_DUPFD_CLOEXEC, 3);
-	if (fd < 0)
-		return -1;
-	p->dying[p->ndying++] = fd;
+	p->doomed[p->ndoomed] = (struct pp_doomed){ .fd = s->keep_fd,
+						    .ifindex = s->ifindex };
+	memcpy(p->doomed[p->ndoomed].ifname, s->ifname, IFNAMSIZ);
+	p->ndoomed++;
+	s->keep_fd = -1;
 	return 0;
 }
 
@@ -317,8 +381,8 @@ static void pp_forget_tunnel(struct privsep_parent *p, struct pp_session *s)
 		pp_unroute_shared(p, s);
 	} else if (s->release) {
 		pp_release(p, s);
-	} else if (s->keep_fd >= 0 && pp_dying(p, s) == 0) {
-		/* pp_idle deletes it with the others of this batch */
+	} else if (s->keep_fd >= 0 && pp_doom(p, s) == 0) {
+		/* pp_idle deletes it with others, when nothing waits */
 	} else if (if_indextoname(s->ifindex, name) != NULL &&
 		   strcmp(name, s->ifname) == 0) {
 		err = rtnl_link_del(p->nl, s->ifindex);
@@ -508,10 +572,6 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	    m->unit - cfg->if_base[m->kind] >= cfg->max_tunnels ||
 	    m->slot >= server_slots(cfg) || pp_taken(p, m))
 		return -1;
-	/* An ended tunnel's interface may still wait in the dying batch
-	 * under the name the engine now asks for: delete the batch first. */
-	if (p->ndying > 0)
-		pp_idle(p);
 	/* The parent, not the engine, counts a user's tunnels. */
 	if (pp_user_tunnels(p, s, m->tunnel_type == PROTO_TYPE_NETWORK) >=
 	    cfg->max_per_user) {
@@ -561,6 +621,7 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 		   sizeof(name)) {
 		fd = -ENOSPC;
 	} else {
+		pp_free_name(p, name);
 		fd = ifconf_tun_open(p->nl, name, cfg->tun_flags, cfg->mtu,
 				     rep->ifname, &rep->ifindex);
 	}
@@ -732,8 +793,9 @@ void privsep_parent_free(struct privsep_parent *p)
 			pp_account(p, &p->s[i], &e);
 		pp_forget_tunnel(p, &p->s[i]);
 	}
-	pp_idle(p);
-	free(p->dying);
+	while (pp_idle(p))
+		;
+	free(p->doomed);
 	keymap_destroy(&p->by_sid);
 	if (p->s != NULL)
 		explicit_bzero(p->s, p->cap * sizeof(*p->s));

@@ -229,6 +229,13 @@ static int tunnel_make_port(struct tunnel_env *env, struct tunnel *t,
 		fd = udp_tunnel_socket(server4, (uint16_t)port);
 		if (fd >= 0)
 			break;
+		if (fd == -EMFILE || fd == -ENFILE) {
+			pool_release(&env->ports, port);
+			log_warnx("no descriptor left for the UDP port of a "
+				  "tunnel (raise LimitNOFILE= or lower -M)");
+			ret = TUNNEL_ERR_SOLD_OUT;
+			break;
+		}
 		if (fd != -EADDRINUSE) {
 			pool_release(&env->ports, port);
 			log_warnx("cannot bind udp port %u: %s", port,
