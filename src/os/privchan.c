@@ -20,9 +20,19 @@ pid_t privchan_fork(struct privchan *chan)
 	int req[2], logs[2];
 	pid_t pid;
 
+	int big = PRIVCHAN_SNDBUF;
+
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, req) < 0 ||
 	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, logs) < 0)
 		fatal("socketpair");
+	/* Messages the engine sends without waiting for an answer (a
+	 * server's ENDs when thousands of tunnels go at once) queue here
+	 * instead of stopping its event loop; beyond the default only root
+	 * may ask, which we still are. */
+	if (setsockopt(req[1], SOL_SOCKET, SO_SNDBUFFORCE, &big,
+		       sizeof(big)) < 0)
+		(void)setsockopt(req[1], SOL_SOCKET, SO_SNDBUF, &big,
+				 sizeof(big));
 	chan->parent = getpid();
 	pid = fork();
 	if (pid < 0)

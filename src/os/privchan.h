@@ -102,6 +102,9 @@ struct privchan_table {
 	bool (*idle)(void *ctx);
 };
 
+/* The engine's send buffer: room for 10,000 queued messages. */
+#define PRIVCHAN_SNDBUF (32 << 20)
+
 /* Check one request of len bytes against the table and answer it on sock.
  * Returns 0, or -1 when it is outside the table (unknown type, wrong
  * length, wrong state, bad field) or the reply cannot be sent. */

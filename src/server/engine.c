@@ -154,7 +154,10 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	/* The relay threads start before the confinement, which then
 	 * covers them too (one uid change and one seccomp filter for every
 	 * thread), so that the filter need not allow making threads. */
-	rc = workers_start(&srv->tunnels.workers, srv->cfg.relay_threads);
+	/* -s: every tunnel is relayed by the main loop, which serves the
+	 * shared device and port. */
+	rc = workers_start(&srv->tunnels.workers,
+			   srv->cfg.shared ? 0 : srv->cfg.relay_threads);
 	if (rc < 0)
 		fatalx("engine: cannot start %u relay threads: %s",
 		       srv->cfg.relay_threads, strerror(-rc));

@@ -289,11 +289,17 @@ static void pp_delete_now(struct privsep_parent *p, struct pp_doomed *d)
 	d->fd = -1;
 }
 
+/* A request that comes while a chunk is prepared waits at most this
+ * long, and for the group's deletion. */
+#define PP_IDLE_MS 10
+
 static bool pp_idle(void *ctx)
 {
 	struct privsep_parent *p = ctx;
+	uint64_t start = monotime_ms();
 
-	while (p->ndoomed > 0 && p->ndying < PP_DYING_CHUNK) {
+	while (p->ndoomed > 0 && p->ndying < PP_DYING_CHUNK &&
+	       monotime_ms() - start < PP_IDLE_MS) {
 		struct pp_doomed d = p->doomed[--p->ndoomed];
 
 		if (!pp_still_ours(&d)) {

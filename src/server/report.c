@@ -324,6 +324,23 @@ void report_metrics(struct server *srv, struct strbuf *out)
 		      srv->tunnels.units[PRIVSEP_KIND_UDP].used,
 		      srv->tunnels.units[PRIVSEP_KIND_P41].used,
 		      srv->tunnels.ports.used);
+	metric_head(out, "dtcp_relay_threads", "gauge",
+		    "Relay threads besides the main loop (dtcps -t).");
+	strbuf_printf(out, "dtcp_relay_threads %u\n", srv->tunnels.workers.n);
+	if (srv->tunnels.shared.on) {
+		const struct shared *sh = &srv->tunnels.shared;
+
+		metric_head(out, "dtcp_shared_drops_total", "counter",
+			    "Shared interface and port (dtcps -s): packets "
+			    "for no tunnel, by reason.");
+		strbuf_printf(out, "dtcp_shared_drops_total{reason=\"no_route\"} "
+			      "%llu\ndtcp_shared_drops_total{reason="
+			      "\"malformed\"} %llu\ndtcp_shared_drops_total"
+			      "{reason=\"unknown_endpoint\"} %llu\n",
+			      (unsigned long long)sh->tun_stats.drop_no_route,
+			      (unsigned long long)sh->tun_stats.drop_malformed,
+			      (unsigned long long)sh->udp_stats.drop_unknown);
+	}
 	metric_head(out, "dtcp_pool_size", "gauge",
 		    "Tunnel interfaces and UDP ports there are, by pool.");
 	strbuf_printf(out, "dtcp_pool_size{pool=\"udp_interfaces\"} %u\n"

@@ -42,8 +42,9 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 
+	/* A thread gone would leave worker_release waiting for ever. */
 	if (ev_run(w->loop) < 0)
-		log_warn("relay thread: event loop failed");
+		fatal("relay thread: event loop failed");
 	return NULL;
 }
 

@@ -67,6 +67,15 @@ say "alice's ng0: $(seen a_sees_b) for bob, $(seen a_sees_nobody) for no one; bo
 [ "$(seen b_sees_b)" -ge 5 ] || fail "bob's gif0 saw $(seen b_sees_b) of alice's 5 echo requests"
 ok "each prefix's packets reached its own client only"
 
+metrics=$("$DTCPCTL" -s "$TMPD/dtcps.sock" metrics) || fail "dtcpctl metrics failed"
+if command -v promtool >/dev/null; then
+	promtool check metrics <<<"$metrics" >/dev/null 2>&1 || fail "promtool refuses the exposition"
+fi
+noroute=$(sed -n 's/^dtcp_shared_drops_total{reason="no_route"} //p' <<<"$metrics")
+say "metrics: dtcp_shared_drops_total{reason=\"no_route\"} $noroute"
+[ "${noroute:-0}" -ge 3 ] || fail "the packets for $NOBODY::1 were not counted as for no tunnel"
+show=$("$DTCPCTL" -s "$TMPD/dtcps.sock" show) || fail "dtcpctl show failed"
+grep -q "dtcp0" <<<"$show" || fail "dtcpctl show does not name dtcp0: $show"
 stop dtcpc_a TERM 10 || fail "alice's dtcpc did not stop"
 wait_for_or_fail 5 "alice's route removed from dtcp0" \
 	eval "[ -z \"\$(ip -n $SRV -6 route show $A::/48)\" ]"
