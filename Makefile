@@ -82,7 +82,8 @@ FUZZ_FLAGS   = -g -O1 -std=c11 $(DTCP_CPPFLAGS) \
 FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 # The pure server modules that have fuzzers of their own.
-FUZZ_LIB_SRC = $(LIB_SRC) src/server/routetable.c
+FUZZ_LIB_SRC = $(LIB_SRC) src/server/routetable.c src/server/lpm6.c \
+	       src/server/keymap.c
 FUZZ_LIB_OBJ = $(FUZZ_LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
 FUZZ_SECONDS ?= 600
 
