@@ -166,6 +166,7 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bash bench/bench.sh
+	@bash bench/multi.sh
 	@bash bench/scale.sh
 
 # The systemd units and /etc/default files, made from dist/*.in with the

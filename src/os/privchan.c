@@ -219,8 +219,7 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 {
 	struct pollfd pfd[3];
 	sigset_t set;
-	int sigfd, rc = 0, ready;
-	bool more = false;
+	int sigfd, rc = 0, ready, again = -1;
 
 	privchan_block_signals(&set);
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
@@ -238,14 +237,14 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 		int fd;
 
 		/* Deferred work goes on only while no request waits. */
-		ready = poll(pfd, log_fd >= 0 ? 3 : 2, more ? 0 : -1);
+		ready = poll(pfd, log_fd >= 0 ? 3 : 2, again);
 		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
 		if (ready == 0) {
-			more = t->idle(ctx);
+			again = t->idle(ctx);
 			continue;
 		}
 		if (log_fd >= 0 && (pfd[2].revents & POLLIN))
@@ -280,7 +279,7 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 			break;
 		}
 		if (t->idle != NULL && !privchan_readable(sock))
-			more = t->idle(ctx);
+			again = t->idle(ctx);
 	}
 	close(sock);
 	close(sigfd);

@@ -97,9 +97,10 @@ struct privchan_table {
 	int (*forward)(void *ctx, int signo);
 	/* Called when no request is waiting any more (may be NULL): work
 	 * that gains from being done for a batch of requests at once, a
-	 * bounded share at a time. Returns true when there is more, which
-	 * it is called again for as soon as no request waits. */
-	bool (*idle)(void *ctx);
+	 * bounded share at a time. Returns -1 when nothing is left, or in
+	 * how many milliseconds (0: at once) to be called again if no
+	 * request comes first. */
+	int (*idle)(void *ctx);
 };
 
 /* The engine's send buffer: room for 10,000 queued messages. */

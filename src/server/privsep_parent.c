@@ -90,6 +90,8 @@ struct privsep_parent {
 	size_t ndoomed, doomed_cap;
 	struct pp_doomed dying[PP_DYING_CHUNK];   /* of them, in the dying */
 	size_t ndying;                            /* group, deleted together */
+	uint64_t last_call_ms;        /* the last login request served */
+	uint64_t last_chunk_ms;       /* the last deletion pp_idle began */
 	uint64_t fail_window_ms;      /* start of the current second */
 	unsigned fail_count;          /* failed checks in it */
 	bool fail_reported;
@@ -292,12 +294,22 @@ static void pp_delete_now(struct privsep_parent *p, struct pp_doomed *d)
 /* A request that comes while a chunk is prepared waits at most this
  * long, and for the group's deletion. */
 #define PP_IDLE_MS 10
+/* A login is three requests a client's round trip apart: after one, the
+ * deletions wait this long, so that the next is not held up by them. */
+#define PP_LOGIN_GRACE_MS 20
+#define PP_CHUNK_EVERY_MS 200
 
-static bool pp_idle(void *ctx)
+static int pp_idle(void *ctx)
 {
 	struct privsep_parent *p = ctx;
 	uint64_t start = monotime_ms();
 
+	/* ... but not for ever: a server that logs someone in every few
+	 * milliseconds still deletes a chunk a fifth of a second. */
+	if (p->ndoomed > 0 && start - p->last_call_ms < PP_LOGIN_GRACE_MS &&
+	    start - p->last_chunk_ms < PP_CHUNK_EVERY_MS)
+		return (int)(PP_LOGIN_GRACE_MS - (start - p->last_call_ms));
+	p->last_chunk_ms = start;
 	while (p->ndoomed > 0 && p->ndying < PP_DYING_CHUNK &&
 	       monotime_ms() - start < PP_IDLE_MS) {
 		struct pp_doomed d = p->doomed[--p->ndoomed];
@@ -312,7 +324,7 @@ static bool pp_idle(void *ctx)
 		}
 	}
 	pp_flush_dying(p);
-	return p->ndoomed > 0;
+	return p->ndoomed > 0 ? 0 : -1;
 }
 
 /* The interface named `name` may be made again: if an ended tunnel's
@@ -413,6 +425,8 @@ static int pp_hello(void *ctx, const void *msg, void *reply, int *fd)
 	struct privsep_msg_hello_reply *rep = reply;
 	struct pp_session *s;
 
+	p->last_call_ms = monotime_ms();
+
 	(void)fd;
 	if (m->id == 0 ||
 	    p->n >= (size_t)p->cfg->max_tunnels + PRIVSEP_SESSION_SLACK)
@@ -461,6 +475,8 @@ static int pp_auth(void *ctx, const void *msg, void *reply, int *fd)
 	const struct privsep_msg_auth *m = msg;
 	struct privsep_msg_auth_reply *rep = reply;
 	struct pp_session *s = pp_find(p, m->h.id);
+
+	p->last_call_ms = monotime_ms();
 
 	(void)fd;
 	if (!pp_str_ok(m->user, sizeof(m->user)) || !proto_user_ok(m->user) ||
@@ -568,6 +584,8 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 	struct routetable_user ru;
 	char name[IFNAMSIZ];
 	int fd, err;
+
+	p->last_call_ms = monotime_ms();
 
 	if (!proto_type_supported(m->tunnel_type) ||
 	    (m->tunnel_type == PROTO_TYPE_HOST && !cfg->has_prefix) ||
@@ -799,8 +817,10 @@ void privsep_parent_free(struct privsep_parent *p)
 			pp_account(p, &p->s[i], &e);
 		pp_forget_tunnel(p, &p->s[i]);
 	}
-	while (pp_idle(p))
-		;
+	while (p->ndoomed > 0 || p->ndying > 0) {
+		p->last_call_ms = 0;
+		(void)pp_idle(p);
+	}
 	free(p->doomed);
 	keymap_destroy(&p->by_sid);
 	if (p->s != NULL)

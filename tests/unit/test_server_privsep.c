@@ -84,7 +84,7 @@ static int feed(struct fixture *f, const void *msg, size_t len)
 	int rc = privchan_dispatch(&privsep_parent_table, f->p, f->parent_end,
 				   msg, len);
 
-	while (privsep_parent_table.idle(f->p))
+	while (privsep_parent_table.idle(f->p) >= 0)
 		;
 	return rc;
 }
