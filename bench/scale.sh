@@ -30,6 +30,10 @@ if [ $# -eq 0 ]; then
 	row "memory per tunnel, KiB" total_kib "<= 16"
 	row "descriptors per tunnel (engine)" fds ""
 	row "CPU of dtcps with all idle, % of a core" idle_cpu "< 1"
+	row "protocol 41: tunnels, one per client address" p41_n "10000"
+	row "protocol 41: setup rate, tunnels/s" p41_setup_rate ">= 2000"
+	row "protocol 41: control sessions answering ping" p41_control "all"
+	row "protocol 41: teardown rate, tunnels/s" p41_teardown_rate ">= 2000"
 	rm -rf "$out"
 	exit 0
 fi
@@ -120,3 +124,30 @@ result total_kib "$(awk -v a="$mem0" -v b="$mem1" -v c="$slab0" -v d="$slab1" -v
 	'BEGIN { printf "%.1f", (b - a + d - c) / n - p / 2 }')"
 result fds "$(awk -v a="$fd0" -v b="$fd1" -v n="$N" 'BEGIN { printf "%.2f", (b - a) / n }')"
 result idle_cpu "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN { printf "%.2f", (b - a) / hz / 10 * 100 }')"
+
+# Protocol 41: one tunnel per client address (gif semantics), so the
+# client side gets N addresses of its own, routed back by the server.
+wait_for 60 "the probe's session gone" eval "[ \$(fd_count $ENGINE) -le $((fd0 + 1)) ]"
+for i in $(seq 0 $((N - 1))); do
+	echo "address add 198.18.$((i / 250)).$((i % 250 + 1))/32 dev eth0"
+done >"$TMPD/addrs.batch"
+ip -n "$CLI" -batch "$TMPD/addrs.batch" || fail "cannot add $N client addresses"
+ip -n "$SRV" route add 198.18.0.0/16 via "$CLI_V4" || fail "cannot route the client addresses"
+rm -f "$hold"
+spawn p41load "$CLI" sh -c "ulimit -n $hard && exec python3 $LOAD $SRV_V4 $N $USER1 $PASS1 --p41 --source-base 198.18.0.1 --hold-file $hold"
+if ! wait_for 900 "$N protocol-41 tunnels up" grep -q '^held' "$TMPD/p41load.log"; then
+	cat "$TMPD/p41load.log"; tail -5 "$TMPD/dtcps.log"
+	echo "bench-scale: the protocol-41 tunnels did not come up" >&2
+	exit 1
+fi
+result p41_n "$N"
+result p41_setup_rate "$(awk -v n="$N" '/^setup/ { printf "%.0f", n / $3 }' "$TMPD/p41load.log")"
+result p41_control "$(awk '/^control/ { print $2 }' "$TMPD/p41load.log")"
+tdown0=$(now)
+touch "$hold"
+if [ "$MODE" = shared ]; then
+	wait_for 900 "every tunnel closed" eval "[ \$(fd_count $ENGINE) -le $((fd0 + 1)) ]"
+else
+	wait_for 900 "every gif interface gone" eval "! ip -n $SRV -o link show | grep -q ': gif'"
+fi
+result p41_teardown_rate "$(awk -v n="$N" -v t="$(elapsed "$tdown0")" 'BEGIN { printf "%.0f", n / t }')"

@@ -6,7 +6,6 @@
 
 #include "os/tun.h"
 #include "proto/roam.h"
-#include "server/tunnel.h"
 
 #define SHARED_EP_KEY 6   /* address, then port, both network order */
 
@@ -52,17 +51,17 @@ void shared_destroy(struct shared *sh)
 	keymap_destroy(&sh->roamers);
 }
 
-int shared_route(struct shared *sh, struct tunnel *t)
+int shared_route(struct shared *sh, struct shared_member *t)
 {
-	const struct proto_tunnel_reply *rep = &t->reply;
+	const struct proto_tunnel_reply *rep = t->reply;
 	unsigned i;
 
 	if (rep->has_v6 &&
-	    lpm6_put(&sh->routes, &rep->client6, 128, &t->relay, NULL) < 0)
+	    lpm6_put(&sh->routes, &rep->client6, 128, t->relay, NULL) < 0)
 		return -1;
 	for (i = 0; i < rep->nprefixes; i++)
 		if (lpm6_put(&sh->routes, &rep->prefix[i].addr,
-			     rep->prefix[i].plen, &t->relay, NULL) < 0)
+			     rep->prefix[i].plen, t->relay, NULL) < 0)
 			break;
 	if (i < rep->nprefixes) {
 		shared_unroute(sh, t);
@@ -72,15 +71,15 @@ int shared_route(struct shared *sh, struct tunnel *t)
 	return 0;
 }
 
-void shared_unroute(struct shared *sh, struct tunnel *t)
+void shared_unroute(struct shared *sh, struct shared_member *t)
 {
-	const struct proto_tunnel_reply *rep = &t->reply;
+	const struct proto_tunnel_reply *rep = t->reply;
 
 	if (rep->has_v6)
-		lpm6_del(&sh->routes, &rep->client6, 128, &t->relay);
+		lpm6_del(&sh->routes, &rep->client6, 128, t->relay);
 	for (unsigned i = 0; i < rep->nprefixes; i++)
 		lpm6_del(&sh->routes, &rep->prefix[i].addr,
-			 rep->prefix[i].plen, &t->relay);
+			 rep->prefix[i].plen, t->relay);
 	t->routed = false;
 }
 
@@ -93,13 +92,13 @@ bool shared_port_free(const struct shared *sh, struct in_addr client4,
 	return keymap_get(&sh->endpoints, key) == NULL;
 }
 
-int shared_port_join(struct shared *sh, struct tunnel *t)
+int shared_port_join(struct shared *sh, struct shared_member *t)
 {
-	const struct sockaddr_in *peer = &t->relay.peer;
+	const struct sockaddr_in *peer = &t->relay->peer;
 	uint8_t key[SHARED_EP_KEY];
-	struct tunnel *head;
+	struct shared_member *head;
 
-	if (t->roam) {
+	if (t->roam_fresh != NULL) {
 		/* Until its first keepalive, found by its address only. */
 		head = keymap_get(&sh->roamers, &peer->sin_addr);
 		if (keymap_put(&sh->roamers, &peer->sin_addr, t, NULL) < 0)
@@ -113,23 +112,23 @@ int shared_port_join(struct shared *sh, struct tunnel *t)
 		if (keymap_put(&sh->endpoints, key, t, NULL) < 0)
 			return -1;
 	}
-	t->on_shared_port = true;
+	t->on_port = true;
 	return 0;
 }
 
-void shared_port_leave(struct shared *sh, struct tunnel *t)
+void shared_port_leave(struct shared *sh, struct shared_member *t)
 {
-	const struct sockaddr_in *peer = &t->relay.peer;
+	const struct sockaddr_in *peer = &t->relay->peer;
 	uint8_t key[SHARED_EP_KEY];
 
-	if (!t->on_shared_port)
+	if (!t->on_port)
 		return;
-	t->on_shared_port = false;
+	t->on_port = false;
 	if (peer->sin_port != 0) {
 		shared_ep_key(key, peer->sin_addr, peer->sin_port);
 		keymap_del(&sh->endpoints, key, t);
 	}
-	if (!t->roam)
+	if (t->roam_fresh == NULL)
 		return;
 	if (t->roam_prev != NULL)
 		t->roam_prev->roam_next = t->roam_next;
@@ -143,13 +142,13 @@ void shared_port_leave(struct shared *sh, struct tunnel *t)
 	t->roam_next = t->roam_prev = NULL;
 }
 
-void shared_port_moved(struct shared *sh, struct tunnel *t,
+void shared_port_moved(struct shared *sh, struct shared_member *t,
 		       const struct sockaddr_in *old,
 		       const struct sockaddr_in *now)
 {
 	uint8_t key[SHARED_EP_KEY];
 
-	if (!t->on_shared_port)
+	if (!t->on_port)
 		return;
 	if (old->sin_port != 0) {
 		shared_ep_key(key, old->sin_addr, old->sin_port);
@@ -163,14 +162,10 @@ void shared_port_moved(struct shared *sh, struct tunnel *t,
 
 /* Would t's relay accept dg[len] as a fresh authenticated keepalive?
  * Only looks: the relay checks again, and keeps the counter. */
-static bool shared_roam_fresh(const struct tunnel *t, const uint8_t *dg,
+static bool shared_roam_fresh(const struct shared_member *t, const uint8_t *dg,
 			      size_t len)
 {
-	uint64_t counter;
-
-	return t->roam &&
-	       proto_roam_keepalive_ok(t->roam_key, dg, len, &counter) &&
-	       counter > t->roam_counter;
+	return t->roam_fresh != NULL && t->roam_fresh(t->arg, dg, len);
 }
 
 static struct relay *shared_endpoint(void *arg, const struct sockaddr_in *src,
@@ -178,23 +173,24 @@ static struct relay *shared_endpoint(void *arg, const struct sockaddr_in *src,
 {
 	struct shared *sh = arg;
 	uint8_t key[SHARED_EP_KEY];
-	struct tunnel *t, *c;
+	struct shared_member *t, *c;
 
 	shared_ep_key(key, src->sin_addr, src->sin_port);
 	t = keymap_get(&sh->endpoints, key);
 	/* A datagram of the endpoint's tunnel, or no keepalive: its relay
 	 * decides (and counts what it refuses). */
 	if (len != PROTO_ROAM_KA_LEN ||
-	    (t != NULL && (!t->roam || shared_roam_fresh(t, dg, len))))
-		return t != NULL ? &t->relay : NULL;
+	    (t != NULL && (t->roam_fresh == NULL ||
+			   shared_roam_fresh(t, dg, len))))
+		return t != NULL ? t->relay : NULL;
 	/* A keepalive from a new port: the roam1 tunnel of that address
 	 * whose key made it. At most -N tunnels share an address, so a
 	 * forged one costs at most that many MACs. */
 	for (c = keymap_get(&sh->roamers, &src->sin_addr); c != NULL;
 	     c = c->roam_next)
 		if (c != t && shared_roam_fresh(c, dg, len))
-			return &c->relay;
-	return t != NULL ? &t->relay : NULL;
+			return c->relay;
+	return t != NULL ? t->relay : NULL;
 }
 
 static struct relay *shared_route_of(void *arg, const uint8_t *dst)

@@ -14,11 +14,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "proto/proto.h"
 #include "relay/relay.h"
 #include "server/keymap.h"
 #include "server/lpm6.h"
 
-struct tunnel;
+/* A tunnel as the shared interface and port know it (one per tunnel,
+ * inside it): what it is routed by, and how it is found. */
+struct shared_member {
+	struct relay *relay;
+	const struct proto_tunnel_reply *reply;  /* its addresses, prefixes */
+	/* roam1: true when dg[len] would be a fresh authenticated keepalive
+	 * of the tunnel (only looks); NULL without roam1. */
+	bool (*roam_fresh)(void *arg, const uint8_t *dg, size_t len);
+	void *arg;
+	bool routed;                  /* in the routes */
+	bool on_port;                 /* on the shared UDP port */
+	struct shared_member *roam_next, *roam_prev;  /* roam1 tunnels of
+							 its client address */
+};
 
 struct shared {
 	bool on;                      /* -s given */
@@ -27,8 +41,8 @@ struct shared {
 	int udp_fd;                   /* the shared UDP port, or -1 */
 	uint16_t port;
 	struct lpm6 routes;           /* destination -> its tunnel's relay */
-	struct keymap endpoints;      /* client address:port -> tunnel */
-	struct keymap roamers;        /* client address -> its roam1 tunnels */
+	struct keymap endpoints;      /* client address:port -> member */
+	struct keymap roamers;        /* client address -> its roam1 members */
 	struct relay_tun_stats tun_stats;
 	struct relay_udp_stats udp_stats;
 };
@@ -41,22 +55,22 @@ void shared_destroy(struct shared *sh);
 /* Route t's client address (host, -a) and delegated prefixes to it. A
  * prefix another tunnel had (a network login that supersedes one) moves
  * over. Returns 0, or -1 when out of memory (nothing routed). */
-int shared_route(struct shared *sh, struct tunnel *t);
+int shared_route(struct shared *sh, struct shared_member *t);
 /* Take t's routes away, those another tunnel has taken over excepted. */
-void shared_unroute(struct shared *sh, struct tunnel *t);
+void shared_unroute(struct shared *sh, struct shared_member *t);
 
 /* May a tunnel that announced `port` from client4 use the shared port?
  * Not when another tunnel holds that endpoint already. */
 bool shared_port_free(const struct shared *sh, struct in_addr client4,
 		      uint16_t port);
-/* Put t (relay initialised; announced endpoint, or roam1) on the shared
- * port. Returns 0, or -1 when out of memory. */
-int shared_port_join(struct shared *sh, struct tunnel *t);
-void shared_port_leave(struct shared *sh, struct tunnel *t);
+/* Put t (relay initialised; announced endpoint, or roam1 with
+ * roam_fresh) on the shared port. Returns 0, or -1 when out of memory. */
+int shared_port_join(struct shared *sh, struct shared_member *t);
+void shared_port_leave(struct shared *sh, struct shared_member *t);
 /* t's endpoint moved (an authenticated keepalive from a new port): the
  * new one names t from now on, even if it named another tunnel before
  * (whose NAT mapping the client's NAT gave to this client). */
-void shared_port_moved(struct shared *sh, struct tunnel *t,
+void shared_port_moved(struct shared *sh, struct shared_member *t,
 		       const struct sockaddr_in *old,
 		       const struct sockaddr_in *now);
 

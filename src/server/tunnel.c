@@ -50,7 +50,7 @@ static void tunnel_on_peer_change(void *arg, const struct sockaddr_in *old,
 	uint64_t ms = monotime_ms();
 	char a[INET_ADDRSTRLEN];
 
-	shared_port_moved(&t->env->shared, t, old, now);
+	shared_port_moved(&t->env->shared, &t->member, old, now);
 	if (!t->roam && old->sin_port != 0) {
 		if (t->move_logged_ms != 0 &&
 		    ms - t->move_logged_ms < TUNNEL_LOG_EVERY_MS) {
@@ -94,6 +94,17 @@ static bool tunnel_roam_verify(void *arg, const uint8_t *dg, size_t len)
 		return false;
 	t->roam_counter = counter;
 	return true;
+}
+
+/* The shared port asks before it names this tunnel for a keepalive from
+ * a new port: the same check, without taking the counter. */
+static bool tunnel_roam_fresh(void *arg, const uint8_t *dg, size_t len)
+{
+	const struct tunnel *t = arg;
+	uint64_t counter;
+
+	return proto_roam_keepalive_ok(t->roam_key, dg, len, &counter) &&
+	       counter > t->roam_counter;
 }
 
 /* An ICMP error about the tunnel (the client's host or port unreachable):
@@ -360,8 +371,12 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 		err = TUNNEL_ERR_UNTUNNELED;
 		goto fail;
 	}
-	if (sh->on && (shared_route(sh, t) < 0 ||
-		       (shared_port && shared_port_join(sh, t) < 0))) {
+	t->member = (struct shared_member){
+		.relay = &t->relay, .reply = &t->reply,
+		.roam_fresh = t->roam ? tunnel_roam_fresh : NULL, .arg = t,
+	};
+	if (sh->on && (shared_route(sh, &t->member) < 0 ||
+		       (shared_port && shared_port_join(sh, &t->member) < 0))) {
 		log_warnx("session %u: out of memory routing to the tunnel",
 			  session_id);
 		err = TUNNEL_ERR_UNTUNNELED;
@@ -393,9 +408,9 @@ void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 		worker_release(t->worker);
 		t->worker = NULL;
 	}
-	if (t->routed)
-		shared_unroute(&env->shared, t);
-	shared_port_leave(&env->shared, t);
+	if (t->member.routed)
+		shared_unroute(&env->shared, &t->member);
+	shared_port_leave(&env->shared, &t->member);
 	if (t->kind == PRIVSEP_KIND_P41 &&
 	    addrmap_get(&env->p41_clients, t->reply.client4) == &t->relay)
 		addrmap_del(&env->p41_clients, t->reply.client4);

@@ -66,10 +66,7 @@ struct tunnel {
 	uint64_t roam_counter;            /* the last keepalive accepted */
 	/* -s: */
 	bool tun_shared;                  /* tun_fd is the shared device's */
-	bool routed;                      /* in env->shared.routes */
-	bool on_shared_port;              /* on the shared UDP port */
-	struct tunnel *roam_next, *roam_prev;   /* roam1 tunnels of its
-						   client's address there */
+	struct shared_member member;      /* its routes and endpoint there */
 };
 
 /* What a session asks a tunnel to be. */

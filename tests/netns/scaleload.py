@@ -3,11 +3,13 @@
 written independently of dtcp's own code.
 
   scaleload.py SERVER N USER PASSWORD [--type host] [--ping-tunnels]
-               [--first-port P] [--hold-file F]
+               [--first-port P] [--hold-file F] [--p41 --source-base A]
 
 Opens N control connections to SERVER:20200 in waves of --wave (50), logs
-each in for a UDP tunnel announced at port P+i (default 20000+i), keeps
-them all open, and prints one line per phase with its duration in seconds:
+each in for a UDP tunnel announced at port P+i (default 20000+i), or with
+--p41 for a protocol-41 tunnel from its own source address A+i (one
+tunnel per client address), keeps them all open, and prints one line per
+phase with its duration in seconds:
 
   setup N S          every reply was +OK (else it exits 1 naming the first)
   control N S        every session answered "ping" with "+OK pong"
@@ -76,7 +78,13 @@ def main():
     p.add_argument("--ping-tunnels", action="store_true")
     p.add_argument("--hold-file")
     p.add_argument("--wave", type=int, default=50)
+    p.add_argument("--p41", action="store_true")
+    p.add_argument("--source-base")
     a = p.parse_args()
+    if a.p41 and (a.ping_tunnels or not a.source_base):
+        p.error("--p41 needs --source-base and cannot --ping-tunnels")
+    base = (int.from_bytes(socket.inet_aton(a.source_base), "big")
+            if a.source_base else 0)
 
     # In waves, as many clients would arrive: never more waiting to log
     # in than the server's login slots (dtcps -w) hold.
@@ -86,6 +94,8 @@ def main():
         wave = []
         for i in range(first, min(a.n, first + a.wave)):
             s = socket.socket()
+            if base:
+                s.bind((socket.inet_ntoa((base + i).to_bytes(4, "big")), 0))
             s.connect((a.server, 20200))
             wave.append(Conn(i, s))
         conns += wave
@@ -95,9 +105,10 @@ def main():
             return 1
         for c in wave:
             ch = c.lines[0].split()[1]
-            c.sock.sendall(("tunnel %s %s %s udp %d\r\n" % (
+            transport = "" if a.p41 else " udp %d" % (a.first_port + c.i)
+            c.sock.sendall(("tunnel %s %s %s%s\r\n" % (
                 a.user, digest(a.user, ch, a.password), a.type,
-                a.first_port + c.i)).encode())
+                transport)).encode())
         late = pump(wave, 2, time.monotonic() + 120)
         bad = [c for c in wave
                if len(c.lines) < 2 or not c.lines[1].startswith("+OK ")]

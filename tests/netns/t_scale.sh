@@ -25,6 +25,10 @@ cat "$TMPD/load.log"
 grep -q "^tunnels $N " "$TMPD/load.log" || fail "not every tunnel answered"
 [ "$(ng_links "$SRV" | wc -l)" = "$N" ] || fail "$(ng_links "$SRV" | wc -l) ng interfaces, want $N"
 ok "$N interfaces, $N control sessions answering ping, an echo through each tunnel"
+# The relay threads (-t, one per processor by default) besides the main loop.
+threads=$(ls "/proc/$ENGINE/task" | wc -l)
+[ "$threads" -eq $(($(nproc) + 1)) ] || fail "the engine runs $threads threads, want $(nproc) relay threads and the main loop"
+ok "the engine relays on $(nproc) threads besides its main loop"
 say "engine descriptors: $fd_engine0 at rest, $(fd_count "$ENGINE") with $N tunnels; parent $fd_parent0 -> $(fd_count "$parent")"
 
 t0=$(now)

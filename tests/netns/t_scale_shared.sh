@@ -34,6 +34,8 @@ grep -q "^tunnels $N " "$TMPD/load.log" || fail "not every tunnel answered"
 udp=$(nsx "$SRV" ss -Hnua 'sport >= :4028' | wc -l)
 [ "$udp" = 1 ] || fail "$udp UDP sockets at or above port 4028, want the shared one"
 ok "$N tunnels on dtcp0 and one UDP port: no interface, route or socket each"
+threads=$(ls "/proc/$ENGINE/task" | wc -l)
+[ "$threads" -eq 1 ] || fail "the engine runs $threads threads with -s, want its main loop only"
 say "engine descriptors: $fd_engine0 at rest, $(fd_count "$ENGINE") with $N tunnels; parent $fd_parent0 -> $(fd_count "$parent")"
 [ "$(fd_count "$ENGINE")" -le $((fd_engine0 + N + 4)) ] ||
 	fail "the engine holds more than one descriptor per tunnel"
