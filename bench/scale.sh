@@ -128,8 +128,8 @@ result idle_cpu "$(awk -v a="$t0" -v b="$t1" -v hz="$hz" 'BEGIN { printf "%.2f",
 # Protocol 41: one tunnel per client address (gif semantics), so the
 # client side gets N addresses of its own, routed back by the server.
 wait_for 60 "the probe's session gone" eval "[ \$(fd_count $ENGINE) -le $((fd0 + 1)) ]"
-for i in $(seq 0 $((N - 1))); do
-	echo "address add 198.18.$((i / 250)).$((i % 250 + 1))/32 dev eth0"
+for i in $(seq 1 "$N"); do
+	echo "address add 198.18.$((i / 256)).$((i % 256))/32 dev eth0"
 done >"$TMPD/addrs.batch"
 ip -n "$CLI" -batch "$TMPD/addrs.batch" || fail "cannot add $N client addresses"
 ip -n "$SRV" route add 198.18.0.0/16 via "$CLI_V4" || fail "cannot route the client addresses"

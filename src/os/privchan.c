@@ -214,12 +214,25 @@ static bool privchan_readable(int sock)
 	return poll(&p, 1, 0) > 0;
 }
 
+/* Run the table's deferred work: true with *at, when to run it again;
+ * false when it has none left. */
+static bool privchan_idle(const struct privchan_table *t, void *ctx,
+			  uint64_t *at)
+{
+	int again = t->idle(ctx);
+
+	*at = monotime_ms() + (uint64_t)(again < 0 ? 0 : again);
+	return again >= 0;
+}
+
 int privchan_serve(int sock, int log_fd, pid_t engine,
 		   const struct privchan_table *t, void *ctx)
 {
 	struct pollfd pfd[3];
 	sigset_t set;
-	int sigfd, rc = 0, ready, again = -1;
+	int sigfd, rc = 0, ready, timeout;
+	uint64_t idle_at = 0;     /* when idle wants to run again, */
+	bool idle_due = false;    /* if it does */
 
 	privchan_block_signals(&set);
 	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
@@ -236,17 +249,23 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 		ssize_t n;
 		int fd;
 
-		/* Deferred work goes on only while no request waits. */
-		ready = poll(pfd, log_fd >= 0 ? 3 : 2, again);
+		/* Deferred work goes on only while no request waits; its
+		 * time is kept however often logs or signals wake us. */
+		timeout = -1;
+		if (idle_due) {
+			uint64_t now = monotime_ms();
+
+			timeout = idle_at > now ? (int)(idle_at - now) : 0;
+		}
+		ready = poll(pfd, log_fd >= 0 ? 3 : 2, timeout);
 		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
-		if (ready == 0) {
-			again = t->idle(ctx);
-			continue;
-		}
+		if (idle_due && monotime_ms() >= idle_at &&
+		    !(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			idle_due = privchan_idle(t, ctx, &idle_at);
 		if (log_fd >= 0 && (pfd[2].revents & POLLIN))
 			privchan_logs(log_fd);
 		if (pfd[1].revents & POLLIN) {
@@ -279,7 +298,7 @@ int privchan_serve(int sock, int log_fd, pid_t engine,
 			break;
 		}
 		if (t->idle != NULL && !privchan_readable(sock))
-			again = t->idle(ctx);
+			idle_due = privchan_idle(t, ctx, &idle_at);
 	}
 	close(sock);
 	close(sigfd);

@@ -153,6 +153,18 @@ void relay_from_net(struct relay *r)
 	gro_flush(&rx_gro);
 }
 
+/* On a socket shared by many tunnels: consecutive packets of one tunnel
+ * coalesce together; another tunnel's start a new run. */
+static void rx_switch(struct relay **cur, struct relay *r)
+{
+	if (r == *cur)
+		return;
+	if (*cur != NULL)
+		gro_flush(&rx_gro);
+	gro_init(&rx_gro, r->tun_gso, rx_emit, r);
+	*cur = r;
+}
+
 void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
 		     struct relay_p41_stats *st)
 {
@@ -178,13 +190,7 @@ void relay_p41_demux(int fd, relay_lookup_fn *lookup, void *arg,
 			st->drop_unknown++;
 			continue;
 		}
-		/* Consecutive packets of one tunnel coalesce together. */
-		if (r != cur) {
-			if (cur != NULL)
-				gro_flush(&rx_gro);
-			gro_init(&rx_gro, r->tun_gso, rx_emit, r);
-			cur = r;
-		}
+		rx_switch(&cur, r);
 		rx_p41_one(r, i, off, src, dst);
 	}
 	if (cur != NULL)
@@ -204,23 +210,18 @@ void relay_udp_demux(int fd, relay_endpoint_fn *endpoint, void *arg,
 		struct msghdr *m = &rx_msgs[i].msg_hdr;
 		size_t len = rx_msgs[i].msg_len, seg = rx_gro_size(m);
 		size_t first = seg != 0 && seg < len ? seg : len;
+		uint64_t ndg = seg != 0 && seg < len ? (len + seg - 1) / seg : 1;
 
-		st->rx += seg != 0 && seg < len ? (len + seg - 1) / seg : 1;
+		st->rx += ndg;
 		r = m->msg_namelen == sizeof(rx_srcs[i]) &&
 		    rx_srcs[i].sin_family == AF_INET
 			? endpoint(arg, &rx_srcs[i], relay_bufs[i], first)
 			: NULL;
 		if (r == NULL) {
-			st->drop_unknown++;
+			st->drop_unknown += ndg;
 			continue;
 		}
-		/* Consecutive datagrams of one tunnel coalesce together. */
-		if (r != cur) {
-			if (cur != NULL)
-				gro_flush(&rx_gro);
-			gro_init(&rx_gro, r->tun_gso, rx_emit, r);
-			cur = r;
-		}
+		rx_switch(&cur, r);
 		relay_check_datagrams(r, &rx_srcs[i], relay_bufs[i], len, seg,
 				      (m->msg_flags & MSG_TRUNC) != 0,
 				      rx_accept, &rx_gro);

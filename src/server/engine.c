@@ -120,11 +120,14 @@ static uint64_t engine_seed(void)
 static void engine_shared_start(struct server *srv)
 {
 	struct shared *sh = &srv->tunnels.shared;
+	uint64_t seed[3];
 
 	if (!srv->cfg.shared)
 		return;
+	for (int i = 0; i < 3; i++)
+		seed[i] = engine_seed();
 	if (shared_init(sh, srv->shared_tun_fd, srv->shared_udp_fd,
-			srv->cfg.udp_base) < 0)
+			srv->cfg.udp_base, seed) < 0)
 		fatalx("out of memory");
 	srv->shared_tun_io = (struct ev_io){ .fd = srv->shared_tun_fd,
 					     .cb = on_shared_tun, .arg = srv };
@@ -170,7 +173,8 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 	    pool_init(&srv->tunnels.units[PRIVSEP_KIND_P41],
 		      srv->cfg.if_base[PRIVSEP_KIND_P41], srv->cfg.max_tunnels) < 0 ||
 	    pool_init(&srv->tunnels.slots, 0, server_slots(&srv->cfg)) < 0 ||
-	    addrmap_init(&srv->tunnels.p41_clients, srv->cfg.max_tunnels) < 0 ||
+	    keymap_init(&srv->tunnels.p41_clients, sizeof(uint32_t),
+			engine_seed()) < 0 ||
 	    pool_init(&srv->tunnels.ports, srv->cfg.udp_base +
 		      (srv->cfg.shared ? 1 : 0),
 		      srv->cfg.shared &&
@@ -268,7 +272,7 @@ int engine_main(struct server *srv, int chan, pid_t parent)
 		pool_destroy(&srv->tunnels.units[k]);
 	pool_destroy(&srv->tunnels.ports);
 	pool_destroy(&srv->tunnels.slots);
-	addrmap_destroy(&srv->tunnels.p41_clients);
+	keymap_destroy(&srv->tunnels.p41_clients);
 	keymap_destroy(&srv->session_ids);
 	keymap_destroy(&srv->per_addr);
 	return 0;

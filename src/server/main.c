@@ -419,6 +419,9 @@ static void parse_args(int argc, char **argv, struct server_config *cfg)
 		die_usage("-a gives network tunnels a link address pair from "
 			  "the prefix argument: give one, such as "
 			  "2001:db8:1::/64");
+	if (cfg->shared && threads_given && cfg->relay_threads > 0)
+		fprintf(stderr, "dtcps: warning: -t %u has no effect with -s: the "
+			"main loop relays for every tunnel\n", cfg->relay_threads);
 	if (cfg->shared && (opt_c || opt_o))
 		die_usage("-s (one shared interface) makes no interface per "
 			  "tunnel: -c and -o do not apply");
@@ -514,7 +517,8 @@ static int p41_socket(const struct server_config *cfg)
  * out). */
 static void raise_fd_limit(const struct server_config *cfg)
 {
-	rlim_t base = 16 + 2 * CTL_MAX_CONNS + 4;
+	/* 2 per relay thread: its epoll and its wake-up eventfd */
+	rlim_t base = 16 + 2 * CTL_MAX_CONNS + 4 + 2 * (rlim_t)cfg->relay_threads;
 	rlim_t need = (rlim_t)cfg->max_tunnels * (cfg->shared ? 1 : 3) + base;
 	rlim_t want = cfg->shared && cfg->udp
 		      ? (rlim_t)cfg->max_tunnels * 2 + base : need;

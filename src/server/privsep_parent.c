@@ -73,6 +73,8 @@ struct pp_doomed {
 	int fd;
 	unsigned ifindex;
 	char ifname[IFNAMSIZ];
+	unsigned slot;            /* with has_v6: the address pair on it */
+	bool has_v6;
 };
 
 #define PP_DYING_CHUNK 64            /* interfaces per deletion */
@@ -327,22 +329,25 @@ static int pp_idle(void *ctx)
 	return p->ndoomed > 0 ? 0 : -1;
 }
 
-/* The interface named `name` may be made again: if an ended tunnel's
- * still has that name, it goes first (the engine reuses a unit as soon
- * as its tunnel has ended). */
-static void pp_free_name(struct privsep_parent *p, const char *name)
+/* A new interface named `name` (NULL: one we do not make) with host pair
+ * `slot` (has_v6) is about to be set up: an ended tunnel's interface that
+ * still has that name, or those addresses (whose routes would win over
+ * the new ones), goes first. The engine reuses units and pairs as soon as
+ * their tunnels have ended. */
+static void pp_clear_for(struct privsep_parent *p, const char *name,
+			 unsigned slot, bool has_v6)
 {
-	for (size_t i = 0; i < p->ndying; i++)
-		if (strcmp(p->dying[i].ifname, name) == 0) {
-			pp_flush_dying(p);
-			break;
+	for (size_t i = 0; i < p->ndoomed;) {
+		struct pp_doomed *d = &p->doomed[i];
+
+		if ((name != NULL && strcmp(d->ifname, name) == 0) ||
+		    (has_v6 && d->has_v6 && d->slot == slot)) {
+			pp_delete_now(p, d);
+			*d = p->doomed[--p->ndoomed];
+		} else {
+			i++;
 		}
-	for (size_t i = 0; i < p->ndoomed; i++)
-		if (strcmp(p->doomed[i].ifname, name) == 0) {
-			pp_delete_now(p, &p->doomed[i]);
-			p->doomed[i] = p->doomed[--p->ndoomed];
-			break;
-		}
+	}
 }
 
 /* Note s's interface for deletion, handing over its descriptor. 0, or -1
@@ -359,7 +364,9 @@ static int pp_doom(struct privsep_parent *p, struct pp_session *s)
 		p->doomed_cap = cap;
 	}
 	p->doomed[p->ndoomed] = (struct pp_doomed){ .fd = s->keep_fd,
-						    .ifindex = s->ifindex };
+						    .ifindex = s->ifindex,
+						    .slot = s->slot,
+						    .has_v6 = s->has_v6 };
 	memcpy(p->doomed[p->ndoomed].ifname, s->ifname, IFNAMSIZ);
 	p->ndoomed++;
 	s->keep_fd = -1;
@@ -639,13 +646,14 @@ static int pp_tunnel(void *ctx, const void *msg, void *reply, int *fdp)
 		rep->ifindex = cfg->shared_ifindex;
 		fd = -1;
 	} else if (m->kind == PRIVSEP_KIND_P41 && cfg->p41_pick) {
+		pp_clear_for(p, NULL, m->slot, rep->has_v6);
 		fd = pp_pick(p, rep->ifname, &rep->ifindex);
 	} else if ((unsigned)snprintf(name, sizeof(name), "%s%u",
 				      cfg->if_stem[m->kind], m->unit) >=
 		   sizeof(name)) {
 		fd = -ENOSPC;
 	} else {
-		pp_free_name(p, name);
+		pp_clear_for(p, name, m->slot, rep->has_v6);
 		fd = ifconf_tun_open(p->nl, name, cfg->tun_flags, cfg->mtu,
 				     rep->ifname, &rep->ifindex);
 	}

@@ -277,6 +277,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 	uint8_t roam_key[PROTO_ROAM_KEY_LEN];
 	char etext[160];
 	struct tunnel_request treq;
+	unsigned superseded = 0;
 	struct tunnel *t;
 	int ok, err, n;
 
@@ -346,6 +347,7 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 						: s->local.sin_addr,
 		.udp_port = req->udp == PROTO_UDP_PORT ? req->udp_port : 0,
 		.roam_key = req->udp == PROTO_UDP_ROAM ? roam_key : NULL,
+		.superseded = &superseded,
 	};
 	err = tunnel_open(&s->srv->tunnels, s->id, &treq, &t);
 	explicit_bzero(roam_key, sizeof(roam_key));
@@ -357,6 +359,9 @@ static void session_cmd_tunnel(struct session *s, const struct proto_request *re
 			  s->peer_text, user, why);
 		session_reply(s, false, why);
 		s->srv->stats.logins_refused++;
+		/* Its routes moved before the failure, and are gone now. */
+		if (superseded != 0)
+			session_supersede(s->srv, superseded, s->id);
 		/* The parent wants only its end now (privsep_parent.c). */
 		if (err == TUNNEL_ERR_UNTUNNELED)
 			session_close(s, "tunnel setup failed");

@@ -2,7 +2,6 @@
 #include "server/shared.h"
 
 #include <string.h>
-#include <sys/random.h>
 
 #include "os/tun.h"
 #include "proto/roam.h"
@@ -16,17 +15,8 @@ static void shared_ep_key(uint8_t key[SHARED_EP_KEY], struct in_addr addr,
 	memcpy(key + 4, &port_net, 2);
 }
 
-static uint64_t shared_seed(void)
-{
-	uint64_t seed = 0;
-
-	/* Without it the hash is still correct, only predictable. */
-	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
-		seed = 0x64746370;
-	return seed;
-}
-
-int shared_init(struct shared *sh, int tun_fd, int udp_fd, uint16_t port)
+int shared_init(struct shared *sh, int tun_fd, int udp_fd, uint16_t port,
+		const uint64_t seed[3])
 {
 	memset(sh, 0, sizeof(*sh));
 	sh->on = true;
@@ -34,10 +24,10 @@ int shared_init(struct shared *sh, int tun_fd, int udp_fd, uint16_t port)
 	sh->tun_vnet = tun_has_vnet_hdr(tun_fd);
 	sh->udp_fd = udp_fd;
 	sh->port = port;
-	if (lpm6_init(&sh->routes, shared_seed()) < 0)
+	if (lpm6_init(&sh->routes, seed[0]) < 0)
 		return -1;
-	if (keymap_init(&sh->endpoints, SHARED_EP_KEY, shared_seed()) < 0 ||
-	    keymap_init(&sh->roamers, 4, shared_seed()) < 0) {
+	if (keymap_init(&sh->endpoints, SHARED_EP_KEY, seed[1]) < 0 ||
+	    keymap_init(&sh->roamers, 4, seed[2]) < 0) {
 		shared_destroy(sh);
 		return -1;
 	}
@@ -147,6 +137,7 @@ void shared_port_moved(struct shared *sh, struct shared_member *t,
 		       const struct sockaddr_in *now)
 {
 	uint8_t key[SHARED_EP_KEY];
+	struct shared_member *was = NULL;
 
 	if (!t->on_port)
 		return;
@@ -155,9 +146,17 @@ void shared_port_moved(struct shared *sh, struct shared_member *t,
 		keymap_del(&sh->endpoints, key, t);
 	}
 	shared_ep_key(key, now->sin_addr, now->sin_port);
-	/* Out of memory: the tunnel stays reachable by its keepalives,
-	 * which try the keys of its address every time. */
-	(void)keymap_put(&sh->endpoints, key, t, NULL);
+	/* Out of memory: datagrams from the new endpoint find no tunnel
+	 * until the next move. */
+	if (keymap_put(&sh->endpoints, key, t, (void **)&was) < 0)
+		return;
+	/* The client's NAT gave this mapping to our client: the tunnel that
+	 * had it must not send there any more (its own client is elsewhere
+	 * now), until its next keepalive names its new port. Only a roam1
+	 * tunnel's endpoint can be taken (shared_endpoint). */
+	if (was != NULL && was != t)
+		__atomic_store_n(&was->relay->peer.sin_port, 0,
+				 __ATOMIC_RELAXED);
 }
 
 /* Would t's relay accept dg[len] as a fresh authenticated keepalive?
@@ -178,7 +177,9 @@ static struct relay *shared_endpoint(void *arg, const struct sockaddr_in *src,
 	shared_ep_key(key, src->sin_addr, src->sin_port);
 	t = keymap_get(&sh->endpoints, key);
 	/* A datagram of the endpoint's tunnel, or no keepalive: its relay
-	 * decides (and counts what it refuses). */
+	 * decides (and counts what it refuses). A tunnel with an announced
+	 * port keeps its endpoint: a roam1 client whose NAT maps it there
+	 * waits for its next mapping. */
 	if (len != PROTO_ROAM_KA_LEN ||
 	    (t != NULL && (t->roam_fresh == NULL ||
 			   shared_roam_fresh(t, dg, len))))

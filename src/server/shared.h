@@ -48,8 +48,10 @@ struct shared {
 };
 
 /* Start serving tun_fd and (udp_fd >= 0) the UDP port `port` for every
- * tunnel. Returns 0, or -1 when out of memory. */
-int shared_init(struct shared *sh, int tun_fd, int udp_fd, uint16_t port);
+ * tunnel; its three tables hash with the random seeds given. Returns 0,
+ * or -1 when out of memory. */
+int shared_init(struct shared *sh, int tun_fd, int udp_fd, uint16_t port,
+		const uint64_t seed[3]);
 void shared_destroy(struct shared *sh);
 
 /* Route t's client address (host, -a) and delegated prefixes to it. A
@@ -69,7 +71,8 @@ int shared_port_join(struct shared *sh, struct shared_member *t);
 void shared_port_leave(struct shared *sh, struct shared_member *t);
 /* t's endpoint moved (an authenticated keepalive from a new port): the
  * new one names t from now on, even if it named another tunnel before
- * (whose NAT mapping the client's NAT gave to this client). */
+ * (whose NAT mapping the client's NAT gave to this client): that one
+ * forgets its port until its own next keepalive. */
 void shared_port_moved(struct shared *sh, struct shared_member *t,
 		       const struct sockaddr_in *old,
 		       const struct sockaddr_in *now);

@@ -282,7 +282,7 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	int err;
 
 	if (kind == PRIVSEP_KIND_P41 &&
-	    addrmap_get(&env->p41_clients, client4) != NULL)
+	    keymap_get(&env->p41_clients, &client4.s_addr) != NULL)
 		return TUNNEL_ERR_P41_TAKEN;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
@@ -351,6 +351,10 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 		       : udp_port ? "plain"
 		       : t->roam ? "nat-traversal, authenticated roaming"
 				 : "nat-traversal";
+	t->member = (struct shared_member){
+		.relay = &t->relay, .reply = &t->reply,
+		.roam_fresh = t->roam ? tunnel_roam_fresh : NULL, .arg = t,
+	};
 	t->tun_io = (struct ev_io){ .fd = t->tun_fd, .cb = tunnel_on_tun, .arg = t };
 	t->udp_io = (struct ev_io){ .fd = t->udp_fd, .cb = tunnel_on_udp, .arg = t };
 	/* A tunnel whose descriptors are all its own goes to a relay
@@ -366,15 +370,12 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	    (t->udp_fd >= 0 &&
 	     ev_io_add(t->loop, &t->udp_io, EPOLLIN) < 0) ||
 	    (kind == PRIVSEP_KIND_P41 &&
-	     addrmap_add(&env->p41_clients, client4, &t->relay) < 0)) {
+	     keymap_put(&env->p41_clients, &client4.s_addr, &t->relay,
+			NULL) < 0)) {
 		log_warn("cannot watch the descriptors of %s", t->ifname);
 		err = TUNNEL_ERR_UNTUNNELED;
 		goto fail;
 	}
-	t->member = (struct shared_member){
-		.relay = &t->relay, .reply = &t->reply,
-		.roam_fresh = t->roam ? tunnel_roam_fresh : NULL, .arg = t,
-	};
 	if (sh->on && (shared_route(sh, &t->member) < 0 ||
 		       (shared_port && shared_port_join(sh, &t->member) < 0))) {
 		log_warnx("session %u: out of memory routing to the tunnel",
@@ -382,9 +383,11 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 		err = TUNNEL_ERR_UNTUNNELED;
 		goto fail;
 	}
+	*req->superseded = t->superseded;
 	*out = t;
 	return 0;
 fail:
+	*req->superseded = t->superseded;
 	/* The parent created the interface: it must forget it with us, and
 	 * then wants nothing more of this session but its end. */
 	if (t->tun_fd >= 0)
@@ -411,9 +414,9 @@ void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 	if (t->member.routed)
 		shared_unroute(&env->shared, &t->member);
 	shared_port_leave(&env->shared, &t->member);
-	if (t->kind == PRIVSEP_KIND_P41 &&
-	    addrmap_get(&env->p41_clients, t->reply.client4) == &t->relay)
-		addrmap_del(&env->p41_clients, t->reply.client4);
+	if (t->kind == PRIVSEP_KIND_P41)
+		keymap_del(&env->p41_clients, &t->reply.client4.s_addr,
+			   &t->relay);
 	/* The parent holds a descriptor of every device it made and
 	 * deletes them in batches at END (privsep_parent.c), so this close
 	 * is cheap; a device that outlives descriptors is given back. */
@@ -433,7 +436,8 @@ void tunnel_close(struct tunnel_env *env, struct tunnel *t)
 
 static struct relay *tunnel_p41_lookup(void *arg, struct in_addr src)
 {
-	return addrmap_get(&((struct tunnel_env *)arg)->p41_clients, src);
+	return keymap_get(&((struct tunnel_env *)arg)->p41_clients,
+			  &src.s_addr);
 }
 
 void tunnel_p41_receive(struct tunnel_env *env, bool errors_queued)

@@ -13,7 +13,7 @@
 #include "proto/proto.h"
 #include "proto/roam.h"
 #include "relay/relay.h"
-#include "server/addrmap.h"
+#include "server/keymap.h"
 #include "server/pool.h"
 #include "server/privsep_msg.h"
 #include "server/shared.h"
@@ -31,7 +31,8 @@ struct tunnel_env {
 	bool tunnelonly_link_only;     /* -S link */
 	bool ports_lowest;             /* -l: lowest free UDP port first */
 	int p41_fd;                    /* the raw protocol-41 socket */
-	struct addrmap p41_clients;    /* client IPv4 -> its relay */
+	struct keymap p41_clients;     /* client IPv4 -> its relay (one
+					  protocol-41 tunnel per address) */
 	struct relay_p41_stats p41_stats;
 	uint64_t net_error_logged_ms;  /* errors are logged once a minute */
 	struct shared shared;          /* -s: one interface, one UDP port */
@@ -78,6 +79,10 @@ struct tunnel_request {
 	uint16_t udp_port;             /* announced; 0: learned */
 	/* roam1: the session key (the client asked "udp roam1"), or NULL */
 	const uint8_t *roam_key;
+	/* Out, also when tunnel_open fails: the session whose routes the
+	 * parent moved to this one (network, newest login wins), or 0; it
+	 * must be ended either way. */
+	unsigned *superseded;
 };
 
 enum tunnel_err {

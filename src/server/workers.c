@@ -2,6 +2,7 @@
 #include "server/workers.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -92,7 +93,8 @@ fail:
 
 int workers_start(struct workers *ws, unsigned n)
 {
-	int err;
+	sigset_t all, old;
+	int err = 0;
 
 	ws->w = NULL;
 	ws->n = 0;
@@ -103,19 +105,28 @@ int workers_start(struct workers *ws, unsigned n)
 	ws->w = calloc(n, sizeof(*ws->w));
 	if (ws->w == NULL)
 		return -ENOMEM;
-	for (unsigned i = 0; i < n; i++) {
+	/* A signal for the process goes to a thread that does not block
+	 * it: never to a relay thread, which would die of a SIGTERM meant
+	 * for the main loop's signalfd, and the engine with it. Threads
+	 * inherit the mask they are created with. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (unsigned i = 0; i < n && err == 0; i++) {
 		if (worker_init(&ws->w[i]) < 0) {
-			workers_stop(ws);
-			return -ENOMEM;
+			err = ENOMEM;
+			break;
 		}
 		err = pthread_create(&ws->w[i].thread, NULL, worker_main,
 				     &ws->w[i]);
-		if (err != 0) {
+		if (err != 0)
 			worker_free(&ws->w[i]);
-			workers_stop(ws);
-			return -err;
-		}
-		ws->n = i + 1;
+		else
+			ws->n = i + 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err != 0) {
+		workers_stop(ws);
+		return -err;
 	}
 	return 0;
 }

@@ -505,3 +505,14 @@ lan_behind_client() {
 . "$ROOT/tests/netns/lib_limits.sh"
 # shellcheck source=lib_p41.sh
 . "$ROOT/tests/netns/lib_p41.sh"
+
+# scale_up N : N host tunnels from CLI to SRV at once (scaleload.py), an
+# ICMPv6 echo through each; waits (60 s) until all are up and held, fails
+# unless every tunnel answered. They are held until $TMPD/hold exists.
+scale_up() {
+	spawn load "$CLI" python3 "$ROOT/tests/netns/scaleload.py" "$SRV_V4" "$1" "$USER1" "$PASS1" \
+		--ping-tunnels --hold-file "$TMPD/hold"
+	wait_for_or_fail 60 "$1 tunnels up and pinged" grep -q '^held' "$TMPD/load.log"
+	cat "$TMPD/load.log"
+	grep -q "^tunnels $1 " "$TMPD/load.log" || fail "not every tunnel answered"
+}

@@ -8,7 +8,7 @@
 # ~5 s: a legitimate login + ping answers within 1 s and the server survives;
 # once they close, connections, the engine's descriptors and ng* links are
 # back to the legitimate session alone. (e) dtcps refuses an -M that does not
-# fit the descriptor limit; under 60 descriptors with -M 8, 60 connections
+# fit the descriptor limit; under 60 descriptors with -M 6, 60 connections
 # are refused by the session limit without spinning (engine CPU < 0.5 s over
 # 3 s); afterwards a login works.
 set -u
@@ -153,7 +153,7 @@ exit_status toolow 5 || fail "dtcps -M 1000 under 40 descriptors did not exit"
 grep -q 'file descriptors but the limit is 40; raise it' "$TMPD/toolow.log" ||
 	fail "no clear message for -M over the descriptor limit: $(cat "$TMPD/toolow.log")"
 ok "refused at start: $(cat "$TMPD/toolow.log")"
-start_server_limited 60 -N 1000 -M 8
+start_server_limited 60 -N 1000 -M 6
 wait_engine
 grep 'Max open files' "/proc/$ENGINE/limits" | sed 's/^/  engine | /'
 spawn load2 "$CLI" python3 "$LOADER" "$SRV_V4" 20200 60 10 0
@@ -164,7 +164,7 @@ sleep 3
 cpu1=$(proc_cpu "$ENGINE")
 dcpu=$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.3f", b - a }')
 nref=$(grep -c 'session limit' "$TMPD/dtcps.log")
-say "engine: $(fd_count "$ENGINE") descriptors, CPU ${dcpu}s over 3 s, $nref connections refused by -M 8"
+say "engine: $(fd_count "$ENGINE") descriptors, CPU ${dcpu}s over 3 s, $nref connections refused by -M 6"
 fcmp "$dcpu" "<" 0.5 || fail "engine used ${dcpu}s of CPU in 3 s at its limits: it spins"
 ok "no spin at the limit (${dcpu}s CPU in 3 s)"
 check "dtcps still running" alive dtcps

@@ -18,11 +18,7 @@ wait_engine
 parent=${PIDS[dtcps]}
 fd_parent0=$(fd_count "$parent") fd_engine0=$(fd_count "$ENGINE")
 hold=$TMPD/hold
-spawn load "$CLI" python3 "$(dirname "$0")/scaleload.py" "$SRV_V4" "$N" "$USER1" "$PASS1" \
-	--ping-tunnels --hold-file "$hold"
-wait_for_or_fail 60 "$N tunnels up and pinged" grep -q '^held' "$TMPD/load.log"
-cat "$TMPD/load.log"
-grep -q "^tunnels $N " "$TMPD/load.log" || fail "not every tunnel answered"
+scale_up "$N"
 [ "$(ng_links "$SRV" | wc -l)" = "$N" ] || fail "$(ng_links "$SRV" | wc -l) ng interfaces, want $N"
 ok "$N interfaces, $N control sessions answering ping, an echo through each tunnel"
 # The relay threads (-t, one per processor by default) besides the main loop.

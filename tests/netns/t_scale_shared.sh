@@ -22,11 +22,7 @@ routes0=$(ip -n "$SRV" -6 route show | wc -l)
 check "dtcp0 holds the pool's address, our end of every host tunnel" \
 	has_addr "$SRV" dtcp0 "${PREFIX6%%/*}1/64"
 hold=$TMPD/hold
-spawn load "$CLI" python3 "$(dirname "$0")/scaleload.py" "$SRV_V4" "$N" "$USER1" "$PASS1" \
-	--ping-tunnels --hold-file "$hold"
-wait_for_or_fail 60 "$N tunnels up and pinged" grep -q '^held' "$TMPD/load.log"
-cat "$TMPD/load.log"
-grep -q "^tunnels $N " "$TMPD/load.log" || fail "not every tunnel answered"
+scale_up "$N"
 [ "$(ip -n "$SRV" -o link show | wc -l)" = "$links0" ] ||
 	fail "the tunnels made interfaces: $(ip -n "$SRV" -o link show | wc -l), want $links0"
 [ "$(ip -n "$SRV" -6 route show | wc -l)" = "$routes0" ] ||

@@ -75,19 +75,27 @@ def cmd_echo(a):
     return 1
 
 
+def packets(iface, timeout, ready=None):
+    """Yield (packet, sockaddr_ll) seen on IFACE for TIMEOUT seconds;
+    create the file READY once listening."""
+    # Outgoing packets reach only sockets of every protocol (ETH_P_ALL).
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(3))
+    s.bind((iface, 0))
+    s.settimeout(0.2)
+    if ready:
+        open(ready, "w").close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            yield s.recvfrom(65535)
+        except socket.timeout:
+            continue
+
+
 def cmd_capture(a):
     host, port = addr(a.server)
     want = socket.inet_aton(host)
-    # Outgoing packets reach only sockets of every protocol (ETH_P_ALL).
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(3))
-    s.bind((a.iface, 0))
-    s.settimeout(0.2)
-    deadline = time.monotonic() + a.timeout
-    while time.monotonic() < deadline:
-        try:
-            ip, sll = s.recvfrom(65535)
-        except socket.timeout:
-            continue
+    for ip, sll in packets(a.iface, a.timeout):
         if sll[1] != 0x0800 or len(ip) < 20:
             continue
         hl = (ip[0] & 0x0F) * 4
@@ -108,18 +116,8 @@ def cmd_capture6(a):
     """Count the IPv6 packets that arrive on IFACE (never the ones it
     sends) for an address inside PREFIX, for --timeout seconds."""
     net = ipaddress.ip_network(a.prefix)
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(3))
-    s.bind((a.iface, 0))
-    s.settimeout(0.2)
-    if a.ready:
-        open(a.ready, "w").close()
     seen = 0
-    deadline = time.monotonic() + a.timeout
-    while time.monotonic() < deadline:
-        try:
-            ip, sll = s.recvfrom(65535)
-        except socket.timeout:
-            continue
+    for ip, sll in packets(a.iface, a.timeout, a.ready):
         # sll[2] is the packet type: 4 (PACKET_OUTGOING) is our own.
         if sll[2] == 4 or len(ip) < 40 or ip[0] >> 4 != 6:
             continue

@@ -1,6 +1,5 @@
 # The sources each unit test links besides its own file: the module under
 # test and what it needs, nothing more (UNIT_<name> for test_<name>.c).
-UNIT_addrmap  = src/server/addrmap.c
 UNIT_authdb   = src/authdb/authdb.c src/proto/rules.c src/common/prefix6.c
 UNIT_authfile = src/client/authfile.c src/os/rdfile.c
 UNIT_backoff  = src/client/backoff.c
