@@ -14,7 +14,7 @@ TEST_NAME=bench-multi
 
 SECS=${BENCH_TIME:-10}
 K=4
-declare -A ONE=() ALL=()
+declare -A ONE=() ALL=() CPU=()
 
 need_root
 need_bins
@@ -45,6 +45,14 @@ for i in $(seq $K); do
 done
 make_pwfile >/dev/null
 for i in $(seq $K); do client_auth "$TMPD/c$i.auth" "198.18.$i.1" "$USER1" "$PASS1"; done
+
+# task_ticks PID : "tid ticks" for every thread of PID (user + system)
+task_ticks() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		awk -v t="${t##*/}" '{ print t, $14 + $15 }' "$t/stat" 2>/dev/null
+	done
+}
 
 # flows N TARGET... : N iperf3 flows at once, client i in namespace ci to
 # TARGET i on port 5200+i; prints their sum in Gbit/s
@@ -89,9 +97,17 @@ mode() {
 		wait_for 5 "tunnel $i carries IPv6" nsx "${PFX}c$i" ping -6 -c 1 -W 1 "${peers[-1]}" ||
 			fail "tunnel $i carries nothing"
 	done
+	wait_engine
 	ONE[$name]=$(flows 1 "${peers[@]}")
+	task_ticks "$ENGINE" >"$TMPD/ticks0"
 	ALL[$name]=$(flows $K "${peers[@]}")
-	echo "   ${ONE[$name]} Gbit/s, $K at once ${ALL[$name]} Gbit/s"
+	task_ticks "$ENGINE" >"$TMPD/ticks1"
+	# Each engine thread's share of a core during the $K flows: the
+	# main loop first, then the relay threads.
+	CPU[$name]=$(awk -v hz="$(getconf CLK_TCK)" -v s="$SECS" 'NR == FNR { a[$1] = $2; next }
+		{ printf "%s%.0f%%", (FNR > 1 ? " " : ""), ($2 - a[$1]) / hz / s * 100 }' \
+		"$TMPD/ticks0" "$TMPD/ticks1")
+	echo "   ${ONE[$name]} Gbit/s, $K at once ${ALL[$name]} Gbit/s; engine threads busy ${CPU[$name]}"
 	for i in $(seq $K); do stop "dtcpc$i" TERM 5; done
 	stop dtcps TERM 10
 }
@@ -104,9 +120,11 @@ ratio() {
 }
 echo
 echo "IPv6 TCP over UDP host tunnels, $(nproc) processors; ${SECS}s per measurement"
-printf '%-18s | %9s | %12s | %16s | %13s\n' mode "1 flow" "of raw" "$K tunnels" "of 1 flow"
-printf '%-18s-+-%9s-+-%12s-+-%16s-+-%13s\n' ------------------ --------- ------------ ---------------- -------------
+printf '%-18s | %9s | %12s | %16s | %13s | %s\n' mode "1 flow" "of raw" "$K tunnels" "of 1 flow" \
+	"engine threads busy with $K (main, relays)"
+printf '%-18s-+-%9s-+-%12s-+-%16s-+-%13s-+-%s\n' ------------------ --------- ------------ ---------------- \
+	------------- ------------------------------
 for m in raw per-interface-t0 per-interface shared; do
-	printf '%-18s | %9s | %12s | %16s | %13s\n' "$m" "${ONE[$m]}" "$(ratio "${ONE[$m]}" "${ONE[raw]}")" \
-		"${ALL[$m]}" "$(ratio "${ALL[$m]}" "${ONE[$m]}")"
+	printf '%-18s | %9s | %12s | %16s | %13s | %s\n' "$m" "${ONE[$m]}" "$(ratio "${ONE[$m]}" "${ONE[raw]}")" \
+		"${ALL[$m]}" "$(ratio "${ALL[$m]}" "${ONE[$m]}")" "${CPU[$m]:-}"
 done

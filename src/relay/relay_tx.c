@@ -226,12 +226,12 @@ static void tx_take(struct relay *r, uint8_t *buf, size_t len)
 {
 	size_t hlen = r->tun_vnet ? VNET_HDR_LEN : 0;
 	uint8_t *pkt = buf + hlen;
+	size_t plen = len >= hlen ? len - hlen : 0;
 	struct virtio_net_hdr vh;
 	struct gso_pkt g;
-	size_t plen;
 	int kind = GSO_SINGLE;
 
-	if (len < hlen || !relay_packet_ok(pkt, plen = len - hlen)) {
+	if (len < hlen || !relay_packet_ok(pkt, plen)) {
 		RELAY_COUNT(r, tun_rx, 1);
 		RELAY_COUNT(r, drop_malformed, 1);
 		return;

@@ -20,6 +20,8 @@ struct acct {
 	int fd;                /* the -J file, or -1 */
 	const char *path;
 	long pid;              /* with the sid, names a tunnel across runs */
+	bool batch;            /* acct_batch_begin: no fsync per record */
+	bool unsynced;         /* written in the batch since the last sync */
 };
 
 static void iso_time(time_t t, char *buf, size_t len)
@@ -52,7 +54,7 @@ static void acct_format(const struct acct *a, const struct acct_tunnel *t,
 {
 	char start[32], end[32], c4[INET_ADDRSTRLEN], c6[INET6_ADDRSTRLEN];
 	char client[INET_ADDRSTRLEN + 8], reason[ACCT_REASON_MAX];
-	time_t now = time(NULL);
+	time_t now = e != NULL && e->end != 0 ? e->end : time(NULL);
 
 	iso_time(t->start, start, sizeof(start));
 	inet_ntop(AF_INET, &t->client4, c4, sizeof(c4));
@@ -148,8 +150,25 @@ static void acct_append(struct acct *a, const struct strbuf *line)
 		}
 		off += (size_t)n;
 	}
+	if (a->batch) {
+		a->unsynced = true;
+		return;
+	}
 	if (fsync(a->fd) < 0)
 		log_warn("cannot sync %s", a->path);
+}
+
+void acct_batch_begin(struct acct *a)
+{
+	a->batch = true;
+}
+
+void acct_batch_end(struct acct *a)
+{
+	a->batch = false;
+	if (a->unsynced && a->fd >= 0 && fsync(a->fd) < 0)
+		log_warn("cannot sync %s", a->path);
+	a->unsynced = false;
 }
 
 static void acct_record(struct acct *a, const struct acct_tunnel *t,

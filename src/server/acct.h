@@ -42,6 +42,7 @@ struct acct_end {
 	uint64_t packets_in, packets_out, bytes_in, bytes_out;
 	uint16_t client_port;           /* 0: protocol 41, or never learned */
 	char reason[ACCT_REASON_MAX];
+	time_t end;                     /* when it ended; 0: now */
 };
 
 struct acct;
@@ -53,6 +54,12 @@ struct acct *acct_open(const char *path, char *err, size_t errlen);
 void acct_up(struct acct *a, const struct acct_tunnel *t);
 void acct_down(struct acct *a, const struct acct_tunnel *t,
 	       const struct acct_end *e);
+
+/* Between these, records are written without each its own fsync; the
+ * end makes them all durable with one (for many "down" records at once:
+ * one sync instead of thousands). */
+void acct_batch_begin(struct acct *a);
+void acct_batch_end(struct acct *a);
 
 void acct_close(struct acct *a);
 

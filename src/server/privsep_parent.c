@@ -79,6 +79,12 @@ struct pp_doomed {
 
 #define PP_DYING_CHUNK 64            /* interfaces per deletion */
 
+/* An ended tunnel whose "down" record waits to be written. */
+struct pp_ended {
+	struct pp_session s;          /* as it was at its END */
+	struct acct_end e;
+};
+
 struct privsep_parent {
 	const struct server_config *cfg;
 	struct auth *auth;
@@ -92,6 +98,8 @@ struct privsep_parent {
 	size_t ndoomed, doomed_cap;
 	struct pp_doomed dying[PP_DYING_CHUNK];   /* of them, in the dying */
 	size_t ndying;                            /* group, deleted together */
+	struct pp_ended *ended;       /* "down" records to write */
+	size_t nended, ended_cap;
 	uint64_t last_call_ms;        /* the last login request served */
 	uint64_t last_chunk_ms;       /* the last deletion pp_idle began */
 	uint64_t fail_window_ms;      /* start of the current second */
@@ -237,6 +245,54 @@ static void pp_account(struct privsep_parent *p, const struct pp_session *s,
 		acct_down(p->acct, &t, e);
 }
 
+/* "down" records wait for pp_idle too: written and synced a chunk at a
+ * time, so that a login behind thousands of ENDs is not held up by a
+ * thousand writes and fsyncs. Each keeps the time its tunnel ended. A
+ * record lost in a crash meanwhile is written at the next start, as
+ * recovered (acct.h). */
+#define PP_ACCT_CHUNK 256
+
+static void pp_account_later(struct privsep_parent *p,
+			     const struct pp_session *s,
+			     const struct acct_end *e)
+{
+	struct pp_ended *d;
+
+	if (p->acct == NULL)
+		return;
+	if (p->nended == p->ended_cap) {
+		size_t cap = p->ended_cap ? p->ended_cap * 2 : 64;
+		struct pp_ended *ne = realloc(p->ended, cap * sizeof(*ne));
+
+		if (ne == NULL) {
+			pp_account(p, s, e);    /* now, then */
+			return;
+		}
+		p->ended = ne;
+		p->ended_cap = cap;
+	}
+	d = &p->ended[p->nended++];
+	d->s = *s;
+	explicit_bzero(d->s.challenge, sizeof(d->s.challenge));
+	d->e = *e;
+	d->e.end = time(NULL);
+}
+
+/* Write up to max queued "down" records, oldest first, with one sync. */
+static void pp_account_flush(struct privsep_parent *p, size_t max)
+{
+	size_t n = p->nended < max ? p->nended : max;
+
+	if (n == 0)
+		return;
+	acct_batch_begin(p->acct);
+	for (size_t i = 0; i < n; i++)
+		pp_account(p, &p->ended[i].s, &p->ended[i].e);
+	acct_batch_end(p->acct);
+	memmove(p->ended, p->ended + n, (p->nended - n) * sizeof(*p->ended));
+	p->nended -= n;
+}
+
 /* Interfaces are torn down in batches: unregistering one costs the
  * kernel about 20 ms of RCU grace periods, paid once for all the
  * interfaces of a group deleted together. The parent keeps its own
@@ -308,10 +364,12 @@ static int pp_idle(void *ctx)
 
 	/* ... but not for ever: a server that logs someone in every few
 	 * milliseconds still deletes a chunk a fifth of a second. */
-	if (p->ndoomed > 0 && start - p->last_call_ms < PP_LOGIN_GRACE_MS &&
+	if ((p->ndoomed > 0 || p->nended > 0) &&
+	    start - p->last_call_ms < PP_LOGIN_GRACE_MS &&
 	    start - p->last_chunk_ms < PP_CHUNK_EVERY_MS)
 		return (int)(PP_LOGIN_GRACE_MS - (start - p->last_call_ms));
 	p->last_chunk_ms = start;
+	pp_account_flush(p, PP_ACCT_CHUNK);
 	while (p->ndoomed > 0 && p->ndying < PP_DYING_CHUNK &&
 	       monotime_ms() - start < PP_IDLE_MS) {
 		struct pp_doomed d = p->doomed[--p->ndoomed];
@@ -326,7 +384,7 @@ static int pp_idle(void *ctx)
 		}
 	}
 	pp_flush_dying(p);
-	return p->ndoomed > 0 ? 0 : -1;
+	return p->ndoomed > 0 || p->nended > 0 ? 0 : -1;
 }
 
 /* A new interface named `name` (NULL: one we do not make) with host pair
@@ -734,7 +792,7 @@ static int pp_gone(void *ctx, const void *msg, void *reply, int *fd)
 			log_escape(e.reason, sizeof(e.reason), end->reason,
 				   strnlen(end->reason, sizeof(end->reason)));
 		}
-		pp_account(p, s, &e);
+		pp_account_later(p, s, &e);
 	}
 	pp_forget_tunnel(p, s);
 	if (m->type == PRIVSEP_UNTUNNEL)
@@ -817,6 +875,7 @@ void privsep_parent_free(struct privsep_parent *p)
 {
 	if (p == NULL)
 		return;
+	pp_account_flush(p, p->nended);
 	/* A dead engine sends no END: its tunnels end here. */
 	for (size_t i = 0; i < p->n; i++) {
 		struct acct_end e = { .reason = "the engine stopped" };
@@ -825,11 +884,15 @@ void privsep_parent_free(struct privsep_parent *p)
 			pp_account(p, &p->s[i], &e);
 		pp_forget_tunnel(p, &p->s[i]);
 	}
-	while (p->ndoomed > 0 || p->ndying > 0) {
+	while (p->ndoomed > 0 || p->ndying > 0 || p->nended > 0) {
 		p->last_call_ms = 0;
+		p->last_chunk_ms = 0;
 		(void)pp_idle(p);
 	}
 	free(p->doomed);
+	if (p->ended != NULL)
+		explicit_bzero(p->ended, p->ended_cap * sizeof(*p->ended));
+	free(p->ended);
 	keymap_destroy(&p->by_sid);
 	if (p->s != NULL)
 		explicit_bzero(p->s, p->cap * sizeof(*p->s));

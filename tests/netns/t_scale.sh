@@ -13,7 +13,7 @@ set -u
 
 N=${SCALE_N:-200}
 topo_std
-start_server -M $((N * 2)) -N $((N * 2)) -n $((N * 2)) -w "$N"
+start_server -J "$TMPD/acct.json" -M $((N * 2)) -N $((N * 2)) -n $((N * 2)) -w "$N"
 wait_engine
 parent=${PIDS[dtcps]}
 fd_parent0=$(fd_count "$parent") fd_engine0=$(fd_count "$ENGINE")
@@ -39,5 +39,10 @@ wait_for_or_fail 10 "parent descriptors back to $fd_parent0" eval "[ \$(fd_count
 fcmp "$took" "<" "$(awk -v n="$N" 'BEGIN { print n * 0.02 / 2 }')" ||
 	fail "teardown took ${took}s, not under half of ${N} × 20 ms: not batched?"
 ok "all $N torn down in ${took}s, nothing left"
+# The down records are written a chunk at a time (one sync each), after
+# the ENDs: every one of them, with the engine's counters.
+wait_for_or_fail 10 "$N down records" eval "[ \$(grep -c '\"event\":\"down\".*\"packets_in\":[0-9]' $TMPD/acct.json) -eq $N ]"
+[ "$(grep -c '"event":"up"' "$TMPD/acct.json")" -eq "$N" ] || fail "not $N up records"
+ok "$N up and $N down records with counters"
 check "dtcps still running" alive dtcps
 pass "$N tunnels up, pinged and torn down; nothing left"
