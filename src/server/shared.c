@@ -108,11 +108,13 @@ int shared_port_join(struct shared *sh, struct shared_member *t)
 
 void shared_port_leave(struct shared *sh, struct shared_member *t)
 {
-	const struct sockaddr_in *peer = &t->relay->peer;
+	const struct sockaddr_in *peer;
 	uint8_t key[SHARED_EP_KEY];
 
+	/* A tunnel that failed before it joined has no relay here yet. */
 	if (!t->on_port)
 		return;
+	peer = &t->relay->peer;
 	t->on_port = false;
 	if (peer->sin_port != 0) {
 		shared_ep_key(key, peer->sin_addr, peer->sin_port);
