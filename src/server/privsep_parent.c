@@ -98,8 +98,9 @@ struct privsep_parent {
 	size_t ndoomed, doomed_cap;
 	struct pp_doomed dying[PP_DYING_CHUNK];   /* of them, in the dying */
 	size_t ndying;                            /* group, deleted together */
-	struct pp_ended *ended;       /* "down" records to write */
-	size_t nended, ended_cap;
+	struct pp_ended *ended;       /* "down" records to write: those */
+	size_t ended_head, nended;    /* from ended_head up to nended */
+	size_t ended_cap;
 	uint64_t last_call_ms;        /* the last login request served */
 	uint64_t last_chunk_ms;       /* the last deletion pp_idle began */
 	uint64_t fail_window_ms;      /* start of the current second */
@@ -260,6 +261,12 @@ static void pp_account_later(struct privsep_parent *p,
 
 	if (p->acct == NULL)
 		return;
+	if (p->nended == p->ended_cap && p->ended_head > 0) {
+		p->nended -= p->ended_head;
+		memmove(p->ended, p->ended + p->ended_head,
+			p->nended * sizeof(*p->ended));
+		p->ended_head = 0;
+	}
 	if (p->nended == p->ended_cap) {
 		size_t cap = p->ended_cap ? p->ended_cap * 2 : 64;
 		struct pp_ended *ne = realloc(p->ended, cap * sizeof(*ne));
@@ -281,16 +288,20 @@ static void pp_account_later(struct privsep_parent *p,
 /* Write up to max queued "down" records, oldest first, with one sync. */
 static void pp_account_flush(struct privsep_parent *p, size_t max)
 {
-	size_t n = p->nended < max ? p->nended : max;
+	size_t n = p->nended - p->ended_head;
 
+	if (n > max)
+		n = max;
 	if (n == 0)
 		return;
 	acct_batch_begin(p->acct);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = p->ended_head; i < p->ended_head + n; i++)
 		pp_account(p, &p->ended[i].s, &p->ended[i].e);
 	acct_batch_end(p->acct);
-	memmove(p->ended, p->ended + n, (p->nended - n) * sizeof(*p->ended));
-	p->nended -= n;
+	explicit_bzero(p->ended + p->ended_head, n * sizeof(*p->ended));
+	p->ended_head += n;
+	if (p->ended_head == p->nended)
+		p->ended_head = p->nended = 0;
 }
 
 /* Interfaces are torn down in batches: unregistering one costs the
@@ -364,7 +375,7 @@ static int pp_idle(void *ctx)
 
 	/* ... but not for ever: a server that logs someone in every few
 	 * milliseconds still deletes a chunk a fifth of a second. */
-	if ((p->ndoomed > 0 || p->nended > 0) &&
+	if ((p->ndoomed > 0 || p->nended > p->ended_head) &&
 	    start - p->last_call_ms < PP_LOGIN_GRACE_MS &&
 	    start - p->last_chunk_ms < PP_CHUNK_EVERY_MS)
 		return (int)(PP_LOGIN_GRACE_MS - (start - p->last_call_ms));
@@ -384,7 +395,7 @@ static int pp_idle(void *ctx)
 		}
 	}
 	pp_flush_dying(p);
-	return p->ndoomed > 0 || p->nended > 0 ? 0 : -1;
+	return p->ndoomed > 0 || p->nended > p->ended_head ? 0 : -1;
 }
 
 /* A new interface named `name` (NULL: one we do not make) with host pair
@@ -884,7 +895,7 @@ void privsep_parent_free(struct privsep_parent *p)
 			pp_account(p, &p->s[i], &e);
 		pp_forget_tunnel(p, &p->s[i]);
 	}
-	while (p->ndoomed > 0 || p->ndying > 0 || p->nended > 0) {
+	while (p->ndoomed > 0 || p->ndying > 0 || p->nended > p->ended_head) {
 		p->last_call_ms = 0;
 		p->last_chunk_ms = 0;
 		(void)pp_idle(p);
