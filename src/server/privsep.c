@@ -76,6 +76,9 @@ int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
 		fd = privchan_call_fd(privsep_sock, &req, sizeof(req), &rep,
 				      sizeof(rep));
 	}
+	/* Whatever else went wrong, the routes the parent moved are moved:
+	 * the session that had them must be ended. */
+	t->superseded = rep.err == 0 ? rep.superseded : 0;
 	if (fd == -EMFILE && rep.err == 0) {
 		/* The interface died with the lost descriptor; the parent
 		 * must forget the session's tunnel too. */
@@ -89,6 +92,7 @@ int privsep_tunnel(unsigned sid, enum proto_type type, enum privsep_kind kind,
 	if (rep.has_v6 > 1)
 		fatalx("unexpected tunnel reply from the privileged parent");
 	memset(t, 0, sizeof(*t));
+	t->superseded = rep.superseded;
 	memcpy(t->ifname, rep.ifname, IFNAMSIZ);
 	t->ifname[IFNAMSIZ - 1] = '\0';
 	t->ifindex = rep.ifindex;

@@ -285,15 +285,16 @@ static void pp_account_later(struct privsep_parent *p,
 	d->e.end = time(NULL);
 }
 
-/* Write up to max queued "down" records, oldest first, with one sync. */
-static void pp_account_flush(struct privsep_parent *p, size_t max)
+/* Write up to max queued "down" records, oldest first, with one sync.
+ * Returns how many. */
+static size_t pp_account_flush(struct privsep_parent *p, size_t max)
 {
 	size_t n = p->nended - p->ended_head;
 
 	if (n > max)
 		n = max;
 	if (n == 0)
-		return;
+		return 0;
 	acct_batch_begin(p->acct);
 	for (size_t i = p->ended_head; i < p->ended_head + n; i++)
 		pp_account(p, &p->ended[i].s, &p->ended[i].e);
@@ -302,6 +303,7 @@ static void pp_account_flush(struct privsep_parent *p, size_t max)
 	p->ended_head += n;
 	if (p->ended_head == p->nended)
 		p->ended_head = p->nended = 0;
+	return n;
 }
 
 /* Interfaces are torn down in batches: unregistering one costs the
@@ -380,7 +382,10 @@ static int pp_idle(void *ctx)
 	    start - p->last_chunk_ms < PP_CHUNK_EVERY_MS)
 		return (int)(PP_LOGIN_GRACE_MS - (start - p->last_call_ms));
 	p->last_chunk_ms = start;
-	pp_account_flush(p, PP_ACCT_CHUNK);
+	/* One kind of work a call, records first: a request waits for one
+	 * chunk of either, not both. */
+	if (pp_account_flush(p, PP_ACCT_CHUNK) > 0)
+		return 0;
 	while (p->ndoomed > 0 && p->ndying < PP_DYING_CHUNK &&
 	       monotime_ms() - start < PP_IDLE_MS) {
 		struct pp_doomed d = p->doomed[--p->ndoomed];

@@ -171,6 +171,7 @@ static int tunnel_make_if(struct tunnel_env *env, struct tunnel *t,
 				ret = TUNNEL_ERR_USER_LIMIT;
 			} else if (fd == -EMFILE) {
 				/* privsep_tunnel has given it back already */
+				t->superseded = pt.superseded;
 				ret = TUNNEL_ERR_UNTUNNELED;
 			} else {
 				log_warnx("cannot create interface %s%u: %s",
@@ -281,6 +282,7 @@ int tunnel_open(struct tunnel_env *env, unsigned session_id,
 	bool shared_port;
 	int err;
 
+	*req->superseded = 0;
 	if (kind == PRIVSEP_KIND_P41 &&
 	    keymap_get(&env->p41_clients, &client4.s_addr) != NULL)
 		return TUNNEL_ERR_P41_TAKEN;
